@@ -1,0 +1,54 @@
+# AutoAgenda — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint typecheck migrations-check pytest install messages bench clean worker
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## Start everything on the embedded defaults (SQLite, in-memory channel layer) with demo data.
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	@echo ""
+	@echo "  AutoAgenda is running at http://127.0.0.1:8000/"
+	@$(PY) manage.py demo_logins
+	@echo ""
+	$(BIN)/uvicorn config.asgi:application --host 127.0.0.1 --port 8000 --log-level warning
+
+## The whole suite: lint, types, migrations check, tests.
+test: install lint typecheck migrations-check pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy autoagenda config
+
+migrations-check: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+pytest: install
+	TESTING=1 $(BIN)/pytest -q $(PYTEST_ARGS)
+
+## Regenerate translation catalogues (needs gettext) and compile them.
+messages: install
+	$(PY) manage.py makemessages -l es -l en --ignore='.venv/*' --ignore='var/*' --no-location
+	$(PY) manage.py makemessages -d djangojs -l es -l en --ignore='.venv/*' --ignore='var/*' --no-location
+	$(PY) manage.py compilemessages --ignore='.venv/*'
+
+bench: install
+	@echo "No benchmarks yet."
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3*

@@ -1,0 +1,247 @@
+"""Authorization in one place: who may see what, and who may do what.
+
+Two questions, two answers:
+- *visibility* — may this user know the object exists? No: 404, exactly as if
+  it did not exist (another location's or another client's object).
+- *role* — may a user who sees it do this? No: 403 `permission_denied`.
+
+HTML views, the API, consumers and commands all call these functions; nothing
+else filters by role or location.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from autoagenda.accounts.models import LOCATION_ROLES, Role, StaffMembership, User
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from autoagenda.catalog.models import Service
+    from autoagenda.customers.models import Vehicle
+    from autoagenda.locations.models import Location
+
+    AnyUser = User | AnonymousUser
+
+M = TypeVar("M", bound=Model)
+
+
+def _user(user: Any) -> User | None:
+    return user if isinstance(user, User) and user.is_active else None
+
+
+def role_of(user: Any) -> str | None:
+    u = _user(user)
+    return u.role if u else None
+
+
+def is_admin(user: Any) -> bool:
+    return role_of(user) == Role.ADMIN
+
+
+def is_staff_member(user: Any) -> bool:
+    return role_of(user) in {Role.ADMIN, *LOCATION_ROLES}
+
+
+def require(condition: bool) -> None:
+    """403 unless `condition`: the user sees the object but their role may not act."""
+    if not condition:
+        raise PermissionDenied
+
+
+def get_visible_or_404(queryset: QuerySet[M], pk: Any) -> M:
+    try:
+        return queryset.get(pk=int(pk))
+    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
+
+
+# --- Locations ------------------------------------------------------------
+
+
+def location_ids_for(user: Any, *, roles: tuple[str, ...] = LOCATION_ROLES) -> QuerySet[StaffMembership] | None:
+    """Location ids where the user holds one of `roles`; None means every location (admins)."""
+    u = _user(user)
+    if u is None:
+        return StaffMembership.objects.none()
+    if u.role == Role.ADMIN:
+        return None
+    return StaffMembership.objects.filter(user=u, role__in=roles).values("location_id")
+
+
+def locations_staffed_by(user: Any) -> QuerySet[Location]:
+    """Locations whose internal data (bookings, queue, settings) the user may see."""
+    from autoagenda.locations.models import Location
+
+    u = _user(user)
+    if u is None or not is_staff_member(u):
+        return Location.objects.none()
+    ids = location_ids_for(u)
+    return Location.objects.all() if ids is None else Location.objects.filter(id__in=ids)
+
+
+def locations_managed_by(user: Any) -> QuerySet[Location]:
+    from autoagenda.locations.models import Location
+
+    ids = location_ids_for(user, roles=(Role.MANAGER,))
+    return Location.objects.all() if ids is None else Location.objects.filter(id__in=ids)
+
+
+def locations_visible_to(user: Any) -> QuerySet[Location]:
+    """Staff see their locations (admins all, inactive too); everyone else the active ones, to book."""
+    from autoagenda.locations.models import Location
+
+    if is_staff_member(user):
+        return locations_staffed_by(user)
+    return Location.objects.filter(is_active=True)
+
+
+def can_manage_location(user: Any, location: Location) -> bool:
+    return is_admin(user) or locations_managed_by(user).filter(pk=location.pk).exists()
+
+
+def can_work_at(user: Any, location: Location) -> bool:
+    return is_admin(user) or locations_staffed_by(user).filter(pk=location.pk).exists()
+
+
+def get_location_for_user(user: Any, pk: Any, *, manage: bool = False) -> Location:
+    """The location, 404 when the user may not see it, 403 when `manage` and they may not edit it."""
+    location = get_visible_or_404(locations_visible_to(user), pk)
+    if manage:
+        require(can_manage_location(user, location))
+    return location
+
+
+def scope_to_staffed_locations(queryset: QuerySet[M], user: Any, field: str = "location") -> QuerySet[M]:
+    """Limit any location-owned queryset to the user's locations."""
+    u = _user(user)
+    if u is None or not is_staff_member(u):
+        return queryset.none()
+    ids = location_ids_for(u)
+    return queryset if ids is None else queryset.filter(**{f"{field}__in": ids})
+
+
+# --- People ---------------------------------------------------------------
+
+
+def users_visible_to(user: Any) -> QuerySet[User]:
+    """Admins see everyone; other staff see clients and colleagues at their locations; clients only themselves."""
+    u = _user(user)
+    if u is None:
+        return User.objects.none()
+    if u.role == Role.ADMIN:
+        return User.objects.all()
+    if is_staff_member(u):
+        colleagues = StaffMembership.objects.filter(location__in=location_ids_for(u)).values("user_id")
+        return User.objects.filter(Q(role=Role.CLIENT) | Q(id__in=colleagues) | Q(pk=u.pk)).distinct()
+    return User.objects.filter(pk=u.pk)
+
+
+def staff_visible_to(user: Any) -> QuerySet[User]:
+    return users_visible_to(user).exclude(role=Role.CLIENT)
+
+
+def roles_assignable_by(user: Any) -> tuple[str, ...]:
+    """An admin may create any role; a manager only mechanics and receptionists."""
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return (Role.ADMIN, Role.MANAGER, Role.RECEPTIONIST, Role.MECHANIC, Role.CLIENT)
+    if role == Role.MANAGER:
+        return (Role.RECEPTIONIST, Role.MECHANIC)
+    return ()
+
+
+def can_manage_user(actor: Any, target: User) -> bool:
+    """Admins manage everyone; managers manage mechanics and receptionists who work only at their locations."""
+    if is_admin(actor):
+        return True
+    if role_of(actor) != Role.MANAGER or target.role not in (Role.MECHANIC, Role.RECEPTIONIST):
+        return False
+    target_locations = set(target.memberships.values_list("location_id", flat=True))
+    managed = set(locations_managed_by(actor).values_list("id", flat=True))
+    return bool(target_locations) and target_locations <= managed
+
+
+def can_assign_locations(actor: Any, location_ids: set[int]) -> bool:
+    if is_admin(actor):
+        return True
+    managed = set(locations_managed_by(actor).values_list("id", flat=True))
+    return location_ids <= managed
+
+
+def get_user_for_user(actor: Any, pk: Any, *, manage: bool = False) -> User:
+    target = get_visible_or_404(users_visible_to(actor), pk)
+    if manage:
+        require(can_manage_user(actor, target))
+    return target
+
+
+def get_staff_for_user(actor: Any, pk: Any, *, manage: bool = False) -> User:
+    target = get_visible_or_404(staff_visible_to(actor), pk)
+    if manage:
+        require(can_manage_user(actor, target) or (target.pk == actor.pk and target.role == Role.MANAGER))
+    return target
+
+
+# --- Catalog and vehicles ------------------------------------------------
+
+
+def services_visible_to(user: Any) -> QuerySet[Service]:
+    """Staff see the services of their locations; everyone else the active ones on sale."""
+    from autoagenda.catalog.models import Service
+
+    if is_staff_member(user):
+        ids = location_ids_for(user)
+        qs = Service.objects.all() if ids is None else Service.objects.filter(locations__in=ids)
+        return qs.distinct()
+    return Service.objects.filter(is_active=True, locations__is_active=True).distinct()
+
+
+def can_manage_service(user: Any, service: Service) -> bool:
+    """Admins, or a manager of every location that offers it."""
+    if is_admin(user):
+        return True
+    if role_of(user) != Role.MANAGER:
+        return False
+    offered = set(service.locations.values_list("id", flat=True))
+    managed = set(locations_managed_by(user).values_list("id", flat=True))
+    return offered <= managed
+
+
+def get_service_for_user(user: Any, pk: Any, *, manage: bool = False) -> Service:
+    service = get_visible_or_404(services_visible_to(user), pk)
+    if manage:
+        require(can_manage_service(user, service))
+    return service
+
+
+def vehicles_visible_to(user: Any) -> QuerySet[Vehicle]:
+    """A client sees their own vehicles; staff see clients' vehicles (the front desk books them)."""
+    from autoagenda.customers.models import Vehicle
+
+    u = _user(user)
+    if u is None:
+        return Vehicle.objects.none()
+    if is_staff_member(u):
+        return Vehicle.objects.all()
+    return Vehicle.objects.filter(owner=u)
+
+
+def can_edit_vehicle(user: Any, vehicle: Vehicle) -> bool:
+    return vehicle.owner_id == getattr(user, "pk", None) or role_of(user) in (
+        Role.ADMIN,
+        Role.MANAGER,
+        Role.RECEPTIONIST,
+    )
+
+
+def get_vehicle_for_user(user: Any, pk: Any, *, manage: bool = False) -> Vehicle:
+    vehicle = get_visible_or_404(vehicles_visible_to(user), pk)
+    if manage:
+        require(can_edit_vehicle(user, vehicle))
+    return vehicle

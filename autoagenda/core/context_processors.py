@@ -1,0 +1,44 @@
+"""Navigation per role, computed once per request for base.html."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from autoagenda.accounts import permissions
+from autoagenda.accounts.models import Role
+from autoagenda.locations.models import Location, Sector
+
+
+def _vehicles_enabled() -> bool:
+    return Location.objects.filter(is_active=True, sector=Sector.AUTOMOTIVE).exists()
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    role = user.role
+    items: list[tuple[str, Any]] = [(reverse("home"), _("Home"))]
+    vehicles = _vehicles_enabled()
+    if role == Role.CLIENT:
+        if vehicles:
+            items.append((reverse("customers:list"), _("My vehicles")))
+        items.append((reverse("accounts:apply"), _("Work with us")))
+    if permissions.is_staff_member(user):
+        items.append((reverse("locations:list"), _("Locations")))
+        items.append((reverse("catalog:list"), _("Services")))
+    if role in (Role.ADMIN, Role.MANAGER):
+        items.append((reverse("accounts:user_list"), _("Users")))
+        items.append((reverse("scheduling:staff_list"), _("Staff hours")))
+    if role == Role.ADMIN:
+        items.append((reverse("accounts:application_list"), _("Applications")))
+    current = request.path
+    nav = [
+        {"url": url, "label": label, "active": url == current or (url != "/" and current.startswith(url))}
+        for url, label in items
+    ]
+    return {"nav_items": nav, "vehicles_enabled": vehicles}

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from autoagenda.core.models import TimeStampedModel
+
+
+class Vehicle(TimeStampedModel):
+    """A client's vehicle. The plate is stored normalised (upper case, no spaces or dashes)."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="vehicles")
+    make = models.CharField(_("make"), max_length=60)
+    model = models.CharField(_("model"), max_length=60)
+    year = models.PositiveSmallIntegerField(
+        _("year"), null=True, blank=True, validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+    )
+    plate = models.CharField(_("plate"), max_length=16)
+    vin = models.CharField(_("VIN"), max_length=17, blank=True)
+    mileage = models.PositiveIntegerField(_("mileage (km)"), null=True, blank=True)
+    color = models.CharField(_("colour"), max_length=30, blank=True)
+    notes = models.CharField(_("notes"), max_length=500, blank=True)
+    # Decoded from the VIN (vininfo): kept so lists need no decoding.
+    vin_manufacturer = models.CharField(_("manufacturer (from VIN)"), max_length=120, blank=True)
+    vin_country = models.CharField(_("country (from VIN)"), max_length=60, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("vehicle")
+        verbose_name_plural = _("vehicles")
+        ordering = ("plate",)
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["owner", "plate"], name="customers_vehicle_plate_unique_per_owner"),
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | Q(year__gte=1900, year__lte=2100), name="customers_vehicle_year_range"
+            ),
+        ]
+        indexes: ClassVar = [models.Index(fields=["plate"], name="customers_vehicle_plate")]
+
+    def __str__(self) -> str:
+        return f"{self.make} {self.model} ({self.plate})"

@@ -1,0 +1,169 @@
+from __future__ import annotations
+
+import zoneinfo
+from typing import ClassVar
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from autoagenda.core.models import TimeStampedModel
+from autoagenda.core.timeutils import format_hhmm
+
+MAX_NOTICE_MINUTES = 43_200
+
+
+class Sector(models.TextChoices):
+    AUTOMOTIVE = "automotive", _("Automotive workshop")
+    GENERAL = "general", _("Other services")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 1, _("Monday")
+    TUESDAY = 2, _("Tuesday")
+    WEDNESDAY = 3, _("Wednesday")
+    THURSDAY = 4, _("Thursday")
+    FRIDAY = 5, _("Friday")
+    SATURDAY = 6, _("Saturday")
+    SUNDAY = 7, _("Sunday")
+
+
+class Location(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=120)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    timezone = models.CharField(_("time zone"), max_length=64, default=settings.DEFAULT_LOCATION_TIMEZONE)
+    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 code, e.g. CL, ES."))
+    sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices, default=Sector.AUTOMOTIVE)
+    slot_minutes = models.PositiveSmallIntegerField(
+        _("slot size (minutes)"), default=30, validators=[MinValueValidator(5), MaxValueValidator(240)]
+    )
+    max_appointments_per_hour = models.PositiveIntegerField(
+        _("maximum appointments per hour"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    max_appointments_per_day = models.PositiveIntegerField(
+        _("maximum appointments per day"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    min_notice_minutes = models.PositiveIntegerField(
+        _("minimum notice (minutes)"), default=60, validators=[MaxValueValidator(MAX_NOTICE_MINUTES)]
+    )
+    booking_horizon_days = models.PositiveIntegerField(
+        _("booking horizon (days)"), default=60, validators=[MinValueValidator(1), MaxValueValidator(730)]
+    )
+    cancellation_window_minutes = models.PositiveIntegerField(
+        _("cancellation window (minutes)"), default=120, validators=[MaxValueValidator(MAX_NOTICE_MINUTES)]
+    )
+    use_public_holidays = models.BooleanField(_("closed on public holidays"), default=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+        ordering = ("name", "id")
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(slot_minutes__gte=5, slot_minutes__lte=240), name="locations_location_slot_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(booking_horizon_days__gte=1, booking_horizon_days__lte=730),
+                name="locations_location_horizon_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_notice_minutes__lte=MAX_NOTICE_MINUTES), name="locations_location_notice_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(cancellation_window_minutes__lte=MAX_NOTICE_MINUTES),
+                name="locations_location_cancellation_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_notice_minutes__lte=F("booking_horizon_days") * 1440),
+                name="locations_location_notice_within_horizon",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_appointments_per_hour__isnull=True) | Q(max_appointments_per_hour__gte=1),
+                name="locations_location_hour_capacity_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_appointments_per_day__isnull=True) | Q(max_appointments_per_day__gte=1),
+                name="locations_location_day_capacity_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def is_automotive(self) -> bool:
+        return self.sector == Sector.AUTOMOTIVE
+
+
+class OpeningHours(models.Model):
+    """One opening interval on a weekday, in local wall-clock minutes.
+
+    Minutes since local midnight, so that `24:00` (1440) can close a day.
+    Several intervals per weekday make a lunch break.
+    """
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    start_minute = models.PositiveSmallIntegerField(_("opens"))
+    end_minute = models.PositiveSmallIntegerField(_("closes"))
+
+    class Meta:
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        ordering = ("weekday", "start_minute")
+        constraints: ClassVar = [
+            models.CheckConstraint(condition=Q(weekday__gte=1, weekday__lte=7), name="locations_openinghours_weekday"),
+            models.CheckConstraint(
+                condition=Q(start_minute__gte=0, end_minute__lte=1440, end_minute__gt=F("start_minute")),
+                name="locations_openinghours_end_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["location", "weekday", "start_minute"], name="locations_openinghours_unique_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start} – {self.end}"
+
+    @property
+    def start(self) -> str:
+        return format_hhmm(self.start_minute)
+
+    @property
+    def end(self) -> str:
+        return format_hhmm(self.end_minute)
+
+
+class Closure(models.Model):
+    """The location is closed for [start, end): a whole local day or a time range."""
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="closures")
+    start = models.DateTimeField(_("from"))
+    end = models.DateTimeField(_("until"))
+    date = models.DateField(_("date"), null=True, blank=True, help_text=_("Set when the whole day is closed."))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+        ordering = ("start",)
+        constraints: ClassVar = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="locations_closure_end_after_start"),
+        ]
+        indexes: ClassVar = [models.Index(fields=["location", "start", "end"], name="locations_closure_span")]
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.start} – {self.end}"

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from autoagenda.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("health/", core_views.health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("accounts/", include("autoagenda.accounts.urls")),
+    path("locations/", include("autoagenda.locations.urls")),
+    path("services/", include("autoagenda.catalog.urls")),
+    path("vehicles/", include("autoagenda.customers.urls")),
+    path("staff/", include("autoagenda.scheduling.urls")),
+    path("api/", include("config.api")),
+    path("backoffice/", admin.site.urls),
+]
+
+handler403 = "autoagenda.core.views.permission_denied"
+handler404 = "autoagenda.core.views.page_not_found"
+handler500 = "autoagenda.core.views.server_error"
+
+if settings.DEBUG:
+    urlpatterns.append(path("__errors__/<int:code>/", core_views.error_preview))

@@ -1,0 +1,134 @@
+"""Factories for every model; tests build data only through these."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import factory
+from factory.django import DjangoModelFactory
+
+from autoagenda.accounts.models import Role, StaffMembership, User
+from autoagenda.catalog.models import Service
+from autoagenda.customers.models import Vehicle
+from autoagenda.locations.models import Closure, Location, OpeningHours
+from autoagenda.scheduling.models import TimeOff, WorkingHours
+
+PASSWORD = "correct-horse-battery-9"
+
+
+class LocationFactory(DjangoModelFactory):
+    class Meta:
+        model = Location
+
+    name = factory.Sequence(lambda n: f"Taller {n}")
+    address = factory.Sequence(lambda n: f"Av. Siempre Viva {n}")
+    timezone = "America/Santiago"
+    country = "CL"
+    slot_minutes = 30
+    min_notice_minutes = 60
+    booking_horizon_days = 60
+    cancellation_window_minutes = 120
+
+    @factory.post_generation
+    def hours(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        """Monday–Friday 09:00–13:00 and 14:00–18:00 unless `hours=[]` is given."""
+        if not create:
+            return
+        plan = (
+            extracted
+            if extracted is not None
+            else [(day, start, end) for day in range(1, 6) for start, end in ((540, 780), (840, 1080))]
+        )
+        OpeningHours.objects.bulk_create(
+            OpeningHours(location=self, weekday=d, start_minute=s, end_minute=e) for d, s, e in plan
+        )
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    first_name = factory.Faker("first_name", locale="es_ES")
+    last_name = factory.Faker("last_name", locale="es_ES")
+    phone = factory.Sequence(lambda n: f"+5691234{n:04d}")
+    role = Role.CLIENT
+    password = factory.django.Password(PASSWORD)
+
+
+class StaffFactory(UserFactory):
+    """A staff member; `location=` adds the membership in the user's role."""
+
+    role = Role.MECHANIC
+
+    @factory.post_generation
+    def location(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create and extracted is not None and self.role != Role.ADMIN:
+            locations = extracted if isinstance(extracted, list | tuple) else [extracted]
+            for loc in locations:
+                StaffMembership.objects.create(user=self, location=loc, role=self.role)
+
+
+class AdminFactory(UserFactory):
+    role = Role.ADMIN
+
+
+class ClosureFactory(DjangoModelFactory):
+    class Meta:
+        model = Closure
+
+    location = factory.SubFactory(LocationFactory)
+    reason = "Inventario"
+
+
+class ServiceFactory(DjangoModelFactory):
+    class Meta:
+        model = Service
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Servicio {n}")
+    duration_minutes = 60
+    buffer_minutes = 0
+    price = Decimal("25000")
+    tax_rate = Decimal("19")
+    requires_mechanic = True
+
+    @factory.post_generation
+    def locations(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create and extracted:
+            self.locations.set(extracted)
+
+    @factory.post_generation
+    def mechanics(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create and extracted:
+            self.mechanics.set(extracted)
+
+
+class VehicleFactory(DjangoModelFactory):
+    class Meta:
+        model = Vehicle
+
+    owner = factory.SubFactory(UserFactory)
+    make = "Toyota"
+    model = "Yaris"
+    year = 2018
+    plate = factory.Sequence(lambda n: f"ABCD{n:02d}")
+    mileage = 85000
+
+
+class WorkingHoursFactory(DjangoModelFactory):
+    class Meta:
+        model = WorkingHours
+
+    weekday = 1
+    start_minute = 540
+    end_minute = 1080
+
+
+class TimeOffFactory(DjangoModelFactory):
+    class Meta:
+        model = TimeOff
+
+    reason = "Vacaciones"
