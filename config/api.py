@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 v1 = [
+    path("", include("autoagenda.accounts.api_auth_urls")),
     path("", include("autoagenda.accounts.api_urls")),
     path("", include("autoagenda.locations.api_urls")),
     path("", include("autoagenda.catalog.api_urls")),

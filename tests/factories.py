@@ -20,6 +20,7 @@ PASSWORD = "correct-horse-battery-9"
 class LocationFactory(DjangoModelFactory):
     class Meta:
         model = Location
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Taller {n}")
     address = factory.Sequence(lambda n: f"Av. Siempre Viva {n}")
@@ -75,7 +76,7 @@ class AdminFactory(UserFactory):
     role = Role.ADMIN
 
 
-class ClosureFactory(DjangoModelFactory):
+class ClosureFactory(DjangoModelFactory):  # pass start= and end= (aware datetimes)
     class Meta:
         model = Closure
 

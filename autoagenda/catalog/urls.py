@@ -1,4 +1,10 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from autoagenda.core.views import placeholder  # TEMPORARY: replace every use
 
 app_name = "catalog"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", placeholder, name="list"),
+    path("new/", placeholder, name="create"),
+    path("<int:pk>/", placeholder, name="edit"),
+]

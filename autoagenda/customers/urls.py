@@ -1,4 +1,11 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from autoagenda.core.views import placeholder  # TEMPORARY: replace every use
 
 app_name = "customers"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", placeholder, name="list"),
+    path("new/", placeholder, name="create"),
+    path("<int:pk>/", placeholder, name="edit"),
+    path("<int:pk>/delete/", placeholder, name="delete"),
+]

@@ -1,4 +1,13 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from autoagenda.core.views import placeholder  # TEMPORARY: replace every use
 
 app_name = "locations"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", placeholder, name="list"),
+    path("new/", placeholder, name="create"),
+    path("<int:pk>/", placeholder, name="detail"),
+    path("<int:pk>/edit/", placeholder, name="edit"),
+    path("<int:pk>/hours/", placeholder, name="hours"),
+    path("<int:pk>/closures/", placeholder, name="closures"),
+]
