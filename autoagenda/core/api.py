@@ -1,21 +1,28 @@
-"""API platform pieces shared by every app: error body, pagination, base views."""
+"""API platform pieces shared by every app: error body, pagination, schema helpers."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
 
 from autoagenda.core.errors import ApplicationError
 
-# DRF's own default codes, renamed where API.md names them differently.
+NON_FIELD_KEY: str = api_settings.NON_FIELD_ERRORS_KEY
+
+# API.md's codes for DRF's exceptions (first match wins: subclasses before their bases).
 _CODE_BY_EXCEPTION: list[tuple[type[exceptions.APIException], str]] = [
     (exceptions.ParseError, "parse_error"),
     (exceptions.ValidationError, "invalid"),
@@ -30,40 +37,48 @@ _CODE_BY_EXCEPTION: list[tuple[type[exceptions.APIException], str]] = [
 ]
 
 
-def error_body(code: str, detail: str, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
+def error_body(code: str, detail: str, errors: Mapping[str, list[str]] | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {"code": code, "detail": detail}
     if errors:
-        body["errors"] = errors
+        body["errors"] = dict(errors)
     return body
 
 
-def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+def _is_leaf(value: Any) -> bool:
+    return not isinstance(value, dict | list | tuple)
+
+
+def _flatten(detail: Any) -> dict[str, list[str]]:
     """Turn DRF's nested validation detail into {"field": [messages]}.
 
-    Nested fields are joined with dots (`lines.0.quantity`); errors that belong
-    to no field go under `non_field_errors`.
+    Nested fields are joined with dots (`lines.0.quantity`, `mechanics.1`);
+    errors that belong to no field go under `non_field_errors`, and a nested
+    object's or list's own errors go under its name (`lines`), so a client can
+    always show a message next to the input it came from.
     """
-    key = prefix or "non_field_errors"
-    if isinstance(detail, dict):
-        out: dict[str, list[str]] = {}
-        for field, value in detail.items():
-            name = f"{prefix}.{field}" if prefix else str(field)
-            for sub_key, msgs in _flatten(value, name).items():
-                out.setdefault(sub_key, []).extend(msgs)
-        return out
-    if isinstance(detail, list):
-        if all(not isinstance(item, dict | list) for item in detail):
-            return {key: [str(item) for item in detail]}
-        out = {}
-        for index, item in enumerate(detail):
-            for sub_key, msgs in _flatten(item, f"{key}.{index}").items():
-                out.setdefault(sub_key, []).extend(msgs)
-        return out
-    return {key: [str(detail)]}
+    out: dict[str, list[str]] = {}
+
+    def walk(node: Any, path: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                name = str(key)
+                if name in (NON_FIELD_KEY, NON_FIELD_ERRORS):
+                    walk(value, path)
+                else:
+                    walk(value, f"{path}.{name}" if path else name)
+        elif isinstance(node, list | tuple):
+            for index, item in enumerate(node):
+                # A list of messages belongs to `path`; a list of objects (or of lists) is indexed.
+                walk(item, path if _is_leaf(item) else (f"{path}.{index}" if path else str(index)))
+        else:
+            out.setdefault(path or NON_FIELD_KEY, []).append(str(node))
+
+    walk(detail, "")
+    return out
 
 
 def _code_for(exc: exceptions.APIException) -> str:
-    # simplejwt's InvalidToken carries its own code ("token_not_valid").
+    # simplejwt's InvalidToken is an AuthenticationFailed with its own code.
     own = getattr(exc, "default_code", None)
     if own == "token_not_valid":
         return "token_not_valid"
@@ -75,44 +90,62 @@ def _code_for(exc: exceptions.APIException) -> str:
 
 def _detail_text(detail: Any) -> str:
     if isinstance(detail, dict):
-        if "detail" in detail:
-            return str(detail["detail"])
-        return _("Invalid input.")
-    if isinstance(detail, list):
+        return str(detail["detail"]) if "detail" in detail else _("Invalid input.")
+    if isinstance(detail, list | tuple):
         return " ".join(str(d) for d in detail) if detail else _("Invalid input.")
     return str(detail)
 
 
+def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
+    if isinstance(exc, exceptions.APIException):
+        return exc
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied()
+    if isinstance(exc, DjangoValidationError):
+        return exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_KEY: exc.messages}
+        )
+    return None
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Render every API error as {"code", "detail", "errors"} (API.md)."""
+    """Render every API error as {"code", "detail", "errors"} (API.md); `errors` only for validation.
+
+    Anything else is left to Django (None): a real bug answers 500 through
+    ApiErrorMiddleware, never a guessed 4xx.
+    """
     if isinstance(exc, ApplicationError):
         set_rollback()
-        return Response(error_body(exc.code, exc.message, exc.errors or None), status=exc.status)
-    if isinstance(exc, Http404):
-        exc = exceptions.NotFound()
-    elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
-    elif isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        )
-    if not isinstance(exc, exceptions.APIException):
+        return application_error_response(exc)
+    api_exc = _as_api_exception(exc)
+    if api_exc is None:
         return None
 
     headers: dict[str, str] = {}
-    if getattr(exc, "auth_header", None):
-        headers["WWW-Authenticate"] = exc.auth_header  # type: ignore[attr-defined]
-    if getattr(exc, "wait", None):
-        headers["Retry-After"] = str(int(exc.wait))  # type: ignore[attr-defined]
+    auth_header = getattr(api_exc, "auth_header", None)
+    if auth_header:
+        headers["WWW-Authenticate"] = auth_header
+    wait = getattr(api_exc, "wait", None)
+    if wait is not None:
+        headers["Retry-After"] = str(max(1, math.ceil(wait)))
 
-    code = _code_for(exc)
-    if isinstance(exc, exceptions.ValidationError):
-        errors = _flatten(exc.detail)
-        body = error_body(code, _("Invalid input."), errors)
+    code = _code_for(api_exc)
+    if isinstance(api_exc, exceptions.ValidationError):
+        body = error_body(code, _("Invalid input."), _flatten(api_exc.detail) or {NON_FIELD_KEY: [_("Invalid input.")]})
     else:
-        body = error_body(code, _detail_text(exc.detail))
+        body = error_body(code, _detail_text(api_exc.detail))
     set_rollback()
-    return Response(body, status=exc.status_code, headers=headers)
+    return Response(body, status=api_exc.status_code, headers=headers)
+
+
+def application_error_response(exc: ApplicationError) -> Response:
+    errors = exc.errors or None
+    if exc.code == "invalid" and not errors:
+        # A client reads validation problems from `errors`; never leave it out for `invalid`.
+        errors = {NON_FIELD_KEY: [exc.message]}
+    return Response(error_body(exc.code, exc.message, errors), status=exc.status)
 
 
 class Pagination(PageNumberPagination):
@@ -120,8 +153,51 @@ class Pagination(PageNumberPagination):
     max_page_size = 200
 
 
-def application_error_response(exc: ApplicationError) -> Response:
-    return Response(error_body(exc.code, exc.message, exc.errors or None), status=exc.status)
+# --- OpenAPI helpers ------------------------------------------------------
 
 
-__all__ = ["Pagination", "application_error_response", "error_body", "exception_handler", "status"]
+class ErrorSerializer(serializers.Serializer):
+    """The error body of every API answer that is not a success (API.md)."""
+
+    code = serializers.CharField(help_text="Machine-readable reason, e.g. `invalid`, `not_found`, `slot_unavailable`.")
+    detail = serializers.CharField(help_text="Human-readable message in the request's language.")
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # Added here, not declared: a class attribute named `errors` would shadow Serializer.errors.
+        fields = super().get_fields()
+        fields["errors"] = serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()),
+            required=False,
+            help_text="Only for validation (400 `invalid`): messages per field; nested fields are dotted "
+            "(`lines.0.quantity`); errors of no single field are under `non_field_errors`.",
+        )
+        return fields
+
+
+_ERROR_DESCRIPTIONS = {
+    400: "Invalid input (`invalid`, with `errors`) or malformed JSON (`parse_error`).",
+    401: "No, or a bad, access token (`not_authenticated`, `token_not_valid`) or bad credentials.",
+    403: "Your role may not do this (`permission_denied`).",
+    404: "Not found, or not visible to you (`not_found`).",
+    409: "Conflicts with the current state.",
+    429: "Throttled (`throttled`); see the Retry-After header.",
+}
+
+
+def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
+    """`@extend_schema(responses={200: X, **error_responses(400, 404)})`."""
+    return {
+        code: OpenApiResponse(response=ErrorSerializer, description=_ERROR_DESCRIPTIONS.get(code, "Error."))
+        for code in statuses
+    }
+
+
+__all__ = [
+    "ErrorSerializer",
+    "Pagination",
+    "application_error_response",
+    "error_body",
+    "error_responses",
+    "exception_handler",
+    "status",
+]
