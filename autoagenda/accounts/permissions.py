@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from autoagenda.accounts.models import LOCATION_ROLES, Role, StaffMembership, User
+from autoagenda.accounts.models import LOCATION_ROLES, ProfessionalApplication, Role, StaffMembership, User
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from django.contrib.auth.models import AnonymousUser
 
     from autoagenda.catalog.models import Service
@@ -57,14 +59,14 @@ def require(condition: bool) -> None:
 def get_visible_or_404(queryset: QuerySet[M], pk: Any) -> M:
     try:
         return queryset.get(pk=int(pk))
-    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
+    except (ObjectDoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
 
 
 # --- Locations ------------------------------------------------------------
 
 
-def location_ids_for(user: Any, *, roles: tuple[str, ...] = LOCATION_ROLES) -> QuerySet[StaffMembership] | None:
+def location_ids_for(user: Any, *, roles: tuple[str, ...] = LOCATION_ROLES) -> QuerySet[StaffMembership, Any] | None:
     """Location ids where the user holds one of `roles`; None means every location (admins)."""
     u = _user(user)
     if u is None:
@@ -126,6 +128,14 @@ def scope_to_staffed_locations(queryset: QuerySet[M], user: Any, field: str = "l
     return queryset if ids is None else queryset.filter(**{f"{field}__in": ids})
 
 
+# --- Locations app: opening locations --------------------------------------
+
+
+def can_create_locations(user: Any) -> bool:
+    """Only admins open a location; its managers then edit its settings, hours and closures."""
+    return is_admin(user)
+
+
 # --- People ---------------------------------------------------------------
 
 
@@ -137,7 +147,9 @@ def users_visible_to(user: Any) -> QuerySet[User]:
     if u.role == Role.ADMIN:
         return User.objects.all()
     if is_staff_member(u):
-        colleagues = StaffMembership.objects.filter(location__in=location_ids_for(u)).values("user_id")
+        ids = location_ids_for(u)
+        memberships = StaffMembership.objects.all() if ids is None else StaffMembership.objects.filter(location__in=ids)
+        colleagues = memberships.values("user_id")
         return User.objects.filter(Q(role=Role.CLIENT) | Q(id__in=colleagues) | Q(pk=u.pk)).distinct()
     return User.objects.filter(pk=u.pk)
 
@@ -186,6 +198,57 @@ def get_staff_for_user(actor: Any, pk: Any, *, manage: bool = False) -> User:
     if manage:
         require(can_manage_user(actor, target) or (target.pk == actor.pk and target.role == Role.MANAGER))
     return target
+
+
+# --- Accounts app: user lists and professional applications ---------------
+
+
+def can_list_users(user: Any) -> bool:
+    """The back-office user list and staff creation belong to admins and managers."""
+    return role_of(user) in (Role.ADMIN, Role.MANAGER)
+
+
+def user_manage_checker(actor: Any) -> Callable[[User], bool]:
+    """`can_manage_user` for a whole page of users without a query per row.
+
+    The users' `memberships` must be prefetched; the actor's managed locations are read once.
+    """
+    if is_admin(actor):
+        return lambda target: True
+    if role_of(actor) != Role.MANAGER:
+        return lambda target: False
+    managed = set(locations_managed_by(actor).values_list("id", flat=True))
+
+    def check(target: User) -> bool:
+        if target.role not in (Role.MECHANIC, Role.RECEPTIONIST):
+            return False
+        locations = {m.location_id for m in target.memberships.all()}
+        return bool(locations) and locations <= managed
+
+    return check
+
+
+def can_use_applications(user: Any) -> bool:
+    """Professional applications concern the applicant (a client) and the admins who decide."""
+    return role_of(user) in (Role.ADMIN, Role.CLIENT)
+
+
+def applications_visible_to(user: Any) -> QuerySet[ProfessionalApplication]:
+    u = _user(user)
+    if u is None or u.role not in (Role.ADMIN, Role.CLIENT):
+        return ProfessionalApplication.objects.none()
+    if u.role == Role.ADMIN:
+        return ProfessionalApplication.objects.all()
+    return ProfessionalApplication.objects.filter(user=u)
+
+
+def get_application_for_user(user: Any, pk: Any, *, decide: bool = False) -> ProfessionalApplication:
+    """403 for roles that have no business with applications, 404 for someone else's, 403 to decide unless admin."""
+    require(can_use_applications(user))
+    application = get_visible_or_404(applications_visible_to(user), pk)
+    if decide:
+        require(is_admin(user))
+    return application
 
 
 # --- Catalog and vehicles ------------------------------------------------
@@ -245,3 +308,63 @@ def get_vehicle_for_user(user: Any, pk: Any, *, manage: bool = False) -> Vehicle
     if manage:
         require(can_edit_vehicle(user, vehicle))
     return vehicle
+
+
+# --- Catalog, vehicles, staff hours (catalog / customers / scheduling apps) --
+
+
+def can_create_services(user: Any) -> bool:
+    """Only admins and managers edit the catalog (where, is decided per location)."""
+    return role_of(user) in (Role.ADMIN, Role.MANAGER)
+
+
+def can_offer_services_at(user: Any, location_ids: set[int]) -> bool:
+    """Admins anywhere; a manager only at locations they all manage."""
+    if is_admin(user):
+        return True
+    if role_of(user) != Role.MANAGER:
+        return False
+    managed = set(locations_managed_by(user).values_list("id", flat=True))
+    return location_ids <= managed
+
+
+def can_add_vehicles_for_others(user: Any) -> bool:
+    """The front desk (admins, managers, receptionists) registers clients' vehicles."""
+    return role_of(user) in (Role.ADMIN, Role.MANAGER, Role.RECEPTIONIST)
+
+
+def can_add_vehicles(user: Any) -> bool:
+    """Clients add their own; the front desk adds clients'. Mechanics only read them."""
+    return role_of(user) == Role.CLIENT or can_add_vehicles_for_others(user)
+
+
+def can_manage_schedules(user: Any) -> bool:
+    """Admins and managers set staff hours (a manager only where they manage)."""
+    return role_of(user) in (Role.ADMIN, Role.MANAGER)
+
+
+def can_manage_staff_schedule(actor: Any, target: User) -> bool:
+    """Admins, or a manager of a location where `target` works."""
+    if is_admin(actor):
+        return True
+    if role_of(actor) != Role.MANAGER or not is_staff_member(target):
+        return False
+    return StaffMembership.objects.filter(user=target, location__in=locations_managed_by(actor).values("id")).exists()
+
+
+def can_manage_time_off(actor: Any, target: User) -> bool:
+    """Whoever manages the schedule, and staff members for their own time off."""
+    u = _user(actor)
+    if u is None:
+        return False
+    return (u.pk == target.pk and is_staff_member(u)) or can_manage_staff_schedule(u, target)
+
+
+def schedule_locations_for(actor: Any, target: User) -> QuerySet[Location]:
+    """Locations where `actor` may set `target`'s working hours: where target works and actor manages."""
+    from autoagenda.locations.models import Location
+
+    worked = StaffMembership.objects.filter(user=target).values("location_id")
+    if not can_manage_staff_schedule(actor, target):
+        return Location.objects.none()
+    return locations_managed_by(actor).filter(id__in=worked)

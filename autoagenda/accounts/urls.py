@@ -1,20 +1,23 @@
 from django.urls import path
 
-from autoagenda.core.views import placeholder  # TEMPORARY: replace every use
+from autoagenda.accounts import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("login/", placeholder, name="login"),
-    path("logout/", placeholder, name="logout"),
-    path("signup/", placeholder, name="signup"),
-    path("profile/", placeholder, name="profile"),
-    path("password/", placeholder, name="password_change"),
-    path("password/reset/", placeholder, name="password_reset"),
-    path("users/", placeholder, name="user_list"),
-    path("users/new/", placeholder, name="user_create"),
-    path("users/<int:pk>/", placeholder, name="user_edit"),
-    path("users/<int:pk>/deactivate/", placeholder, name="user_deactivate"),
-    path("apply/", placeholder, name="apply"),
-    path("applications/", placeholder, name="application_list"),
-    path("applications/<int:pk>/decide/", placeholder, name="application_decide"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("signup/", views.signup, name="signup"),
+    path("profile/", views.profile, name="profile"),
+    path("password/", views.password_change, name="password_change"),
+    path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("password/reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("password/reset/complete/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("users/", views.user_list, name="user_list"),
+    path("users/new/", views.user_create, name="user_create"),
+    path("users/<int:pk>/", views.user_edit, name="user_edit"),
+    path("users/<int:pk>/deactivate/", views.user_deactivate, name="user_deactivate"),
+    path("apply/", views.apply, name="apply"),
+    path("applications/", views.application_list, name="application_list"),
+    path("applications/<int:pk>/decide/", views.application_decide, name="application_decide"),
 ]

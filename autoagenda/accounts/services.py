@@ -1,0 +1,379 @@
+"""Every write on people: sign-up, profile, passwords, staff, professional applications.
+
+Views, the API and commands call these; none of them touches `User` directly.
+Failures raise `ApplicationError` and leave the database as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from autoagenda.accounts import permissions
+from autoagenda.accounts.models import (
+    LOCATION_ROLES,
+    STAFF_ROLES,
+    ApplicationStatus,
+    ProfessionalApplication,
+    Role,
+    StaffMembership,
+    User,
+)
+from autoagenda.accounts.tokens import sessions_revoke_for_user
+from autoagenda.core.errors import ApplicationError
+
+if TYPE_CHECKING:
+    from autoagenda.locations.models import Location
+
+logger = logging.getLogger(__name__)
+LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
+
+
+def _deny(message: str) -> ApplicationError:
+    return ApplicationError("permission_denied", message)
+
+
+def _normalize_email(email: str) -> str:
+    """Emails are stored lowercased, so uniqueness and login ignore case."""
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ApplicationError.invalid("email", str(_("Enter a valid email address."))) from exc
+    return email
+
+
+def _check_email_free(email: str, *, exclude_pk: int | None = None) -> None:
+    taken = User.objects.filter(email__iexact=email)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ApplicationError.invalid("email", str(_("An account with this email already exists.")))
+
+
+def _check_password(password: str, user: User, *, field: str = "password") -> None:
+    """Django's validators: length (12 by default), common passwords, similarity to the person's data."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ApplicationError("invalid", str(_("Choose a stronger password.")), errors={field: exc.messages}) from exc
+
+
+def _check_language(language: str) -> None:
+    if language not in LANGUAGE_CODES:
+        raise ApplicationError.invalid("language", str(_("Unknown language.")))
+
+
+def _clean_text(field: str, value: str) -> str:
+    """Trimmed, and within the column's length (SQLite would store more; PostgreSQL would fail)."""
+    value = value.strip()
+    limit = getattr(User._meta.get_field(field), "max_length", None)
+    if limit is not None and len(value) > limit:
+        raise ApplicationError.invalid(
+            field, str(_("Ensure this value has at most %(limit)d characters.") % {"limit": limit})
+        )
+    return value
+
+
+def _save_new_user(user: User, password: str) -> User:
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:  # a concurrent sign-up took the email between the check and the insert
+        raise ApplicationError.invalid("email", str(_("An account with this email already exists."))) from exc
+    return user
+
+
+# --- Clients: sign-up and profile ------------------------------------------------
+
+
+def client_register(
+    *,
+    email: str,
+    password: str,
+    first_name: str,
+    last_name: str,
+    phone: str = "",
+    language: str | None = None,
+) -> User:
+    """A new client account, ready to log in."""
+    email = _normalize_email(email)
+    user = User(
+        email=email,
+        first_name=_clean_text("first_name", first_name),
+        last_name=_clean_text("last_name", last_name),
+        phone=_clean_text("phone", phone),
+        role=Role.CLIENT,
+        language=language if language in LANGUAGE_CODES else settings.LANGUAGE_CODE,
+    )
+    _check_password(password, user)
+    with transaction.atomic():
+        _check_email_free(email)
+        return _save_new_user(user, password)
+
+
+def profile_update(
+    *,
+    user: User,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    phone: str | None = None,
+    language: str | None = None,
+    marketing_opt_in: bool | None = None,
+) -> User:
+    """The person's own contact data and preferences; fields left as None keep their value."""
+    changes: dict[str, object] = {}
+    for field, value in (("first_name", first_name), ("last_name", last_name), ("phone", phone)):
+        if value is not None:
+            changes[field] = _clean_text(field, value)
+    if language is not None:
+        _check_language(language)
+        changes["language"] = language
+    if marketing_opt_in is not None:
+        changes["marketing_opt_in"] = bool(marketing_opt_in)
+    if not changes:
+        return user
+    with transaction.atomic():
+        for name, new_value in changes.items():
+            setattr(user, name, new_value)
+        user.save(update_fields=list(changes))
+    return user
+
+
+def password_change(*, user: User, old: str, new: str) -> User:
+    """A new password; every API login of the user ends (a stolen token stops working)."""
+    if not user.check_password(old):
+        raise ApplicationError.invalid("old_password", str(_("Your current password is not correct.")))
+    _check_password(new, user, field="new_password")
+    with transaction.atomic():
+        user.set_password(new)
+        user.save(update_fields=["password"])
+        sessions_revoke_for_user(user, reason="password_change")
+    return user
+
+
+def password_reset_apply(*, user: User, new: str) -> User:
+    """Password set from an emailed reset link; API logins end as with a change.
+
+    Proving control of the mailbox also lifts a login lockout on the account, so
+    the person is not kept out by failures that were probably their own.
+    """
+    _check_password(new, user, field="new_password")
+    with transaction.atomic():
+        user.set_password(new)
+        user.save(update_fields=["password"])
+        sessions_revoke_for_user(user, reason="password_reset")
+        axes_reset(username=user.email)
+    return user
+
+
+# --- Staff ----------------------------------------------------------------------
+
+
+def _location_ids(locations: Iterable[Location | int]) -> set[int]:
+    return {loc if isinstance(loc, int) else loc.pk for loc in locations}
+
+
+def _check_role_and_locations(*, actor: User, role: str, location_ids: set[int]) -> None:
+    if role not in STAFF_ROLES:
+        raise ApplicationError.invalid("role", str(_("Choose a staff role.")))
+    if role not in permissions.roles_assignable_by(actor):
+        raise _deny(str(_("Your role may not give this role to anyone.")))
+    if role in LOCATION_ROLES and not location_ids:
+        raise ApplicationError.invalid("locations", str(_("Choose at least one location.")))
+    if role in LOCATION_ROLES and not permissions.can_assign_locations(actor, location_ids):
+        raise _deny(str(_("You may only assign locations you manage.")))
+
+
+def _set_memberships(user: User, role: str, location_ids: set[int]) -> None:
+    """Memberships mirror the user's role; admins and clients have none."""
+    if role not in LOCATION_ROLES:
+        StaffMembership.objects.filter(user=user).delete()
+        return
+    StaffMembership.objects.filter(user=user).exclude(location_id__in=location_ids).delete()
+    StaffMembership.objects.filter(user=user).exclude(role=role).update(role=role)
+    existing = set(StaffMembership.objects.filter(user=user).values_list("location_id", flat=True))
+    StaffMembership.objects.bulk_create(
+        StaffMembership(user=user, location_id=loc, role=role) for loc in sorted(location_ids - existing)
+    )
+
+
+def staff_create(
+    *,
+    actor: User,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+    locations: Iterable[Location | int],
+    password: str,
+    phone: str = "",
+) -> User:
+    """A staff account. Admins create any role; managers mechanics and receptionists at their own locations."""
+    if not permissions.can_list_users(actor):
+        raise _deny(str(_("Your role may not create staff accounts.")))
+    location_ids = _location_ids(locations)
+    _check_role_and_locations(actor=actor, role=role, location_ids=location_ids)
+    email = _normalize_email(email)
+    user = User(
+        email=email,
+        first_name=_clean_text("first_name", first_name),
+        last_name=_clean_text("last_name", last_name),
+        phone=_clean_text("phone", phone),
+        role=role,
+    )
+    _check_password(password, user)
+    with transaction.atomic():
+        _check_email_free(email)
+        _save_new_user(user, password)
+        _set_memberships(user, role, location_ids if role in LOCATION_ROLES else set())
+    return user
+
+
+def staff_update(
+    *,
+    actor: User,
+    user: User,
+    role: str | None = None,
+    locations: Iterable[Location | int] | None = None,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    phone: str | None = None,
+    is_active: bool | None = None,
+) -> User:
+    """Edit a person as their admin or manager; fields left as None keep their value.
+
+    Locations given replace the memberships; a role change carries the memberships along.
+    """
+    if not permissions.can_manage_user(actor, user):
+        raise _deny(str(_("You may not edit this person.")))
+    new_role = role if role is not None else user.role
+    if new_role != user.role and user.pk == actor.pk:
+        raise ApplicationError.invalid("role", str(_("You cannot change your own role.")))
+    if locations is not None:
+        location_ids = _location_ids(locations)
+    else:
+        location_ids = set(user.memberships.values_list("location_id", flat=True))
+    if new_role != user.role or locations is not None:
+        if new_role == Role.CLIENT and permissions.is_admin(actor):
+            location_ids = set()
+        else:
+            _check_role_and_locations(actor=actor, role=new_role, location_ids=location_ids)
+    if is_active is False and user.pk == actor.pk:
+        raise ApplicationError.invalid("is_active", str(_("You cannot deactivate your own account.")))
+
+    changes: dict[str, object] = {}
+    for field, value in (("first_name", first_name), ("last_name", last_name), ("phone", phone)):
+        if value is not None:
+            changes[field] = _clean_text(field, value)
+    if new_role != user.role:
+        changes["role"] = new_role
+    if is_active is not None and is_active != user.is_active:
+        changes["is_active"] = is_active
+    with transaction.atomic():
+        for name, new_value in changes.items():
+            setattr(user, name, new_value)
+        if changes:
+            user.save(update_fields=list(changes))
+        if "role" in changes or locations is not None:
+            _set_memberships(user, new_role, location_ids if new_role in LOCATION_ROLES else set())
+        if changes.get("is_active") is False:
+            sessions_revoke_for_user(user, reason="deactivated")
+    return user
+
+
+def user_deactivate(*, actor: User, user: User) -> User:
+    """The person can no longer log in, and their API logins stop at once; their history stays."""
+    if not permissions.can_manage_user(actor, user):
+        raise _deny(str(_("You may not deactivate this person.")))
+    if user.pk == actor.pk:
+        raise ApplicationError("invalid", str(_("You cannot deactivate your own account.")))
+    with transaction.atomic():
+        if user.is_active:
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+        sessions_revoke_for_user(user, reason="deactivated")
+    return user
+
+
+# --- Professional applications ------------------------------------------------------
+
+
+def professional_application_submit(*, user: User, location: Location, message: str = "") -> ProfessionalApplication:
+    """A client asks to work as a professional at a location; one open request at a time."""
+    if user.role != Role.CLIENT:
+        raise _deny(str(_("Only clients can apply to work as a professional.")))
+    if not permissions.locations_visible_to(user).filter(pk=location.pk).exists():
+        raise ApplicationError.invalid("location", str(_("Choose an open location.")))
+    conflict = ApplicationError("conflict", str(_("You already have an application waiting for a decision.")))
+    with transaction.atomic():
+        if ProfessionalApplication.objects.filter(user=user, status=ApplicationStatus.PENDING).exists():
+            raise conflict
+        try:
+            with transaction.atomic():
+                return ProfessionalApplication.objects.create(user=user, location=location, message=message.strip())
+        except IntegrityError as exc:  # the partial unique constraint decides a race
+            raise conflict from exc
+
+
+def professional_application_decide(
+    *, actor: User, application: ProfessionalApplication, approve: bool, note: str = ""
+) -> ProfessionalApplication:
+    """An admin approves (the client becomes a mechanic at that location) or rejects; the applicant gets an email."""
+    if not permissions.is_admin(actor):
+        raise _deny(str(_("Only an administrator decides applications.")))
+    with transaction.atomic():
+        locked = (
+            ProfessionalApplication.objects.select_for_update()
+            .select_related("user", "location")
+            .get(pk=application.pk)
+        )
+        if locked.status != ApplicationStatus.PENDING:
+            raise ApplicationError("invalid_transition", str(_("This application has already been decided.")))
+        applicant = locked.user
+        if approve and applicant.role != Role.CLIENT:
+            raise ApplicationError("conflict", str(_("The applicant is no longer a client.")))
+        locked.status = ApplicationStatus.APPROVED if approve else ApplicationStatus.REJECTED
+        locked.decided_by = actor
+        locked.decided_at = timezone.now()
+        locked.decision_note = note.strip()
+        locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        if approve:
+            applicant.role = Role.MECHANIC
+            applicant.save(update_fields=["role"])
+            StaffMembership.objects.filter(user=applicant).delete()
+            StaffMembership.objects.create(user=applicant, location=locked.location, role=Role.MECHANIC)
+        transaction.on_commit(lambda: _email_application_decision(locked.pk))
+    return locked
+
+
+def _email_application_decision(application_id: int) -> None:
+    """Runs after commit: re-read the decision and tell the applicant in their language."""
+    application = ProfessionalApplication.objects.select_related("user", "location").get(pk=application_id)
+    applicant = application.user
+    context = {
+        "application": application,
+        "user": applicant,
+        "approved": application.status == ApplicationStatus.APPROVED,
+        "site_url": settings.SITE_URL.rstrip("/"),
+    }
+    with translation.override(applicant.language or settings.LANGUAGE_CODE):
+        subject = render_to_string("accounts/email/application_decided_subject.txt", context)
+        body = render_to_string("accounts/email/application_decided_body.txt", context)
+    try:
+        send_mail(" ".join(subject.split()), body, None, [applicant.email])
+    except Exception:  # the decision is committed; a mail server being down must not turn it into an error page
+        logger.exception("Could not email the decision on professional application %s", application_id)
