@@ -1,3 +1,16 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from autoagenda.locations import api
+
+urlpatterns = [
+    path("locations/", api.LocationListView.as_view(), name="api-location-list"),
+    path("locations/<int:pk>/", api.LocationDetailView.as_view(), name="api-location-detail"),
+    path("locations/<int:pk>/opening-hours/", api.OpeningHoursView.as_view(), name="api-location-opening-hours"),
+    path("locations/<int:pk>/closures/", api.ClosureListView.as_view(), name="api-location-closures"),
+    path(
+        "locations/<int:pk>/closures/<int:closure_id>/",
+        api.ClosureDetailView.as_view(),
+        name="api-location-closure-detail",
+    ),
+    path("locations/<int:pk>/holidays/", api.HolidayListView.as_view(), name="api-location-holidays"),
+]

@@ -1,13 +1,15 @@
 from django.urls import path
 
-from autoagenda.core.views import placeholder  # TEMPORARY: replace every use
+from autoagenda.locations import views
 
 app_name = "locations"
 urlpatterns = [
-    path("", placeholder, name="list"),
-    path("new/", placeholder, name="create"),
-    path("<int:pk>/", placeholder, name="detail"),
-    path("<int:pk>/edit/", placeholder, name="edit"),
-    path("<int:pk>/hours/", placeholder, name="hours"),
-    path("<int:pk>/closures/", placeholder, name="closures"),
+    path("", views.location_list, name="list"),
+    path("new/", views.location_create, name="create"),
+    path("<int:pk>/", views.location_detail, name="detail"),
+    path("<int:pk>/edit/", views.location_edit, name="edit"),
+    path("<int:pk>/hours/", views.opening_hours_edit, name="hours"),
+    path("<int:pk>/hours/interval/", views.opening_hours_interval, name="hours_interval"),
+    path("<int:pk>/closures/", views.closure_list, name="closures"),
+    path("<int:pk>/closures/<int:closure_id>/delete/", views.closure_delete, name="closure_delete"),
 ]

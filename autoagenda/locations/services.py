@@ -1,0 +1,287 @@
+"""Every write on locations, their weekly hours and their closures.
+
+Web views, the API and commands call these functions; each validates the
+whole request first and changes nothing when anything is wrong, so a form or
+an API client gets every problem at once.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime, time, timedelta
+from datetime import date as date_type
+from functools import cache
+from typing import Any, TypeGuard
+
+import holidays
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from autoagenda.accounts import permissions
+from autoagenda.core.errors import ApplicationError
+from autoagenda.core.timeutils import format_hhmm, valid_timezones
+from autoagenda.locations.models import MAX_NOTICE_MINUTES, Closure, Location, OpeningHours, Sector, Weekday
+
+# Fields a caller may set on a location; anything else is a programming error.
+LOCATION_FIELDS = (
+    "name",
+    "address",
+    "phone",
+    "email",
+    "timezone",
+    "country",
+    "sector",
+    "slot_minutes",
+    "max_appointments_per_hour",
+    "max_appointments_per_day",
+    "min_notice_minutes",
+    "booking_horizon_days",
+    "cancellation_window_minutes",
+    "use_public_holidays",
+    "is_active",
+)
+# (min, max) of the integer settings, as API.md fixes them.
+INT_RANGES: dict[str, tuple[int, int]] = {
+    "slot_minutes": (5, 240),
+    "booking_horizon_days": (1, 730),
+    "min_notice_minutes": (0, MAX_NOTICE_MINUTES),
+    "cancellation_window_minutes": (0, MAX_NOTICE_MINUTES),
+}
+MAX_LENGTHS = {"name": 120, "address": 255, "phone": 32, "email": 254}
+CAPACITY_FIELDS = ("max_appointments_per_hour", "max_appointments_per_day")
+_COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
+MINUTES_PER_DAY = 1440
+
+Interval = tuple[int, int, int]  # (weekday, start_minute, end_minute)
+
+
+@cache
+def holiday_countries() -> frozenset[str]:
+    """Two-letter codes the `holidays` package knows (it also lists three-letter aliases)."""
+    return frozenset(code for code in holidays.list_supported_countries() if len(code) == 2)
+
+
+def _is_int(value: Any) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def location_field_errors(values: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Every problem with a location's complete set of values, by field."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if not str(values.get("name") or "").strip():
+        add("name", _("This field is required."))
+    for field, limit in MAX_LENGTHS.items():
+        if len(str(values.get(field) or "")) > limit:
+            add(field, _("Use at most %(max)s characters.") % {"max": limit})
+    if values.get("email"):
+        try:
+            validate_email(values["email"])
+        except ValidationError:
+            add("email", _("Enter a valid email address."))
+    if values.get("timezone") not in valid_timezones():
+        add("timezone", _("Unknown time zone. Use an IANA name such as America/Santiago."))
+    country = values.get("country")
+    if not isinstance(country, str) or not _COUNTRY_CODE.match(country):
+        add("country", _("Enter a two-letter country code such as CL or ES."))
+    elif values.get("use_public_holidays") and country not in holiday_countries():
+        add("country", _("Public holidays are not available for this country; turn them off or pick another."))
+    if values.get("sector") not in Sector.values:
+        add("sector", _("Choose automotive or general."))
+    for field, (low, high) in INT_RANGES.items():
+        value = values.get(field)
+        if not _is_int(value) or not low <= value <= high:
+            add(field, _("Enter a whole number from %(min)s to %(max)s.") % {"min": low, "max": high})
+    for field in CAPACITY_FIELDS:
+        value = values.get(field)
+        if value is not None and (not _is_int(value) or value < 1):
+            add(field, _("Leave empty for no limit, or enter at least 1."))
+    notice, horizon = values.get("min_notice_minutes"), values.get("booking_horizon_days")
+    if (
+        "min_notice_minutes" not in errors
+        and "booking_horizon_days" not in errors
+        and notice > horizon * MINUTES_PER_DAY  # type: ignore[operator]
+    ):
+        add("min_notice_minutes", _("The minimum notice cannot be longer than the booking horizon."))
+    return errors
+
+
+def _normalized(fields: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - set(LOCATION_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown location fields: {sorted(unknown)}")
+    out = dict(fields)
+    for key in ("name", "address", "phone", "email"):
+        if key in out and isinstance(out[key], str):
+            out[key] = out[key].strip()
+    if isinstance(out.get("country"), str):
+        out["country"] = out["country"].strip().upper()
+    if isinstance(out.get("timezone"), str):
+        out["timezone"] = out["timezone"].strip()
+    return out
+
+
+def _current_values(location: Location) -> dict[str, Any]:
+    return {field: getattr(location, field) for field in LOCATION_FIELDS}
+
+
+def location_create(*, actor: Any, **fields: Any) -> Location:
+    """Admins open a new location; unset fields take the model's defaults."""
+    permissions.require(permissions.can_create_locations(actor))
+    values = _normalized(fields)
+    location = Location(**values)
+    errors = location_field_errors(_current_values(location))
+    if errors:
+        raise ApplicationError("invalid", _("The location could not be saved."), errors=errors)
+    with transaction.atomic():
+        location.save()
+    return location
+
+
+def location_update(*, actor: Any, location: Location, **fields: Any) -> Location:
+    """Admins and the location's managers change its settings; the result must be valid as a whole."""
+    permissions.require(permissions.can_manage_location(actor, location))
+    values = _normalized(fields)
+    merged = {**_current_values(location), **values}
+    errors = location_field_errors(merged)
+    if errors:
+        raise ApplicationError("invalid", _("The location could not be saved."), errors=errors)
+    with transaction.atomic():
+        for field, value in values.items():
+            setattr(location, field, value)
+        location.save(update_fields=[*values.keys(), "updated_at"] if values else None)
+    return location
+
+
+# --- Weekly opening hours -------------------------------------------------
+
+
+def opening_hours_errors(intervals: Sequence[Interval]) -> dict[str, list[str]]:
+    """Problems with a weekly plan, keyed `<index>.<field>` by position in `intervals`."""
+    errors: dict[str, list[str]] = {}
+
+    def add(key: str, message: str) -> None:
+        errors.setdefault(key, []).append(message)
+
+    valid: list[tuple[int, int, int, int]] = []  # weekday, start, end, index
+    for index, (weekday, start, end) in enumerate(intervals):
+        ok = True
+        if weekday not in Weekday.values:
+            add(f"{index}.weekday", _("The weekday must be from 1 (Monday) to 7 (Sunday)."))
+            ok = False
+        if not _is_int(start) or not 0 <= start < MINUTES_PER_DAY:
+            add(f"{index}.start", _("The start must be a time from 00:00 to 23:59."))
+            ok = False
+        if not _is_int(end) or not 0 < end <= MINUTES_PER_DAY:
+            add(f"{index}.end", _("The end must be a time from 00:01 to 24:00."))
+            ok = False
+        if ok and end <= start:
+            add(f"{index}.end", _("The end must be after the start."))
+            ok = False
+        if ok:
+            valid.append((weekday, start, end, index))
+    valid.sort()
+    for previous, current in itertools.pairwise(valid):
+        if previous[0] == current[0] and current[1] < previous[2]:
+            add(
+                f"{current[3]}.start",
+                _("%(day)s %(start)s–%(end)s overlaps %(other_start)s–%(other_end)s.")
+                % {
+                    "day": Weekday(current[0]).label,
+                    "start": format_hhmm(current[1]),
+                    "end": format_hhmm(current[2]),
+                    "other_start": format_hhmm(previous[1]),
+                    "other_end": format_hhmm(previous[2]),
+                },
+            )
+    return errors
+
+
+def opening_hours_replace(*, actor: Any, location: Location, intervals: Iterable[Interval]) -> list[OpeningHours]:
+    """Replace the whole weekly plan at once: either every interval is stored or none is."""
+    permissions.require(permissions.can_manage_location(actor, location))
+    plan = [tuple(item) for item in intervals]
+    errors = opening_hours_errors(plan)  # type: ignore[arg-type]
+    if errors:
+        raise ApplicationError("invalid", _("The opening hours were not saved."), errors=errors)
+    rows = [
+        OpeningHours(location=location, weekday=weekday, start_minute=start, end_minute=end)
+        for weekday, start, end in sorted(plan)
+    ]
+    with transaction.atomic():
+        OpeningHours.objects.filter(location=location).delete()
+        OpeningHours.objects.bulk_create(rows)
+    return rows
+
+
+# --- Closures -------------------------------------------------------------
+
+
+def local_day_span(location: Location, day: date_type) -> tuple[datetime, datetime]:
+    """The real instants (UTC) a local date begins and ends at.
+
+    A local midnight that does not exist (Santiago jumps from 00:00 to 01:00 on
+    its spring-forward day) resolves, with fold=0, to the first instant after
+    the gap; a repeated one to its first occurrence. So a day lasts 23, 24 or
+    25 hours, exactly as the clocks on the wall say.
+    """
+    zone = location.zone
+    start = datetime.combine(day, time(0), tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def closure_add(
+    *,
+    actor: Any,
+    location: Location,
+    date: date_type | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    reason: str = "",
+) -> Closure:
+    """Close a whole local day (`date`) or a span of time (`start`, `end` with offsets)."""
+    permissions.require(permissions.can_manage_location(actor, location))
+    reason = (reason or "").strip()
+    errors: dict[str, list[str]] = {}
+    if len(reason) > 200:
+        errors["reason"] = [_("Use at most 200 characters.")]
+    if date is not None:
+        if start is not None or end is not None:
+            errors["date"] = [_("Give either a date or a start and an end, not both.")]
+        else:
+            start, end = local_day_span(location, date)
+            if Closure.objects.filter(location=location, date=date).exists():
+                errors["date"] = [_("This day is already closed.")]
+    else:
+        if start is None:
+            errors["start"] = [_("Give a date for a whole day, or a start and an end.")]
+        elif start.tzinfo is None or start.utcoffset() is None:
+            errors["start"] = [_("Include the UTC offset, e.g. 2026-12-01T09:00:00-03:00.")]
+        if end is None:
+            errors["end"] = [_("Give a date for a whole day, or a start and an end.")]
+        elif end.tzinfo is None or end.utcoffset() is None:
+            errors["end"] = [_("Include the UTC offset, e.g. 2026-12-01T18:00:00-03:00.")]
+        if not errors and end <= start:  # type: ignore[operator]
+            errors["end"] = [_("The end must be after the start.")]
+    if errors:
+        raise ApplicationError("invalid", _("The closure was not saved."), errors=errors)
+    assert start is not None
+    assert end is not None
+    with transaction.atomic():
+        return Closure.objects.create(
+            location=location, start=start.astimezone(UTC), end=end.astimezone(UTC), date=date, reason=reason
+        )
+
+
+def closure_delete(*, actor: Any, closure: Closure) -> None:
+    permissions.require(permissions.can_manage_location(actor, closure.location))
+    with transaction.atomic():
+        closure.delete()
