@@ -1,3 +1,8 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from autoagenda.catalog import api
+
+urlpatterns = [
+    path("services/", api.ServiceListCreateView.as_view(), name="api-services"),
+    path("services/<int:pk>/", api.ServiceDetailView.as_view(), name="api-service"),
+]

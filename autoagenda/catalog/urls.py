@@ -1,10 +1,10 @@
 from django.urls import path
 
-from autoagenda.core.views import placeholder  # TEMPORARY: replace every use
+from autoagenda.catalog import views
 
 app_name = "catalog"
 urlpatterns = [
-    path("", placeholder, name="list"),
-    path("new/", placeholder, name="create"),
-    path("<int:pk>/", placeholder, name="edit"),
+    path("", views.service_list, name="list"),
+    path("new/", views.service_create, name="create"),
+    path("<int:pk>/", views.service_edit, name="edit"),
 ]

@@ -1,3 +1,9 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from autoagenda.customers import api
+
+urlpatterns = [
+    path("vehicles/", api.VehicleListCreateView.as_view(), name="api-vehicles"),
+    path("vehicles/decode-vin/", api.VinDecodeView.as_view(), name="api-vehicle-decode-vin"),
+    path("vehicles/<int:pk>/", api.VehicleDetailView.as_view(), name="api-vehicle"),
+]

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from autoagenda.core.views import placeholder  # TEMPORARY: replace every use
+from autoagenda.customers import views
 
 app_name = "customers"
 urlpatterns = [
-    path("", placeholder, name="list"),
-    path("new/", placeholder, name="create"),
-    path("<int:pk>/", placeholder, name="edit"),
-    path("<int:pk>/delete/", placeholder, name="delete"),
+    path("", views.vehicle_list, name="list"),
+    path("new/", views.vehicle_create, name="create"),
+    path("decode-vin/", views.vin_decode, name="decode_vin"),
+    path("<int:pk>/", views.vehicle_edit, name="edit"),
+    path("<int:pk>/delete/", views.vehicle_delete, name="delete"),
 ]

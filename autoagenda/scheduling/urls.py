@@ -1,10 +1,10 @@
 from django.urls import path
 
-from autoagenda.core.views import placeholder  # TEMPORARY: replace every use
+from autoagenda.scheduling import views
 
 app_name = "scheduling"
 urlpatterns = [
-    path("", placeholder, name="staff_list"),
-    path("<int:pk>/hours/", placeholder, name="staff_hours"),
-    path("<int:pk>/time-off/", placeholder, name="staff_time_off"),
+    path("", views.staff_list, name="staff_list"),
+    path("<int:pk>/hours/", views.staff_hours, name="staff_hours"),
+    path("<int:pk>/time-off/", views.staff_time_off, name="staff_time_off"),
 ]

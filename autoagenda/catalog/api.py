@@ -1,0 +1,152 @@
+"""JSON API for the service catalog: thin, calling the catalog services and selectors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, serializers, status
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from autoagenda.accounts import permissions
+from autoagenda.accounts.models import Role, User
+from autoagenda.catalog import selectors, services
+from autoagenda.catalog.models import Service
+from autoagenda.core.money import format_amount
+from autoagenda.locations.models import Location
+
+
+class MoneyField(serializers.DecimalField):
+    """Money in and out: accepts a string or a number, answers the currency's string (`"25000"` for CLP)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("coerce_to_string", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> str:
+        return format_amount(value)
+
+
+class ServiceSerializer(serializers.ModelSerializer[Service]):
+    price = MoneyField(min_value=0)
+    locations: serializers.PrimaryKeyRelatedField[Location] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
+    mechanics: serializers.PrimaryKeyRelatedField[User] = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Service
+        fields = (
+            "id",
+            "name",
+            "description",
+            "duration_minutes",
+            "buffer_minutes",
+            "price",
+            "tax_rate",
+            "requires_mechanic",
+            "locations",
+            "mechanics",
+            "repeat_months",
+            "repeat_km",
+            "is_active",
+        )
+        read_only_fields = fields
+
+
+class ServiceWriteSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=120)
+    description = serializers.CharField(allow_blank=True, max_length=5000, required=False)
+    duration_minutes = serializers.IntegerField(min_value=5, max_value=1440)
+    buffer_minutes = serializers.IntegerField(min_value=0, max_value=240, required=False)
+    price = MoneyField(min_value=0, max_digits=12, decimal_places=2)
+    tax_rate = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False)
+    requires_mechanic = serializers.BooleanField(required=False)
+    locations = serializers.PrimaryKeyRelatedField(many=True, allow_empty=False, queryset=Location.objects.all())
+    mechanics = serializers.PrimaryKeyRelatedField(
+        many=True,
+        required=False,
+        queryset=User.objects.filter(role=Role.MECHANIC),
+        help_text=_("Empty: every mechanic of the location."),
+    )
+    repeat_months = serializers.IntegerField(min_value=1, max_value=120, required=False, allow_null=True)
+    repeat_km = serializers.IntegerField(min_value=100, max_value=2_000_000, required=False, allow_null=True)
+    is_active = serializers.BooleanField(required=False)
+
+
+def _location_filter(request: Request) -> int | None:
+    raw = request.query_params.get("location")
+    if raw in (None, ""):
+        return None
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        raise serializers.ValidationError({"location": [_("Enter a location id.")]}) from None
+
+
+class _ReadOpen(BasePermission):
+    """Anyone may browse the catalog (clients pick a service before logging in); writes need a login."""
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return AllowAny().has_permission(request, view)
+        return IsAuthenticated().has_permission(request, view)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="List the services the caller may see",
+        description="Anonymous callers and clients see the active catalog; staff see their locations' services.",
+        parameters=[OpenApiParameter("location", OpenApiTypes.INT, description="Only services offered here.")],
+    ),
+    post=extend_schema(
+        summary="Create a service (admins; managers at locations they manage)",
+        request=ServiceWriteSerializer,
+        responses={201: ServiceSerializer},
+    ),
+)
+class ServiceListCreateView(generics.ListCreateAPIView[Service]):
+    serializer_class = ServiceSerializer
+    permission_classes = (_ReadOpen,)
+
+    def get_queryset(self) -> QuerySet[Service]:
+        return selectors.services_for(self.request.user, location_id=_location_filter(self.request))
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        permissions.require(permissions.can_create_services(request.user))
+        data = ServiceWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        service = services.service_create(actor=request.user, **data.validated_data)
+        return Response(ServiceSerializer(service).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    get=extend_schema(summary="Read a service"),
+    patch=extend_schema(
+        summary="Change a service (admins; managers of every location that offers it)",
+        request=ServiceWriteSerializer,
+        responses={200: ServiceSerializer},
+    ),
+)
+class ServiceDetailView(generics.RetrieveUpdateAPIView[Service]):
+    serializer_class = ServiceSerializer
+    permission_classes = (_ReadOpen,)
+    http_method_names = ("get", "patch", "head", "options")
+
+    def get_object(self) -> Service:
+        manage = self.request.method not in ("GET", "HEAD", "OPTIONS")
+        return permissions.get_service_for_user(self.request.user, self.kwargs["pk"], manage=manage)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        service = self.get_object()
+        data = ServiceWriteSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        service = services.service_update(actor=request.user, service=service, **data.validated_data)
+        return Response(ServiceSerializer(service).data)

@@ -1,0 +1,77 @@
+"""Catalog pages: thin — authorize through permissions, validate with a form, call one service."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from autoagenda.accounts import permissions
+from autoagenda.catalog import selectors, services
+from autoagenda.catalog.forms import ServiceForm
+from autoagenda.core.errors import ApplicationError
+
+
+def add_errors(form: Form, exc: ApplicationError) -> None:
+    """Put a service's field errors on the form's fields, the rest on top."""
+    if not exc.errors:
+        form.add_error(None, exc.message)
+    for field, msgs in exc.errors.items():
+        for msg in msgs:
+            form.add_error(field if field in form.fields else None, msg)
+
+
+def _selected_location(request: HttpRequest) -> int | None:
+    raw = request.GET.get("location") or ""
+    return int(raw) if raw.isdigit() else None
+
+
+@login_required
+def service_list(request: HttpRequest) -> HttpResponse:
+    location_id = _selected_location(request)
+    context = {
+        "rows": selectors.service_rows_for(request.user, location_id=location_id),
+        "locations": permissions.locations_visible_to(request.user).order_by("name", "id"),
+        "selected_location": location_id,
+        "can_create": permissions.can_create_services(request.user),
+    }
+    return render(request, "catalog/service_list.html", context)
+
+
+@login_required
+def service_create(request: HttpRequest) -> HttpResponse:
+    permissions.require(permissions.can_create_services(request.user))
+    form = ServiceForm(request.POST or None, user=request.user)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                service = services.service_create(actor=request.user, **form.cleaned_data)
+            except ApplicationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, _("Service “%(name)s” created.") % {"name": service.name})
+                return redirect("catalog:list")
+        status = 400
+    return render(request, "catalog/service_form.html", {"form": form, "service": None}, status=status)
+
+
+@login_required
+def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    service = permissions.get_service_for_user(request.user, pk, manage=True)
+    form = ServiceForm(request.POST or None, user=request.user, service=service)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.service_update(actor=request.user, service=service, **form.cleaned_data)
+            except ApplicationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, _("Service “%(name)s” saved.") % {"name": service.name})
+                return redirect("catalog:list")
+        status = 400
+    return render(request, "catalog/service_form.html", {"form": form, "service": service}, status=status)
