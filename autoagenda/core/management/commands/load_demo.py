@@ -1,0 +1,329 @@
+"""Load the demo workshops, people, vehicles and services (Spanish content).
+
+Idempotent: every object is found by its natural key and created only when it
+is missing, all in one transaction, so `make run` can call it on every start
+without duplicating anything or undoing what a user changed while trying the
+demo. `--reset` puts the demo objects back to their demo values (and the demo
+password), still without duplicating anything.
+
+Demo users get a public password, so the command refuses to run when DEBUG is
+off unless `--force` is given: a production database never gets them by
+accident.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import models, transaction
+from django.utils import timezone
+from vininfo import Vin
+
+from autoagenda.accounts.models import Role, StaffMembership, User
+from autoagenda.catalog.models import Service
+from autoagenda.core import money
+from autoagenda.core.management import demo
+from autoagenda.customers.models import Vehicle
+from autoagenda.locations.models import Closure, Location, OpeningHours, Sector
+from autoagenda.scheduling.models import TimeOff, WorkingHours
+
+M = TypeVar("M", bound=models.Model)
+
+
+class Command(BaseCommand):
+    help = "Load the demo locations, users, vehicles and services (idempotent; demo use only)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even when DEBUG is off (demo users share a public password).",
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Put existing demo objects back to their demo values and password.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "DEBUG is off: refusing to create demo users with a public password. "
+                "Use --force if this really is a demo server."
+            )
+        loader = DemoLoader(reset=options["reset"])
+        with transaction.atomic():
+            loader.load()
+        if loader.created:
+            summary = ", ".join(f"{count} {name}" for name, count in loader.created.items())
+            self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {summary}."))
+        else:
+            self.stdout.write("Demo data already loaded: nothing to add.")
+        if loader.restored:
+            self.stdout.write(f"Demo values put back on {loader.restored} object(s).")
+
+
+class DemoLoader:
+    """Writes demo.py's data set; `created` counts what this run added, by kind."""
+
+    def __init__(self, *, reset: bool) -> None:
+        self.reset = reset
+        self.password = demo.demo_password()
+        self.created: dict[str, int] = {}
+        self.restored = 0
+        self.locations: dict[str, Location] = {}
+        self.users: dict[str, User] = {}
+        # The local date of this run, per zone: relative demo dates (closures, time off) start from it.
+        self.now = timezone.now()
+
+    # --- generic natural-key upsert ---------------------------------------
+
+    def upsert(
+        self,
+        model: type[M],
+        lookup: Mapping[str, Any],
+        values: Mapping[str, Any],
+        *,
+        before_create: Callable[[M], None] | None = None,
+    ) -> tuple[M, bool]:
+        """Create from `lookup` + `values` when missing; with --reset, bring changed `values` back.
+
+        Saves only when something differs, so a second run writes nothing (and
+        adds no history rows).
+        """
+        obj = model._default_manager.filter(**lookup).first()
+        if obj is None:
+            obj = model(**lookup, **values)
+            if before_create is not None:
+                before_create(obj)
+            _validate(obj)
+            obj.save()
+            self._count(model)
+            return obj, True
+        if self.reset:
+            changed = [name for name, value in values.items() if getattr(obj, name) != value]
+            if changed:
+                for name in changed:
+                    setattr(obj, name, values[name])
+                _validate(obj)
+                obj.save(update_fields=_with_timestamp(obj, changed))
+                self.restored += 1
+        return obj, False
+
+    def _count(self, model: type[models.Model]) -> None:
+        label = str(model._meta.model_name)
+        self.created[label] = self.created.get(label, 0) + 1
+
+    # --- the data set ------------------------------------------------------
+
+    def load(self) -> None:
+        for spec in demo.LOCATIONS:
+            self.locations[spec.name] = self.load_location(spec)
+        for person in demo.STAFF:
+            self.load_person(person)
+        for client in demo.CLIENTS:
+            owner = self.load_person(client.person)
+            for vehicle in client.vehicles:
+                self.load_vehicle(owner, vehicle)
+        for closure in demo.CLOSURES:
+            self.load_closure(closure)
+        for time_off in demo.TIME_OFF:
+            self.load_time_off(time_off)
+        for location_name, services in demo.SERVICES.items():
+            for service in services:
+                self.load_service(self.locations[location_name], service)
+
+    def load_location(self, spec: demo.LocationSpec) -> Location:
+        location, _ = self.upsert(
+            Location,
+            {"name": spec.name},
+            {
+                "address": spec.address,
+                "phone": spec.phone,
+                "email": spec.email,
+                "timezone": spec.timezone,
+                "country": spec.country,
+                "sector": Sector.AUTOMOTIVE,
+                "slot_minutes": spec.slot_minutes,
+                "max_appointments_per_hour": spec.max_appointments_per_hour,
+                "max_appointments_per_day": spec.max_appointments_per_day,
+                "min_notice_minutes": 60,
+                "booking_horizon_days": 60,
+                "cancellation_window_minutes": 120,
+                "use_public_holidays": True,
+                "is_active": True,
+            },
+        )
+        for weekday, start, end in spec.opening_hours:
+            self.upsert(
+                OpeningHours,
+                {"location": location, "weekday": weekday, "start_minute": demo.hm(start)},
+                {"end_minute": demo.hm(end)},
+            )
+        return location
+
+    def load_person(self, spec: demo.PersonSpec) -> User:
+        is_admin = spec.role == Role.ADMIN
+        values = {
+            "first_name": spec.first_name,
+            "last_name": spec.last_name,
+            "phone": spec.phone,
+            "role": spec.role,
+            "language": spec.language,
+            "marketing_opt_in": spec.marketing_opt_in,
+            "is_active": True,
+            # The demo admin may also open the Django back office (/backoffice/).
+            "is_staff": is_admin,
+            "is_superuser": is_admin,
+        }
+        user, created = self.upsert(
+            User, {"email": spec.email}, values, before_create=lambda u: u.set_password(self.password)
+        )
+        if self.reset and not created and not user.check_password(self.password):
+            user.set_password(self.password)
+            user.save(update_fields=["password"])
+            self.restored += 1
+        self.users[spec.email] = user
+        if spec.location is not None:
+            location = self.locations[spec.location]
+            self.upsert(StaffMembership, {"user": user, "location": location}, {"role": spec.role})
+            for weekday, start, end in spec.working_hours:
+                self.upsert(
+                    WorkingHours,
+                    {"user": user, "location": location, "weekday": weekday, "start_minute": demo.hm(start)},
+                    {"end_minute": demo.hm(end)},
+                )
+        return user
+
+    def load_vehicle(self, owner: User, spec: demo.VehicleSpec) -> Vehicle:
+        manufacturer, country = _decode_vin(spec.vin)
+        vehicle, _ = self.upsert(
+            Vehicle,
+            {"owner": owner, "plate": demo.normalise_plate(spec.plate)},
+            {
+                "make": spec.make,
+                "model": spec.model,
+                "year": spec.year,
+                "vin": spec.vin,
+                "mileage": spec.mileage,
+                "color": spec.color,
+                "vin_manufacturer": manufacturer,
+                "vin_country": country,
+            },
+        )
+        return vehicle
+
+    def load_closure(self, spec: demo.ClosureSpec) -> Closure:
+        location = self.locations[spec.location]
+        zone = location.zone
+        today = timezone.localdate(self.now, zone)
+        if spec.month is not None and spec.day is not None:
+            day = date(today.year, spec.month, spec.day)
+            if day < today:
+                day = date(today.year + 1, spec.month, spec.day)
+        else:
+            day = _next_weekday(today + timedelta(days=spec.days_ahead), spec.weekday)
+        if spec.start is None or spec.end is None:
+            start, end, whole_day = _local(day, "00:00", zone), _local(day + timedelta(days=1), "00:00", zone), day
+        else:
+            start, end, whole_day = _local(day, spec.start, zone), _local(day, spec.end, zone), None
+        # Dated from the day of the first load; a later run keeps the dates, --reset moves them to today's plan.
+        closure, _ = self.upsert(
+            Closure,
+            {"location": location, "reason": spec.reason},
+            {"start": start, "end": end, "date": whole_day},
+        )
+        return closure
+
+    def load_time_off(self, spec: demo.TimeOffSpec) -> TimeOff:
+        user = self.users[spec.email]
+        membership = user.memberships.select_related("location").first()
+        zone = membership.location.zone if membership else ZoneInfo(settings.DEFAULT_LOCATION_TIMEZONE)
+        first = _next_weekday(timezone.localdate(self.now, zone) + timedelta(days=spec.days_ahead), spec.weekday)
+        if spec.start is None or spec.end is None:
+            start, end = _local(first, "00:00", zone), _local(first + timedelta(days=spec.days), "00:00", zone)
+        else:
+            start, end = _local(first, spec.start, zone), _local(first, spec.end, zone)
+        time_off, _ = self.upsert(
+            TimeOff,
+            {"user": user, "reason": spec.reason},
+            {"start": start, "end": end, "created_by": self.users.get(demo.STAFF[0].email)},
+        )
+        return time_off
+
+    def load_service(self, location: Location, spec: demo.ServiceSpec) -> Service:
+        """Services are per location here (tax differs by country), keyed on (name, location)."""
+        tax_rate = next(loc.tax_rate for loc in demo.LOCATIONS if loc.name == location.name)
+        price = Decimal(spec.price_clp) if money.decimals() == 0 else Decimal(spec.price_eur)
+        values = {
+            "description": spec.description,
+            "duration_minutes": spec.duration_minutes,
+            "buffer_minutes": spec.buffer_minutes,
+            "price": money.quantize(price),
+            "tax_rate": tax_rate,
+            "requires_mechanic": spec.requires_mechanic,
+            "repeat_months": spec.repeat_months,
+            "repeat_km": spec.repeat_km,
+            "is_active": True,
+        }
+        existing = Service.objects.filter(name=spec.name, locations=location).first()
+        mechanics = [self.users[email] for email in spec.mechanics]
+        if existing is None:
+            service = Service(name=spec.name, **values)
+            _validate(service)
+            service.save()
+            service.locations.set([location])
+            service.mechanics.set(mechanics)
+            self._count(Service)
+            return service
+        if self.reset:
+            changed = [name for name, value in values.items() if getattr(existing, name) != value]
+            if changed:
+                for name in changed:
+                    setattr(existing, name, values[name])
+                _validate(existing)
+                existing.save(update_fields=_with_timestamp(existing, changed))
+                self.restored += 1
+            if set(existing.mechanics.all()) != set(mechanics):
+                existing.mechanics.set(mechanics)
+                self.restored += 1
+        return existing
+
+
+def _with_timestamp(obj: models.Model, fields: list[str]) -> list[str]:
+    """`update_fields` skips auto_now fields unless named: a restored row should show it changed."""
+    return [*fields, "updated_at"] if hasattr(obj, "updated_at") else fields
+
+
+def _validate(obj: models.Model) -> None:
+    """Field validators catch a typo in the demo data; the database itself enforces uniqueness and constraints."""
+    obj.full_clean(validate_unique=False, validate_constraints=False)
+
+
+def _decode_vin(vin: str) -> tuple[str, str]:
+    """Manufacturer and country from the VIN, offline (vininfo); blank when it cannot tell."""
+    if not vin:
+        return "", ""
+    try:
+        info = Vin(vin)
+        return str(info.manufacturer or ""), str(info.country or "")
+    except Exception:  # vininfo raises plain ValidationError/KeyError variants; a demo VIN just stays undecoded
+        return "", ""
+
+
+def _next_weekday(day: date, weekday: int | None) -> date:
+    """`day` itself, or the first following date that falls on ISO `weekday`."""
+    if weekday is None:
+        return day
+    return day + timedelta(days=(weekday - day.isoweekday()) % 7)
+
+
+def _local(day: date, hhmm: str, zone: ZoneInfo) -> datetime:
+    minutes = demo.hm(hhmm)
+    return datetime.combine(day, time(minutes // 60, minutes % 60), tzinfo=zone)

@@ -1,0 +1,280 @@
+"""`load_demo` and `demo_logins`: the data `make run` starts with."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+from django.test import RequestFactory
+
+from autoagenda.accounts.models import Role, StaffMembership, User
+from autoagenda.catalog.models import Service
+from autoagenda.core.management import demo
+from autoagenda.customers.models import Vehicle
+from autoagenda.locations.models import Closure, Location, OpeningHours, Sector
+from autoagenda.scheduling.models import TimeOff, WorkingHours
+
+pytestmark = pytest.mark.django_db
+
+
+def load_demo(*args: str) -> str:
+    out = StringIO()
+    call_command("load_demo", "--force", *args, stdout=out)
+    return out.getvalue()
+
+
+def row_counts() -> dict[str, int]:
+    """Rows of every model, history tables included: a second run must add none."""
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+def weekly_plan(rows) -> set[tuple[int, int, int]]:
+    return {(r.weekday, r.start_minute, r.end_minute) for r in rows}
+
+
+@pytest.fixture
+def demo_loaded(monkeypatch) -> None:
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    load_demo()
+
+
+def test_it_creates_both_workshops_in_their_own_time_zones(demo_loaded):
+    providencia = Location.objects.get(name="Taller Providencia")
+    madrid = Location.objects.get(name="Taller Madrid Chamberí")
+
+    assert (providencia.timezone, providencia.country, providencia.sector) == (
+        "America/Santiago",
+        "CL",
+        Sector.AUTOMOTIVE,
+    )
+    assert (madrid.timezone, madrid.country, madrid.sector) == ("Europe/Madrid", "ES", Sector.AUTOMOTIVE)
+    assert "Providencia" in providencia.address
+
+
+def test_the_opening_hours_have_a_lunch_break(demo_loaded):
+    providencia = Location.objects.get(name="Taller Providencia")
+    madrid = Location.objects.get(name="Taller Madrid Chamberí")
+
+    weekdays = range(1, 6)
+    assert weekly_plan(OpeningHours.objects.filter(location=providencia)) == {
+        *((day, 9 * 60, 13 * 60 + 30) for day in weekdays),
+        *((day, 14 * 60 + 30, 18 * 60 + 30) for day in weekdays),
+        (6, 9 * 60, 13 * 60),
+    }
+    assert weekly_plan(OpeningHours.objects.filter(location=madrid)) == {
+        *((day, 8 * 60 + 30, 14 * 60) for day in weekdays),
+        *((day, 15 * 60, 19 * 60) for day in weekdays),
+    }
+
+
+def test_each_location_has_a_manager_a_receptionist_and_two_mechanics(demo_loaded):
+    for location in Location.objects.all():
+        roles = sorted(StaffMembership.objects.filter(location=location).values_list("role", flat=True))
+        assert roles == [Role.MANAGER, Role.MECHANIC, Role.MECHANIC, Role.RECEPTIONIST], location.name
+        for membership in StaffMembership.objects.filter(location=location).select_related("user"):
+            assert membership.user.role == membership.role
+    admin = User.objects.get(role=Role.ADMIN)
+    assert admin.email == "admin@demo.autoagenda.cl"
+    assert not admin.memberships.exists()
+
+
+def test_one_mechanic_per_location_has_own_hours_and_one_is_away(demo_loaded):
+    for location in Location.objects.all():
+        with_own_hours = set(WorkingHours.objects.filter(location=location).values_list("user__email", flat=True))
+        assert len(with_own_hours) == 1, location.name
+        (email,) = with_own_hours
+        own = weekly_plan(WorkingHours.objects.filter(location=location, user__email=email))
+        assert own != weekly_plan(OpeningHours.objects.filter(location=location))
+        assert TimeOff.objects.filter(user__memberships__location=location).count() == 1
+        assert Closure.objects.filter(location=location).exists()
+
+    time_off = TimeOff.objects.get(user__email="mecanico2.providencia@demo.autoagenda.cl")
+    assert time_off.end > time_off.start
+    assert time_off.reason == "Vacaciones"
+
+
+def test_clients_have_vehicles_with_normalised_plates_and_decoded_vins(demo_loaded):
+    clients = User.objects.filter(role=Role.CLIENT)
+    assert clients.count() >= 4
+    assert all(client.vehicles.exists() for client in clients)
+
+    chilean = Vehicle.objects.get(plate="KXPT21")
+    spanish = Vehicle.objects.get(plate="1234LMN")
+    assert chilean.owner.email == "cliente1@demo.autoagenda.cl"
+    assert (chilean.make, chilean.vin_manufacturer, chilean.vin_country) == ("Toyota", "Toyota", "Japan")
+    assert (spanish.make, spanish.vin_manufacturer, spanish.vin_country) == ("SEAT", "SEAT", "Spain")
+    assert not Vehicle.objects.filter(plate__contains="-").exists()
+    assert not Vehicle.objects.filter(plate__contains=" ").exists()
+
+
+def test_the_catalog_is_in_spanish_with_each_countrys_tax(demo_loaded, settings):
+    providencia = Location.objects.get(name="Taller Providencia")
+    madrid = Location.objects.get(name="Taller Madrid Chamberí")
+
+    oil_cl = Service.objects.get(name="Cambio de aceite y filtro", locations=providencia)
+    oil_es = Service.objects.get(name="Cambio de aceite y filtro", locations=madrid)
+    assert (oil_cl.tax_rate, oil_es.tax_rate) == (Decimal("19"), Decimal("21"))
+    assert (oil_cl.repeat_months, oil_cl.repeat_km) == (12, 10_000)
+    assert oil_cl.buffer_minutes == 15
+    assert Service.objects.filter(name="Revisión técnica", locations=providencia).exists()
+    assert Service.objects.filter(name="Revisión pre-ITV", locations=madrid).exists()
+    assert Service.objects.filter(name="Alineación y balanceo", locations=providencia).exists()
+    # Prices in the configured currency: whole pesos by default.
+    assert settings.CURRENCY == "CLP"
+    assert oil_cl.price == Decimal("45000")
+    assert all(s.price == s.price.to_integral_value() for s in Service.objects.all())
+
+
+def test_a_wash_needs_no_mechanic_and_diagnosis_is_for_the_specialist(demo_loaded):
+    washes = Service.objects.filter(name="Lavado exterior")
+    assert washes.count() == 2
+    assert not any(wash.requires_mechanic for wash in washes)
+    diagnosis = Service.objects.get(name="Diagnóstico computarizado")
+    assert [m.email for m in diagnosis.mechanics.all()] == ["mecanico1.providencia@demo.autoagenda.cl"]
+
+
+def test_prices_follow_a_currency_with_cents(settings):
+    settings.CURRENCY = "EUR"
+    load_demo()
+
+    oil = Service.objects.get(name="Cambio de aceite y filtro", locations__name="Taller Providencia")
+    assert oil.price == Decimal("59.90")
+
+
+def test_running_it_twice_changes_nothing(demo_loaded):
+    before = row_counts()
+    passwords = dict(User.objects.values_list("email", "password"))
+    service_updates = dict(Service.objects.values_list("pk", "updated_at"))
+
+    output = load_demo()
+
+    assert row_counts() == before
+    assert dict(User.objects.values_list("email", "password")) == passwords
+    assert dict(Service.objects.values_list("pk", "updated_at")) == service_updates
+    assert "nothing to add" in output
+
+
+def test_a_second_run_keeps_what_a_user_changed_but_restores_what_was_deleted(demo_loaded):
+    service = Service.objects.get(name="Lavado de motor", locations__name="Taller Providencia")
+    service.price = Decimal("21000")
+    service.save()
+    Vehicle.objects.filter(plate="KXPT21").delete()
+
+    load_demo()
+
+    service.refresh_from_db()
+    assert service.price == Decimal("21000")
+    assert Vehicle.objects.filter(plate="KXPT21", owner__email="cliente1@demo.autoagenda.cl").count() == 1
+
+
+def test_reset_puts_demo_values_and_the_password_back_without_duplicates(demo_loaded):
+    before = Service.objects.count(), User.objects.count(), Vehicle.objects.count()
+    service = Service.objects.get(name="Lavado de motor", locations__name="Taller Providencia")
+    service.price = Decimal("21000")
+    service.save()
+    user = User.objects.get(email="cliente2@demo.autoagenda.cl")
+    user.first_name = "Otro"
+    user.set_password("changed-by-the-visitor-1")
+    user.save()
+
+    output = load_demo("--reset")
+
+    assert "put back on 3 object(s)" in output  # the price, the name, the password
+    service.refresh_from_db()
+    user.refresh_from_db()
+    assert service.price == Decimal("20000")
+    assert user.first_name == "Matías"
+    assert user.check_password(demo.DEFAULT_DEMO_PASSWORD)
+    assert (Service.objects.count(), User.objects.count(), Vehicle.objects.count()) == before
+
+
+def test_dated_demo_rows_keep_their_dates_until_a_reset_moves_them_forward():
+    santiago = ZoneInfo("America/Santiago")
+    with time_machine.travel(datetime(2026, 3, 2, 12, 0, tzinfo=santiago), tick=False):
+        load_demo()
+    inventory = Closure.objects.get(reason="Inventario anual")
+    assert inventory.date == date(2026, 3, 23)  # the Monday three weeks after the first load
+    assert inventory.start == datetime(2026, 3, 23, tzinfo=santiago)
+
+    with time_machine.travel(datetime(2026, 6, 1, 12, 0, tzinfo=santiago), tick=False):
+        load_demo()
+        inventory.refresh_from_db()
+        assert inventory.date == date(2026, 3, 23)
+
+        load_demo("--reset")
+    inventory.refresh_from_db()
+    assert inventory.date == date(2026, 6, 22)
+    assert Closure.objects.filter(reason="Inventario anual").count() == 1
+    san_isidro = Closure.objects.get(location__name="Taller Madrid Chamberí")
+    assert san_isidro.date == date(2027, 5, 15)
+
+
+def test_every_demo_user_can_log_in_with_the_demo_password(demo_loaded):
+    request = RequestFactory().post("/accounts/login/")
+    emails = [person.email for person in demo.all_people()]
+    assert User.objects.filter(email__in=emails).count() == len(emails)
+
+    for email in emails:
+        user = authenticate(request, username=email, password="autoagenda-demo-2026")
+        assert user is not None, email
+        assert user.password != "autoagenda-demo-2026"
+        assert authenticate(request, username=email, password="wrong-password-123") is None
+
+
+def test_the_password_comes_from_demo_password(monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "otra-clave-de-demo-77")
+    load_demo()
+
+    request = RequestFactory().post("/accounts/login/")
+    assert authenticate(request, username="gerente.madrid@demo.autoagenda.cl", password="otra-clave-de-demo-77")
+
+
+def test_it_refuses_to_run_when_debug_is_off_without_force(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("load_demo", stdout=StringIO())
+
+    assert not Location.objects.exists()
+    assert not User.objects.exists()
+
+
+def test_it_runs_without_force_when_debug_is_on(settings):
+    settings.DEBUG = True
+
+    call_command("load_demo", stdout=StringIO())
+
+    assert Location.objects.count() == 2
+
+
+def test_demo_logins_lists_every_account_with_its_role_and_the_password(demo_loaded, monkeypatch):
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    out = StringIO()
+
+    call_command("demo_logins", stdout=out)
+
+    text = out.getvalue()
+    assert "/accounts/login/" in text
+    lines = text.splitlines()
+    for person in demo.all_people():
+        (line,) = [line for line in lines if f" {person.email} " in line]
+        assert line.split()[0] == person.role
+        assert line.rstrip().endswith("autoagenda-demo-2026")
+    (manager_line,) = [line for line in lines if "gerente.madrid@" in line]
+    assert "Taller Madrid Chamberí" in manager_line
+
+
+def test_demo_logins_says_how_to_load_the_demo_when_there_is_none():
+    out = StringIO()
+
+    call_command("demo_logins", stdout=out)
+
+    assert "load_demo" in out.getvalue()
+    assert "@demo.autoagenda.cl" not in out.getvalue()
