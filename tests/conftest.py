@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 from rest_framework.test import APIClient
@@ -14,6 +17,49 @@ from autoagenda.accounts.models import Role, User
 from autoagenda.accounts.tokens import token_pair_for_login
 from autoagenda.locations.models import Location
 from tests.factories import AdminFactory, LocationFactory, StaffFactory, UserFactory
+
+
+def _environment_lacks(marker: str) -> str | None:
+    """Why tests with `marker` cannot run here (None when they can)."""
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if marker == "postgres" and "postgresql" not in engine:
+        return "PostgreSQL (set DATABASE_URL)"
+    if marker == "redis" and not settings.REDIS_URL:
+        return "Redis (set REDIS_URL)"
+    if marker == "e2e" and not (os.environ.get("E2E") and shutil.which("chromium")):
+        return "browser journeys (set E2E=1, needs Debian chromium)"
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect, rather than skip, tests whose services this run lacks.
+
+    `make test` on a bare machine runs the SQLite suite; CI sets DATABASE_URL,
+    REDIS_URL and E2E=1 and so runs everything. The reason is printed once.
+    """
+    keep: list[pytest.Item] = []
+    dropped: dict[str, int] = {}
+    for item in items:
+        missing = next(
+            (
+                why
+                for m in ("postgres", "redis", "e2e")
+                if item.get_closest_marker(m) and (why := _environment_lacks(m))
+            ),
+            None,
+        )
+        if missing:
+            dropped[missing] = dropped.get(missing, 0) + 1
+        else:
+            keep.append(item)
+    if dropped:
+        kept = {id(i) for i in keep}
+        config.hook.pytest_deselected(items=[i for i in items if id(i) not in kept])
+        items[:] = keep
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            for why, count in dropped.items():
+                reporter.write_line(f"deselected {count} test(s) that need {why}")
 
 
 @dataclass

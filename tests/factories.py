@@ -133,3 +133,12 @@ class TimeOffFactory(DjangoModelFactory):
         model = TimeOff
 
     reason = "Vacaciones"
+
+
+class ProfessionalApplicationFactory(DjangoModelFactory):  # accounts (h1): a client's request to work as a mechanic
+    class Meta:
+        model = "accounts.ProfessionalApplication"
+
+    user = factory.SubFactory(UserFactory)
+    location = factory.SubFactory(LocationFactory)
+    message = "Diez años de experiencia en frenos y suspensión."

@@ -34,6 +34,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if role in (Role.ADMIN, Role.MANAGER):
         items.append((reverse("accounts:user_list"), _("Users")))
         items.append((reverse("scheduling:staff_list"), _("Staff hours")))
+    if role in (Role.RECEPTIONIST, Role.MECHANIC):
+        items.append((reverse("scheduling:staff_time_off", args=[user.pk]), _("My time off")))
     if role == Role.ADMIN:
         items.append((reverse("accounts:application_list"), _("Applications")))
     current = request.path
