@@ -55,7 +55,3 @@ def error_preview(request: HttpRequest, code: int) -> HttpResponse:
         return handlers[code](request)
     return server_error(request)
 
-
-def placeholder(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    """TEMPORARY while the foundation is being built in parallel; every use is replaced before commit."""
-    return HttpResponse("Not built yet", status=501)

@@ -15,7 +15,16 @@ from django.conf import settings
 
 BASE_DIR = Path(settings.BASE_DIR)
 # Variables of this test run that must not leak into the "production" process.
-_RUN_ONLY = ("DATABASE_URL", "REDIS_URL", "TESTING", "DEBUG", "SQLITE_TEST_NAME", "DJANGO_SETTINGS_MODULE")
+# Variables of this test run, not of the production environment being simulated.
+_RUN_ONLY = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "TESTING",
+    "DEBUG",
+    "SQLITE_TEST_NAME",
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+)
 
 
 def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
