@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from autoagenda.accounts.models import Role, User
@@ -82,6 +83,23 @@ class Cast:
         return None if name == "anonymous" else getattr(self, name)
 
 
+# The tests are written in English; the product's default language is Spanish,
+# which tests/core/test_languages.py and the browser journeys check on purpose.
+TEST_LANGUAGE = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+@pytest.fixture(autouse=True)
+def _english(settings: Any) -> Any:
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client() -> Client:
+    """pytest-django's `client`, asking for English pages."""
+    return Client(**TEST_LANGUAGE)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     """Throttle counters and axes live in the cache; no test leaks into another."""
@@ -109,7 +127,7 @@ def cast(db: Any) -> Cast:
 
 def api_client_for(user: User | None) -> APIClient:
     """An API client with a real bearer token for `user` (anonymous when None)."""
-    client = APIClient()
+    client = APIClient(**TEST_LANGUAGE)
     if user is not None:
         pair = token_pair_for_login(user)
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {pair.access}")
@@ -117,7 +135,7 @@ def api_client_for(user: User | None) -> APIClient:
 
 
 def web_client_for(user: User | None) -> Client:
-    client = Client()
+    client = Client(**TEST_LANGUAGE)
     if user is not None:
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client

@@ -181,7 +181,9 @@ def test_another_locations_closure_is_404_under_this_location(cast, api):
 
 
 def test_holidays_of_a_year_are_listed_by_date(cast, api):
-    response = api(cast.client).get(f"/api/v1/locations/{cast.location.pk}/holidays/", {"year": 2026})
+    response = api(cast.client).get(
+        f"/api/v1/locations/{cast.location.pk}/holidays/", {"year": 2026}, HTTP_ACCEPT_LANGUAGE="es"
+    )
     assert response.status_code == 200
     rows = response.json()
     assert {"date": "2026-09-18", "name": "Día de la Independencia"} in rows
