@@ -12,20 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from autoagenda.accounts import permissions
 from autoagenda.accounts.models import LOCATION_ROLES, STAFF_ROLES, Role, User
-from autoagenda.core.errors import ApplicationError
 from autoagenda.locations.models import Location
-
-
-def apply_application_error(form: forms.Form, exc: ApplicationError, aliases: dict[str, str] | None = None) -> None:
-    """Show a service's refusal on the form: field errors on their fields, the rest on top."""
-    aliases = aliases or {}
-    if not exc.errors:
-        form.add_error(None, exc.message)
-        return
-    for field, messages in exc.errors.items():
-        name = aliases.get(field, field)
-        for message in messages:
-            form.add_error(name if name in form.fields else None, message)
 
 
 def _text(label: Any, *, required: bool = True, max_length: int = 150, **attrs: str) -> forms.CharField:

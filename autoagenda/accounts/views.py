@@ -33,10 +33,10 @@ from autoagenda.accounts.forms import (
     SignupForm,
     StaffForm,
     UserFilterForm,
-    apply_application_error,
 )
 from autoagenda.accounts.models import ApplicationStatus, Role, User
 from autoagenda.core.errors import ApplicationError
+from autoagenda.core.forms import add_application_error
 
 PAGE_SIZE = 25
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -99,7 +99,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                     language=translation.get_language(),
                 )
             except ApplicationError as exc:
-                apply_application_error(form, exc, {"password": "password1"})
+                add_application_error(form, exc, {"password": "password1"})
             else:
                 auth_login(request, user, backend=MODEL_BACKEND)
                 messages.success(request, _("Welcome to AutoAgenda! Your account is ready."))
@@ -130,7 +130,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         try:
             services.password_reset_apply(user=form.user, new=form.cleaned_data["new_password1"])
         except ApplicationError as exc:
-            apply_application_error(form, exc, {"new_password": "new_password2"})
+            add_application_error(form, exc, {"new_password": "new_password2"})
             return self.render_to_response(self.get_context_data(form=form), status=400)
         del self.request.session[INTERNAL_RESET_SESSION_TOKEN]
         return HttpResponseRedirect(self.get_success_url())
@@ -155,7 +155,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
                     user=user, old=form.cleaned_data["old_password"], new=form.cleaned_data["new_password1"]
                 )
             except ApplicationError as exc:
-                apply_application_error(form, exc, {"new_password": "new_password1"})
+                add_application_error(form, exc, {"new_password": "new_password1"})
             else:
                 update_session_auth_hash(request, user)
                 messages.success(
@@ -184,7 +184,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             try:
                 services.profile_update(user=user, **form.cleaned_data)
             except ApplicationError as exc:
-                apply_application_error(form, exc)
+                add_application_error(form, exc)
             else:
                 translation.activate(user.language)
                 messages.success(request, _("Your profile was saved."))
@@ -235,7 +235,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 )
             except ApplicationError as exc:
                 _raise_if_forbidden(exc)
-                apply_application_error(form, exc, {"password": "password1"})
+                add_application_error(form, exc, {"password": "password1"})
             else:
                 messages.success(request, _("%(name)s can now log in.") % {"name": user})
                 return redirect("accounts:user_list")
@@ -286,7 +286,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ApplicationError as exc:
             _raise_if_forbidden(exc)
-            apply_application_error(form, exc)
+            add_application_error(form, exc)
         else:
             messages.success(request, _("The changes to %(name)s were saved.") % {"name": target})
             return redirect("accounts:user_list")
@@ -327,7 +327,7 @@ def apply(request: HttpRequest) -> HttpResponse:
                 )
             except ApplicationError as exc:
                 _raise_if_forbidden(exc)
-                apply_application_error(form, exc)
+                add_application_error(form, exc)
             else:
                 messages.success(request, _("Thank you! We will email you when an administrator has decided."))
                 return redirect("accounts:apply")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,15 +12,7 @@ from autoagenda.accounts import permissions
 from autoagenda.catalog import selectors, services
 from autoagenda.catalog.forms import ServiceForm
 from autoagenda.core.errors import ApplicationError
-
-
-def add_errors(form: Form, exc: ApplicationError) -> None:
-    """Put a service's field errors on the form's fields, the rest on top."""
-    if not exc.errors:
-        form.add_error(None, exc.message)
-    for field, msgs in exc.errors.items():
-        for msg in msgs:
-            form.add_error(field if field in form.fields else None, msg)
+from autoagenda.core.forms import add_application_error
 
 
 def _selected_location(request: HttpRequest) -> int | None:
@@ -51,7 +42,7 @@ def service_create(request: HttpRequest) -> HttpResponse:
             try:
                 service = services.service_create(actor=request.user, **form.cleaned_data)
             except ApplicationError as exc:
-                add_errors(form, exc)
+                add_application_error(form, exc)
             else:
                 messages.success(request, _("Service “%(name)s” created.") % {"name": service.name})
                 return redirect("catalog:list")
@@ -69,7 +60,7 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.service_update(actor=request.user, service=service, **form.cleaned_data)
             except ApplicationError as exc:
-                add_errors(form, exc)
+                add_application_error(form, exc)
             else:
                 messages.success(request, _("Service “%(name)s” saved.") % {"name": service.name})
                 return redirect("catalog:list")

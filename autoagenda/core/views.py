@@ -54,4 +54,3 @@ def error_preview(request: HttpRequest, code: int) -> HttpResponse:
     if code in handlers:
         return handlers[code](request)
     return server_error(request)
-

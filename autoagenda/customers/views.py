@@ -20,8 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from autoagenda.accounts import permissions
 from autoagenda.accounts.models import Role
-from autoagenda.catalog.views import add_errors
 from autoagenda.core.errors import ApplicationError
+from autoagenda.core.forms import add_application_error
 from autoagenda.customers import selectors, services
 from autoagenda.customers.forms import VehicleForm
 from autoagenda.customers.vin import decode_vin
@@ -78,7 +78,7 @@ def vehicle_create(request: HttpRequest) -> HttpResponse:
             try:
                 vehicle = services.vehicle_create(actor=request.user, owner=owner, **fields)
             except ApplicationError as exc:
-                add_errors(form, exc)
+                add_application_error(form, exc)
             else:
                 messages.success(request, _("Vehicle %(plate)s added.") % {"plate": vehicle.plate})
                 return redirect("customers:list")
@@ -97,7 +97,7 @@ def vehicle_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.vehicle_update(actor=request.user, vehicle=vehicle, **form.service_fields())
             except ApplicationError as exc:
-                add_errors(form, exc)
+                add_application_error(form, exc)
             else:
                 messages.success(request, _("Vehicle %(plate)s saved.") % {"plate": vehicle.plate})
                 return redirect("customers:list")

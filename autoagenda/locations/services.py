@@ -7,13 +7,12 @@ an API client gets every problem at once.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, time, timedelta
 from datetime import date as date_type
 from functools import cache
-from typing import Any, TypeGuard
+from typing import Any
 
 import holidays
 from django.core.exceptions import ValidationError
@@ -23,8 +22,9 @@ from django.utils.translation import gettext as _
 
 from autoagenda.accounts import permissions
 from autoagenda.core.errors import ApplicationError
-from autoagenda.core.timeutils import format_hhmm, valid_timezones
-from autoagenda.locations.models import MAX_NOTICE_MINUTES, Closure, Location, OpeningHours, Sector, Weekday
+from autoagenda.core.timeutils import valid_timezones
+from autoagenda.core.weekly import MINUTES_PER_DAY, Interval, is_int, weekly_plan_errors
+from autoagenda.locations.models import MAX_NOTICE_MINUTES, Closure, Location, OpeningHours, Sector
 
 # Fields a caller may set on a location; anything else is a programming error.
 LOCATION_FIELDS = (
@@ -54,19 +54,12 @@ INT_RANGES: dict[str, tuple[int, int]] = {
 MAX_LENGTHS = {"name": 120, "address": 255, "phone": 32, "email": 254}
 CAPACITY_FIELDS = ("max_appointments_per_hour", "max_appointments_per_day")
 _COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
-MINUTES_PER_DAY = 1440
-
-Interval = tuple[int, int, int]  # (weekday, start_minute, end_minute)
 
 
 @cache
 def holiday_countries() -> frozenset[str]:
     """Two-letter codes the `holidays` package knows (it also lists three-letter aliases)."""
     return frozenset(code for code in holidays.list_supported_countries() if len(code) == 2)
-
-
-def _is_int(value: Any) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def location_field_errors(values: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -97,11 +90,11 @@ def location_field_errors(values: Mapping[str, Any]) -> dict[str, list[str]]:
         add("sector", _("Choose automotive or general."))
     for field, (low, high) in INT_RANGES.items():
         value = values.get(field)
-        if not _is_int(value) or not low <= value <= high:
+        if not is_int(value) or not low <= value <= high:
             add(field, _("Enter a whole number from %(min)s to %(max)s.") % {"min": low, "max": high})
     for field in CAPACITY_FIELDS:
         value = values.get(field)
-        if value is not None and (not _is_int(value) or value < 1):
+        if value is not None and (not is_int(value) or value < 1):
             add(field, _("Leave empty for no limit, or enter at least 1."))
     notice, horizon = values.get("min_notice_minutes"), values.get("booking_horizon_days")
     if (
@@ -164,44 +157,8 @@ def location_update(*, actor: Any, location: Location, **fields: Any) -> Locatio
 
 
 def opening_hours_errors(intervals: Sequence[Interval]) -> dict[str, list[str]]:
-    """Problems with a weekly plan, keyed `<index>.<field>` by position in `intervals`."""
-    errors: dict[str, list[str]] = {}
-
-    def add(key: str, message: str) -> None:
-        errors.setdefault(key, []).append(message)
-
-    valid: list[tuple[int, int, int, int]] = []  # weekday, start, end, index
-    for index, (weekday, start, end) in enumerate(intervals):
-        ok = True
-        if weekday not in Weekday.values:
-            add(f"{index}.weekday", _("The weekday must be from 1 (Monday) to 7 (Sunday)."))
-            ok = False
-        if not _is_int(start) or not 0 <= start < MINUTES_PER_DAY:
-            add(f"{index}.start", _("The start must be a time from 00:00 to 23:59."))
-            ok = False
-        if not _is_int(end) or not 0 < end <= MINUTES_PER_DAY:
-            add(f"{index}.end", _("The end must be a time from 00:01 to 24:00."))
-            ok = False
-        if ok and end <= start:
-            add(f"{index}.end", _("The end must be after the start."))
-            ok = False
-        if ok:
-            valid.append((weekday, start, end, index))
-    valid.sort()
-    for previous, current in itertools.pairwise(valid):
-        if previous[0] == current[0] and current[1] < previous[2]:
-            add(
-                f"{current[3]}.start",
-                _("%(day)s %(start)s–%(end)s overlaps %(other_start)s–%(other_end)s.")
-                % {
-                    "day": Weekday(current[0]).label,
-                    "start": format_hhmm(current[1]),
-                    "end": format_hhmm(current[2]),
-                    "other_start": format_hhmm(previous[1]),
-                    "other_end": format_hhmm(previous[2]),
-                },
-            )
-    return errors
+    """Problems with a weekly opening plan, keyed `<index>.<field>` by position."""
+    return weekly_plan_errors(intervals)
 
 
 def opening_hours_replace(*, actor: Any, location: Location, intervals: Iterable[Interval]) -> list[OpeningHours]:

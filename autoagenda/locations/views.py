@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -14,21 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from autoagenda.accounts import permissions
 from autoagenda.core.errors import ApplicationError
+from autoagenda.core.forms import add_application_error
 from autoagenda.core.timeutils import format_hhmm
 from autoagenda.locations import selectors, services
 from autoagenda.locations.forms import ClosureForm, IntervalRow, LocationForm, WeekForm, country_label
 from autoagenda.locations.models import Closure, Weekday
-
-
-def _apply_errors(form: Any, exc: ApplicationError) -> None:
-    placed = False
-    for field, msgs in exc.errors.items():
-        for msg in msgs:
-            if field in form.fields:
-                form.add_error(field, msg)
-                placed = True
-    if not placed:
-        form.add_error(None, exc.message)
 
 
 @login_required
@@ -57,7 +45,7 @@ def location_create(request: HttpRequest) -> HttpResponse:
             try:
                 location = services.location_create(actor=request.user, **form.cleaned_data)
             except ApplicationError as exc:
-                _apply_errors(form, exc)
+                add_application_error(form, exc)
             else:
                 messages.success(request, _("Location “%(name)s” created.") % {"name": location.name})
                 return redirect("locations:hours", pk=location.pk)
@@ -93,7 +81,7 @@ def location_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.location_update(actor=request.user, location=location, **form.cleaned_data)
             except ApplicationError as exc:
-                _apply_errors(form, exc)
+                add_application_error(form, exc)
             else:
                 messages.success(request, _("Settings saved."))
                 return redirect("locations:detail", pk=location.pk)
@@ -152,7 +140,7 @@ def closure_list(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.closure_add(actor=request.user, location=location, **form.service_kwargs())
             except ApplicationError as exc:
-                _apply_errors(form, exc)
+                add_application_error(form, exc)
             else:
                 messages.success(request, _("Closure added."))
                 return redirect("locations:closures", pk=location.pk)

@@ -18,11 +18,10 @@ from django.utils.translation import gettext as _
 from autoagenda.accounts import permissions
 from autoagenda.accounts.models import StaffMembership, User
 from autoagenda.core.errors import ApplicationError
-from autoagenda.core.timeutils import format_hhmm
-from autoagenda.locations.models import Location, Weekday
+from autoagenda.core.weekly import weekly_plan_errors
+from autoagenda.locations.models import Location
 from autoagenda.scheduling.models import TimeOff, WorkingHours
 
-MINUTES_PER_DAY = 1440
 REASON_MAX = 200
 
 
@@ -36,10 +35,6 @@ class HoursEntry:
     end: int
 
 
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def working_hours_errors(entries: Sequence[HoursEntry], *, kept: Sequence[HoursEntry] = ()) -> dict[str, list[str]]:
     """Problems with a weekly plan, keyed `<index>.<field>` by position in `entries`.
 
@@ -47,52 +42,9 @@ def working_hours_errors(entries: Sequence[HoursEntry], *, kept: Sequence[HoursE
     weekday across locations too, including against `kept` (intervals at
     locations this request does not replace).
     """
-    errors: dict[str, list[str]] = {}
-
-    def add(key: str, message: str) -> None:
-        errors.setdefault(key, []).append(message)
-
-    valid: list[tuple[int, int, int, int]] = []  # weekday, start, end, index (-1: kept)
-    for index, entry in enumerate(entries):
-        ok = True
-        if entry.weekday not in Weekday.values:
-            add(f"{index}.weekday", _("The weekday must be from 1 (Monday) to 7 (Sunday)."))
-            ok = False
-        if not _is_int(entry.start) or not 0 <= entry.start < MINUTES_PER_DAY:
-            add(f"{index}.start", _("The start must be a time from 00:00 to 23:59."))
-            ok = False
-        if not _is_int(entry.end) or not 0 < entry.end <= MINUTES_PER_DAY:
-            add(f"{index}.end", _("The end must be a time from 00:01 to 24:00."))
-            ok = False
-        if ok and entry.end <= entry.start:
-            add(f"{index}.end", _("The end must be after the start."))
-            ok = False
-        if ok:
-            valid.append((entry.weekday, entry.start, entry.end, index))
-    valid.extend((k.weekday, k.start, k.end, -1) for k in kept)
-    valid.sort()
-    reach: tuple[int, int, int, int] | None = None  # the interval reaching furthest so far that weekday
-    for current in valid:
-        if reach is None or reach[0] != current[0]:
-            reach = current
-            continue
-        if current[1] < reach[2]:
-            index = current[3] if current[3] >= 0 else reach[3]
-            if index >= 0:  # two kept intervals are not this request's doing
-                add(
-                    f"{index}.start",
-                    _("%(day)s %(start)s–%(end)s overlaps %(other_start)s–%(other_end)s.")
-                    % {
-                        "day": Weekday(current[0]).label,
-                        "start": format_hhmm(current[1]),
-                        "end": format_hhmm(current[2]),
-                        "other_start": format_hhmm(reach[1]),
-                        "other_end": format_hhmm(reach[2]),
-                    },
-                )
-        if current[2] > reach[2]:
-            reach = current
-    return errors
+    return weekly_plan_errors(
+        [(e.weekday, e.start, e.end) for e in entries], kept=[(k.weekday, k.start, k.end) for k in kept]
+    )
 
 
 def _replace(*, user: User, scope: set[int], entries: list[HoursEntry]) -> list[WorkingHours]:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from autoagenda.accounts import permissions
 from autoagenda.core.errors import ApplicationError
+from autoagenda.core.forms import add_application_error
 from autoagenda.locations.models import Location
 from autoagenda.scheduling import selectors, services
 from autoagenda.scheduling.forms import DayRow, TimeOffForm, WeekHoursForm
@@ -110,11 +111,7 @@ def staff_time_off(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.time_off_add(actor=request.user, user=staff, **form.cleaned_data)
             except ApplicationError as exc:
-                for field, msgs in exc.errors.items():
-                    for msg in msgs:
-                        form.add_error(field if field in form.fields else None, msg)
-                if not exc.errors:
-                    form.add_error(None, exc.message)
+                add_application_error(form, exc)
             else:
                 messages.success(request, _("Time off saved."))
                 return redirect("scheduling:staff_time_off", pk=staff.pk)
