@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from autoagenda.scheduling.models import TimeOff, WorkingHours
+from autoagenda.scheduling.models import Appointment, AppointmentStatusChange, BookingDay, TimeOff, WorkingHours
 
 
 @admin.register(WorkingHours)
@@ -14,3 +14,25 @@ class WorkingHoursAdmin(admin.ModelAdmin):
 class TimeOffAdmin(admin.ModelAdmin):
     list_display = ("user", "start", "end", "reason")
     search_fields = ("user__email", "reason")
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = AppointmentStatusChange
+    extra = 0
+    readonly_fields = ("from_status", "to_status", "changed_by", "changed_at", "note")
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(admin.ModelAdmin):
+    list_display = ("start", "location", "service", "client", "mechanic", "status")
+    list_filter = ("status", "location")
+    search_fields = ("client__email", "client__last_name", "vehicle__plate")
+    raw_id_fields = ("client", "mechanic", "vehicle", "created_by")
+    date_hierarchy = "start"
+    inlines = (StatusChangeInline,)
+
+
+@admin.register(BookingDay)
+class BookingDayAdmin(admin.ModelAdmin):
+    list_display = ("location", "date")
+    list_filter = ("location",)

@@ -73,3 +73,143 @@ class TimeOff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.start} – {self.end}"
+
+
+class AppointmentStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    CONFIRMED = "confirmed", _("Confirmed")
+    CHECKED_IN = "checked_in", _("Checked in")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+    NO_SHOW = "no_show", _("No-show")
+
+
+# Appointments that hold their slot (count for capacity and occupy their mechanic).
+INACTIVE_STATUSES = (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)
+ACTIVE_STATUSES = tuple(s for s in AppointmentStatus if s not in INACTIVE_STATUSES)
+
+# The only status changes there are (API.md); anything else is `invalid_transition`.
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    AppointmentStatus.PENDING: frozenset({AppointmentStatus.CONFIRMED, AppointmentStatus.CANCELLED}),
+    AppointmentStatus.CONFIRMED: frozenset(
+        {AppointmentStatus.CHECKED_IN, AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW}
+    ),
+    AppointmentStatus.CHECKED_IN: frozenset(
+        {AppointmentStatus.IN_PROGRESS, AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW}
+    ),
+    AppointmentStatus.IN_PROGRESS: frozenset({AppointmentStatus.COMPLETED}),
+    AppointmentStatus.COMPLETED: frozenset(),
+    AppointmentStatus.CANCELLED: frozenset(),
+    AppointmentStatus.NO_SHOW: frozenset(),
+}
+
+
+class BookingDay(models.Model):
+    """The lock row for one location's local date.
+
+    Booking, rescheduling and cancelling take this row with `select_for_update`
+    (on SQLite the IMMEDIATE transaction serialises writers) before re-checking
+    availability, so two people can never take the same last place.
+    """
+
+    location = models.ForeignKey("locations.Location", on_delete=models.CASCADE, related_name="booking_days")
+    date = models.DateField()
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["location", "date"], name="scheduling_bookingday_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location_id} {self.date}"
+
+
+class Appointment(models.Model):
+    """A booked service at a location, for a client, maybe with a mechanic and a vehicle.
+
+    `duration_minutes` and `buffer_minutes` are copied from the service at
+    booking time (later catalog changes don't move existing bookings);
+    `occupied_until` = end + buffer is what the mechanic is busy for, and what
+    PostgreSQL's exclusion constraint compares.
+    """
+
+    location = models.ForeignKey("locations.Location", on_delete=models.PROTECT, related_name="appointments")
+    service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, related_name="appointments")
+    client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointments")
+    mechanic = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_appointments",
+    )
+    vehicle = models.ForeignKey(
+        "customers.Vehicle", null=True, blank=True, on_delete=models.SET_NULL, related_name="appointments"
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    occupied_until = models.DateTimeField(_("occupied until"))
+    local_date = models.DateField(_("local date"))
+    local_hour = models.PositiveSmallIntegerField(_("local hour"))
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"))
+    buffer_minutes = models.PositiveIntegerField(_("buffer (minutes)"), default=0)
+    status = models.CharField(
+        _("status"), max_length=16, choices=AppointmentStatus.choices, default=AppointmentStatus.CONFIRMED
+    )
+    notes = models.TextField(_("notes"), blank=True, max_length=2000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        ordering = ("start", "id")
+        constraints: ClassVar = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="scheduling_appointment_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(occupied_until__gte=F("end")), name="scheduling_appointment_occupied_covers_end"
+            ),
+            models.CheckConstraint(
+                condition=Q(local_hour__gte=0, local_hour__lte=23), name="scheduling_appointment_local_hour"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in AppointmentStatus]), name="scheduling_appointment_status"
+            ),
+        ]
+        indexes: ClassVar = [
+            models.Index(fields=["location", "local_date", "status"], name="scheduling_appt_loc_day"),
+            models.Index(fields=["mechanic", "start"], name="scheduling_appt_mechanic"),
+            models.Index(fields=["client", "start"], name="scheduling_appt_client"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} @ {self.start:%Y-%m-%d %H:%M} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status not in INACTIVE_STATUSES
+
+
+class AppointmentStatusChange(models.Model):
+    """The history of an appointment: who changed what, when (also creation and reschedules)."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=16, choices=AppointmentStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=AppointmentStatus.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("appointment status change")
+        verbose_name_plural = _("appointment status changes")
+        ordering = ("changed_at", "id")
+
+    def __str__(self) -> str:
+        return f"{self.appointment_id}: {self.from_status or '—'} → {self.to_status}"
