@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -142,3 +143,35 @@ class ProfessionalApplicationFactory(DjangoModelFactory):  # accounts (h1): a cl
     user = factory.SubFactory(UserFactory)
     location = factory.SubFactory(LocationFactory)
     message = "Diez años de experiencia en frenos y suspensión."
+
+
+# --- Scheduling: appointments (booking) ---------------------------------------
+
+
+def _utc(value: Any) -> Any:
+    return value.astimezone(UTC)
+
+
+class AppointmentFactory(DjangoModelFactory):
+    """An appointment whose derived fields agree with `start` (pass an aware datetime).
+
+    end = start + duration on the UTC timeline, occupied_until = end + buffer,
+    local_date/local_hour from start in the location's zone; duration and buffer
+    come from the service unless given. No lock, no re-check: tests build the
+    situation the services must then respect.
+    """
+
+    class Meta:
+        model = "scheduling.Appointment"
+
+    location = factory.SubFactory(LocationFactory)
+    service = factory.SubFactory(ServiceFactory)
+    client = factory.SubFactory(UserFactory)
+    mechanic = None
+    status = "confirmed"
+    duration_minutes = factory.LazyAttribute(lambda o: o.service.duration_minutes)
+    buffer_minutes = factory.LazyAttribute(lambda o: o.service.buffer_minutes)
+    end = factory.LazyAttribute(lambda o: _utc(o.start) + timedelta(minutes=o.duration_minutes))
+    occupied_until = factory.LazyAttribute(lambda o: o.end + timedelta(minutes=o.buffer_minutes))
+    local_date = factory.LazyAttribute(lambda o: o.start.astimezone(o.location.zone).date())
+    local_hour = factory.LazyAttribute(lambda o: o.start.astimezone(o.location.zone).hour)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from autoagenda.catalog.models import Service
     from autoagenda.customers.models import Vehicle
     from autoagenda.locations.models import Location
+    from autoagenda.scheduling.models import Appointment  # scheduling: appointments
 
     AnyUser = User | AnonymousUser
 
@@ -368,3 +369,62 @@ def schedule_locations_for(actor: Any, target: User) -> QuerySet[Location]:
     if not can_manage_staff_schedule(actor, target):
         return Location.objects.none()
     return locations_managed_by(actor).filter(id__in=worked)
+
+
+# --- Scheduling: appointments (booking, cancelling, status) ------------------
+
+
+def can_book_at(user: Any, location: Location) -> bool:
+    """Clients book for themselves at active locations; staff book for clients at the locations they work at."""
+    u = _user(user)
+    if u is None:
+        return False
+    if is_staff_member(u):
+        return can_work_at(u, location)
+    return location.is_active
+
+
+def scope_appointments(queryset: QuerySet[M], user: Any) -> QuerySet[M]:
+    """A client sees their own appointments; staff those of their locations (admins all); anonymous none."""
+    u = _user(user)
+    if u is None:
+        return queryset.none()
+    if is_staff_member(u):
+        return scope_to_staffed_locations(queryset, u)
+    return queryset.filter(client=u)
+
+
+def can_change_appointment(user: Any, appointment: Appointment) -> bool:
+    """Cancel or reschedule: the appointment's client, or staff of its location (the time window is the service's)."""
+    u = _user(user)
+    if u is None:
+        return False
+    if is_staff_member(u):
+        return can_work_at(u, appointment.location)
+    return appointment.client_id == u.pk
+
+
+def can_set_appointment_status(user: Any, appointment: Appointment) -> bool:
+    """Check-in, start, finish, no-show: any staff member of the appointment's location."""
+    return is_staff_member(user) and can_work_at(user, appointment.location)
+
+
+# --- Scheduling API: the mechanic a booking names ---------------------------
+
+
+def mechanics_bookable_at(location: Location) -> QuerySet[User]:
+    """Active staff of `location`: whether one is an eligible, free mechanic for the service is the booking check's."""
+    return User.objects.filter(is_active=True, memberships__location=location).distinct()
+
+
+def get_mechanic_for_booking(location: Location, pk: Any) -> User:
+    """404 for anyone who does not work at `location` (the API reports it on the `mechanic` field)."""
+    return get_visible_or_404(mechanics_bookable_at(location), pk)
+
+
+# --- Scheduling web booking (webclient): the client's own booking pages -------
+
+
+def can_book_online(user: Any) -> bool:
+    """The /book/ pages are a client booking for themselves; staff book for clients from the staff calendar."""
+    return role_of(user) == Role.CLIENT

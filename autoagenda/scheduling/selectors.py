@@ -6,18 +6,22 @@ import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, Q, QuerySet
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 
 from autoagenda.accounts import permissions
-from autoagenda.accounts.models import StaffMembership, User
+from autoagenda.accounts.models import Role, StaffMembership, User
+from autoagenda.catalog.models import Service
 from autoagenda.core.timeutils import format_hhmm
 from autoagenda.locations.models import Location
-from autoagenda.scheduling.models import TimeOff, WorkingHours
+from autoagenda.locations.selectors import closures_between, opening_hours_by_weekday, public_holidays
+from autoagenda.scheduling import availability
+from autoagenda.scheduling.models import ACTIVE_STATUSES, Appointment, TimeOff, WorkingHours
 
 WeeklyHours = dict[int, list[tuple[int, int]]]  # weekday -> [(start_minute, end_minute)], ascending
 
@@ -159,3 +163,223 @@ def staff_overview(actor: object, *, now: datetime | None = None, time_off_limit
         if len(bucket) < time_off_limit:
             bucket.append(off)
     return list(rows.values())
+
+
+# --- Appointments: the availability engine's inputs and appointment lists (booking) ---
+
+
+def local_midnight(day: date, zone: zoneinfo.ZoneInfo) -> datetime:
+    """The first instant of a local date, in UTC.
+
+    Where midnight falls in a DST gap (Santiago's spring-forward day), fold=0
+    resolves it to the moment of the jump, which is that date's first instant.
+    """
+    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+
+
+def _eligible_mechanic_ids(location: Location, service: Service, mechanic_id: int | None) -> list[int]:
+    """Rule 3 in one query: the service's mechanics, or every mechanic of the location when none are listed.
+
+    Either way only people with a membership at this location (and active accounts) count.
+    """
+    listed = Service.mechanics.through.objects.filter(service_id=service.pk)
+    memberships = StaffMembership.objects.filter(location=location, user__is_active=True).filter(
+        Q(Exists(listed), user_id__in=listed.values("user_id")) | Q(~Exists(listed), role=Role.MECHANIC)
+    )
+    if mechanic_id is not None:
+        memberships = memberships.filter(user_id=mechanic_id)
+    return sorted(memberships.values_list("user_id", flat=True))
+
+
+def _availability_query(
+    *,
+    location: Location,
+    service: Service,
+    first_date: date,
+    last_date: date,
+    now: datetime,
+    duration_minutes: int,
+    buffer_minutes: int,
+    mechanic_id: int | None,
+    exclude_appointment_id: int | None,
+) -> availability.AvailabilityQuery:
+    zone = location.zone
+    # Everything a slot on these dates can touch: from the first date's midnight to the last slot's end + buffer.
+    span_start = local_midnight(first_date, zone)
+    reach = timedelta(minutes=duration_minutes + buffer_minutes)
+    span_end = local_midnight(last_date + timedelta(days=1), zone) + reach
+
+    calendars: list[availability.MechanicCalendar] = []
+    if service.requires_mechanic:
+        ids = _eligible_mechanic_ids(location, service, mechanic_id)
+        hours = working_hours_for(location, ids)
+        absences = time_off_between(ids, span_start, span_end)
+        busy: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+        per_date: dict[int, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+        # A mechanic can't be in two places: their bookings at every location make them busy.
+        taken = Appointment.objects.filter(
+            mechanic_id__in=ids, status__in=ACTIVE_STATUSES, start__lt=span_end, occupied_until__gt=span_start
+        )
+        if exclude_appointment_id is not None:
+            taken = taken.exclude(pk=exclude_appointment_id)
+        rows = taken.order_by("start", "id").values_list(
+            "mechanic_id", "start", "occupied_until", "location_id", "local_date"
+        )
+        for user_id, start, occupied_until, location_id, local_date in rows:
+            busy[user_id].append((start, occupied_until))
+            # Every booking dated first_date..last_date starts inside the span, so the counts are complete.
+            if location_id == location.pk and first_date <= local_date <= last_date:
+                per_date[user_id][local_date] += 1
+        calendars = [
+            availability.MechanicCalendar(
+                id=user_id,
+                hours=hours.get(user_id),
+                time_off=tuple(absences.get(user_id, ())),
+                busy=tuple(busy.get(user_id, ())),
+                bookings_per_date=dict(per_date.get(user_id, {})),
+            )
+            for user_id in ids
+        ]
+
+    counted = Appointment.objects.filter(
+        location=location, local_date__gte=first_date, local_date__lte=last_date, status__in=ACTIVE_STATUSES
+    )
+    if exclude_appointment_id is not None:
+        counted = counted.exclude(pk=exclude_appointment_id)
+    per_hour: dict[tuple[date, int], int] = {}
+    per_day: dict[date, int] = defaultdict(int)
+    for local_date, local_hour, count in (
+        counted.order_by()
+        .values("local_date", "local_hour")
+        .annotate(n=Count("id"))
+        .values_list("local_date", "local_hour", "n")
+    ):
+        per_hour[(local_date, local_hour)] = count
+        per_day[local_date] += count
+
+    return availability.AvailabilityQuery(
+        zone=zone,
+        first_date=first_date,
+        last_date=last_date,
+        now=now,
+        slot_minutes=location.slot_minutes,
+        duration_minutes=duration_minutes,
+        buffer_minutes=buffer_minutes,
+        opening=opening_hours_by_weekday(location),
+        closures=tuple((c.start, c.end) for c in closures_between(location, span_start, span_end)),
+        holidays=frozenset(public_holidays(location, first_date, last_date)),
+        min_notice_minutes=location.min_notice_minutes,
+        horizon_days=location.booking_horizon_days,
+        max_per_hour=location.max_appointments_per_hour,
+        max_per_day=location.max_appointments_per_day,
+        appointments_per_hour=per_hour,
+        appointments_per_date=dict(per_day),
+        requires_mechanic=service.requires_mechanic,
+        mechanics=tuple(calendars),
+    )
+
+
+def availability_query(
+    *,
+    location: Location,
+    service: Service,
+    first_date: date,
+    last_date: date,
+    now: datetime,
+    mechanic_id: int | None = None,
+    exclude_appointment_id: int | None = None,
+) -> availability.AvailabilityQuery:
+    """Everything the engine needs for `service` at `location` over local dates first..last, inclusive.
+
+    Seven queries whatever the range or the number of mechanics (fewer for a
+    service that needs no mechanic), so the API's 62-day window costs the same
+    as one day. `mechanic_id` narrows the eligible mechanics to that one (none
+    when they are not eligible, so no slots); `exclude_appointment_id` leaves
+    an appointment out of every count and busy time (rule 6: rescheduling).
+    """
+    return _availability_query(
+        location=location,
+        service=service,
+        first_date=first_date,
+        last_date=last_date,
+        now=now,
+        duration_minutes=service.duration_minutes,
+        buffer_minutes=service.buffer_minutes,
+        mechanic_id=mechanic_id,
+        exclude_appointment_id=exclude_appointment_id,
+    )
+
+
+def availability_query_for_move(
+    appointment: Appointment,
+    *,
+    first_date: date,
+    last_date: date,
+    now: datetime,
+    mechanic_id: int | None = None,
+) -> availability.AvailabilityQuery:
+    """Where `appointment` could move to: it keeps the duration and buffer it was booked with (rule 10)
+    and is left out of every count and busy time (rule 6)."""
+    return _availability_query(
+        location=appointment.location,
+        service=appointment.service,
+        first_date=first_date,
+        last_date=last_date,
+        now=now,
+        duration_minutes=appointment.duration_minutes,
+        buffer_minutes=appointment.buffer_minutes,
+        mechanic_id=mechanic_id,
+        exclude_appointment_id=appointment.pk,
+    )
+
+
+def available_slots_for(
+    *,
+    location: Location,
+    service: Service,
+    first_date: date,
+    last_date: date,
+    now: datetime,
+    mechanic_id: int | None = None,
+    exclude_appointment_id: int | None = None,
+) -> list[availability.Slot]:
+    """The bookable slots, ascending: what the availability API and the booking pages offer."""
+    query = availability_query(
+        location=location,
+        service=service,
+        first_date=first_date,
+        last_date=last_date,
+        now=now,
+        mechanic_id=mechanic_id,
+        exclude_appointment_id=exclude_appointment_id,
+    )
+    return availability.available_slots(query)
+
+
+def appointments_visible_to(
+    user: Any,
+    *,
+    location_id: int | None = None,
+    first_date: date | None = None,
+    last_date: date | None = None,
+    status: str | None = None,
+) -> QuerySet[Appointment]:
+    """The appointments `user` may see (client: own; staff: their locations; admin: all), for lists.
+
+    `first_date`/`last_date` are local dates of the start, inclusive.
+    """
+    qs = permissions.scope_appointments(Appointment.objects.all(), user)
+    if location_id is not None:
+        qs = qs.filter(location_id=location_id)
+    if first_date is not None:
+        qs = qs.filter(local_date__gte=first_date)
+    if last_date is not None:
+        qs = qs.filter(local_date__lte=last_date)
+    if status is not None:
+        qs = qs.filter(status=status)
+    return qs.select_related("location", "service", "client", "mechanic", "vehicle").order_by("start", "id")
+
+
+def get_appointment_for_user(user: Any, pk: Any) -> Appointment:
+    """404 when `user` may not see it (someone else's, another location's), exactly as if it did not exist."""
+    return permissions.get_visible_or_404(appointments_visible_to(user), pk)

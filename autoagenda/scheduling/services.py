@@ -8,19 +8,31 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from autoagenda.accounts import permissions
-from autoagenda.accounts.models import StaffMembership, User
+from autoagenda.accounts.models import Role, StaffMembership, User
+from autoagenda.catalog.models import Service
 from autoagenda.core.errors import ApplicationError
 from autoagenda.core.weekly import weekly_plan_errors
+from autoagenda.customers.models import Vehicle
 from autoagenda.locations.models import Location
-from autoagenda.scheduling.models import TimeOff, WorkingHours
+from autoagenda.scheduling import availability, selectors
+from autoagenda.scheduling.models import (
+    ALLOWED_TRANSITIONS,
+    Appointment,
+    AppointmentStatus,
+    AppointmentStatusChange,
+    BookingDay,
+    TimeOff,
+    WorkingHours,
+)
 
 REASON_MAX = 200
 
@@ -132,3 +144,310 @@ def time_off_delete(*, actor: Any, time_off: TimeOff) -> None:
     permissions.require(permissions.can_manage_time_off(actor, time_off.user))
     with transaction.atomic():
         time_off.delete()
+
+
+# --- Appointments: booking, rescheduling, cancelling, status (booking) -------
+#
+# Every write takes the BookingDay row of the local date(s) it touches with
+# select_for_update (on SQLite the IMMEDIATE transaction already serialises
+# writers), then re-reads availability inside the transaction and asks the same
+# engine the availability API uses. On PostgreSQL the exclusion constraint
+# scheduling_appointment_mechanic_no_overlap is the backstop for what one day's
+# lock cannot see: the same mechanic booked at another location or across midnight.
+
+NOTES_MAX = 2000
+NOTE_MAX = 500
+NO_OVERLAP_CONSTRAINT = "scheduling_appointment_mechanic_no_overlap"
+# Only appointments that have not begun may move; checked-in work stays where it is.
+MOVABLE_STATUSES = frozenset({AppointmentStatus.PENDING, AppointmentStatus.CONFIRMED})
+MOVED_FIELDS = ("start", "end", "occupied_until", "local_date", "local_hour", "mechanic")
+MOVED_ATTRS = ("start", "end", "occupied_until", "local_date", "local_hour", "mechanic_id", "updated_at")
+
+
+def _refusal_error(code: str) -> ApplicationError:
+    if code == availability.CAPACITY_REACHED:
+        return ApplicationError(code, _("The workshop is fully booked at that time. Please choose another time."))
+    return ApplicationError(
+        availability.SLOT_UNAVAILABLE, _("That time is not available any more. Please choose another time.")
+    )
+
+
+def _invalid_transition(current: str, wanted: str) -> ApplicationError:
+    return ApplicationError(
+        "invalid_transition",
+        _("An appointment that is %(current)s cannot become %(wanted)s.")
+        % {"current": AppointmentStatus(current).label, "wanted": AppointmentStatus(wanted).label},
+    )
+
+
+def _aware_start_errors(start: object) -> list[str]:
+    if not isinstance(start, datetime):
+        return [_("Enter a date and time.")]
+    if start.tzinfo is None or start.utcoffset() is None:
+        return [_("Include the UTC offset, e.g. 2026-12-01T09:00:00-03:00.")]
+    return []
+
+
+def _lock_days(location: Location, days: Iterable[date]) -> None:
+    """Take the lock rows of `days` in ascending order, so two writers never wait on each other in a circle."""
+    for day in sorted(set(days)):
+        row, _created = BookingDay.objects.get_or_create(location=location, date=day)
+        BookingDay.objects.select_for_update().get(pk=row.pk)
+
+
+def _lock_appointment(appointment: Appointment, locked_days: set[date]) -> Appointment:
+    """The appointment as it is now, locked; a concurrent move to a day we did not lock is a conflict."""
+    current = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if current.local_date not in locked_days:
+        raise ApplicationError("conflict", _("The appointment was changed meanwhile. Please try again."))
+    return current
+
+
+def _save_guarded(appointment: Appointment, **save_kwargs: Any) -> None:
+    """Save in a savepoint: PostgreSQL's no-overlap constraint refusing it means the slot was taken."""
+    try:
+        with transaction.atomic():
+            appointment.save(**save_kwargs)
+    except IntegrityError as exc:
+        if NO_OVERLAP_CONSTRAINT in str(exc):
+            raise _refusal_error(availability.SLOT_UNAVAILABLE) from exc
+        raise
+
+
+def _choose_mechanic(
+    query: availability.AvailabilityQuery, start: datetime, *, wanted: User | None, keep: int | None = None
+) -> int | None:
+    """Re-check `start` and name the mechanic: the wanted one if free, else `keep` if free, else rule 3's pick."""
+    refusal = availability.refusal_for(query, start)
+    if refusal is not None:
+        raise _refusal_error(refusal)
+    if not query.requires_mechanic:
+        return None
+    free = availability.free_mechanics_at(query, start)
+    if wanted is not None:
+        if wanted.pk not in free:
+            raise _refusal_error(availability.SLOT_UNAVAILABLE)
+        return wanted.pk
+    if keep is not None and keep in free:
+        return keep
+    picked = availability.pick_mechanic(query, start)
+    if picked is None:  # refusal_for said someone is free; the engine must agree with itself
+        raise _refusal_error(availability.SLOT_UNAVAILABLE)
+    return picked
+
+
+def _history(appointment: Appointment, *, from_status: str, actor: Any, note: str = "") -> None:
+    AppointmentStatusChange.objects.create(
+        appointment=appointment,
+        from_status=from_status,
+        to_status=appointment.status,
+        changed_by=actor if isinstance(actor, User) else None,
+        note=note,
+    )
+
+
+def _copy_back(target: Appointment, source: Appointment, fields: Iterable[str]) -> None:
+    """Keep the caller's instance in step with the row we changed under the lock."""
+    for name in fields:
+        setattr(target, name, getattr(source, name))
+
+
+def _booking_client(actor: User, client: User | None, errors: dict[str, list[str]]) -> User | None:
+    if not permissions.is_staff_member(actor):
+        # A client books for themselves only.
+        permissions.require(client is None or client.pk == actor.pk)
+        return actor
+    if client is None:
+        errors["client"] = [_("Choose the client this appointment is for.")]
+        return None
+    if client.role != Role.CLIENT or not client.is_active:
+        errors["client"] = [_("Appointments are booked for clients.")]
+        return None
+    return client
+
+
+def appointment_book(
+    *,
+    actor: Any,
+    location: Location,
+    service: Service,
+    start: datetime,
+    client: User | None = None,
+    mechanic: User | None = None,
+    vehicle: Vehicle | None = None,
+    notes: str = "",
+) -> Appointment:
+    """Book `service` at `start`: re-checked under the day's lock, so only one person gets the last place.
+
+    A client books for themselves; staff of the location book for a client. The
+    appointment is `confirmed`, with the service's current duration and buffer.
+    """
+    permissions.require(permissions.can_book_at(actor, location))
+    errors: dict[str, list[str]] = {}
+    booked_for = _booking_client(actor, client, errors)
+    if not service.is_active or not service.locations.filter(pk=location.pk).exists():
+        errors["service"] = [_("This service is not offered at this location.")]
+    if mechanic is not None and not service.requires_mechanic:
+        errors["mechanic"] = [_("This service does not need a mechanic.")]
+    if vehicle is not None and booked_for is not None and vehicle.owner_id != booked_for.pk:
+        errors["vehicle"] = [_("Choose one of the client's vehicles.")]
+    notes = (notes or "").strip()
+    if len(notes) > NOTES_MAX:
+        errors["notes"] = [_("Use at most %(limit)s characters.") % {"limit": NOTES_MAX}]
+    if start_errors := _aware_start_errors(start):
+        errors["start"] = start_errors
+    if errors or booked_for is None:
+        raise ApplicationError("invalid", _("The appointment was not booked."), errors=errors)
+
+    start = start.astimezone(UTC)  # durations are elapsed time (rule 8): add them on the UTC timeline
+    local_start = start.astimezone(location.zone)
+    day = local_start.date()
+    with transaction.atomic():
+        _lock_days(location, [day])
+        query = selectors.availability_query(
+            location=location,
+            service=service,
+            first_date=day,
+            last_date=day,
+            now=timezone.now(),
+            mechanic_id=mechanic.pk if mechanic is not None else None,
+        )
+        mechanic_id = _choose_mechanic(query, local_start, wanted=mechanic)
+        end = start + timedelta(minutes=service.duration_minutes)
+        appointment = Appointment(
+            location=location,
+            service=service,
+            client=booked_for,
+            mechanic_id=mechanic_id,
+            vehicle=vehicle,
+            start=start,
+            end=end,
+            occupied_until=end + timedelta(minutes=service.buffer_minutes),
+            local_date=day,
+            local_hour=local_start.hour,
+            duration_minutes=service.duration_minutes,
+            buffer_minutes=service.buffer_minutes,
+            status=AppointmentStatus.CONFIRMED,
+            notes=notes,
+            created_by=actor,
+        )
+        _save_guarded(appointment)
+        _history(appointment, from_status="", actor=actor)
+    return appointment
+
+
+def _client_window_passed(actor: Any, appointment: Appointment, now: datetime) -> bool:
+    """Clients may cancel or move only while start - now >= the location's window; staff always may."""
+    if permissions.is_staff_member(actor):
+        return False
+    window = timedelta(minutes=appointment.location.cancellation_window_minutes)
+    return appointment.start - now < window
+
+
+def _window_error() -> ApplicationError:
+    return ApplicationError(
+        "cancellation_window_passed",
+        _("It is too late to change this appointment online. Please call the workshop."),
+    )
+
+
+def appointment_reschedule(
+    *, actor: Any, appointment: Appointment, start: datetime, mechanic: User | None = None
+) -> Appointment:
+    """Move an appointment, checked as a new booking that ignores itself (rule 6).
+
+    It keeps the duration and buffer it was booked with. Without `mechanic` it
+    keeps its mechanic when they are free at the new time, else rule 3 picks one.
+    """
+    permissions.require(permissions.can_change_appointment(actor, appointment))
+    errors: dict[str, list[str]] = {}
+    if start_errors := _aware_start_errors(start):
+        errors["start"] = start_errors
+    if mechanic is not None and not appointment.service.requires_mechanic:
+        errors["mechanic"] = [_("This service does not need a mechanic.")]
+    if errors:
+        raise ApplicationError("invalid", _("The appointment was not moved."), errors=errors)
+
+    location = appointment.location
+    start = start.astimezone(UTC)
+    local_start = start.astimezone(location.zone)
+    day = local_start.date()
+    with transaction.atomic():
+        days = {appointment.local_date, day}
+        _lock_days(location, days)
+        current = _lock_appointment(appointment, days)
+        if current.status not in MOVABLE_STATUSES:
+            raise ApplicationError(
+                "invalid_transition",
+                _("An appointment that is %(current)s cannot be moved.")
+                % {"current": AppointmentStatus(current.status).label},
+            )
+        now = timezone.now()
+        if _client_window_passed(actor, current, now):
+            raise _window_error()
+        query = selectors.availability_query_for_move(
+            current,
+            first_date=day,
+            last_date=day,
+            now=now,
+            mechanic_id=mechanic.pk if mechanic is not None else None,
+        )
+        mechanic_id = _choose_mechanic(query, local_start, wanted=mechanic, keep=current.mechanic_id)
+        old_local = current.start.astimezone(location.zone)
+        end = start + timedelta(minutes=current.duration_minutes)
+        current.start = start
+        current.end = end
+        current.occupied_until = end + timedelta(minutes=current.buffer_minutes)
+        current.local_date = day
+        current.local_hour = local_start.hour
+        current.mechanic_id = mechanic_id
+        _save_guarded(current, update_fields=[*MOVED_FIELDS, "updated_at"])
+        _history(
+            current,
+            from_status=current.status,
+            actor=actor,
+            note=_("Rescheduled from %(start)s") % {"start": old_local.strftime("%Y-%m-%d %H:%M")},
+        )
+    _copy_back(appointment, current, [*MOVED_ATTRS, "status"])
+    return appointment
+
+
+def _note(note: str) -> str:
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        message = _("Use at most %(limit)s characters.") % {"limit": NOTE_MAX}
+        raise ApplicationError("invalid", message, errors={"note": [message]})
+    return note
+
+
+def _change_status(*, actor: Any, appointment: Appointment, status: str, note: str, client_window: bool) -> Appointment:
+    with transaction.atomic():
+        _lock_days(appointment.location, [appointment.local_date])
+        current = _lock_appointment(appointment, {appointment.local_date})
+        if status not in ALLOWED_TRANSITIONS[current.status]:
+            raise _invalid_transition(current.status, status)
+        if client_window and _client_window_passed(actor, current, timezone.now()):
+            raise _window_error()
+        previous = current.status
+        current.status = status
+        current.save(update_fields=["status", "updated_at"])
+        _history(current, from_status=previous, actor=actor, note=note)
+    _copy_back(appointment, current, ["status", "updated_at"])
+    return appointment
+
+
+def appointment_cancel(*, actor: Any, appointment: Appointment, note: str = "") -> Appointment:
+    """Cancel: the client only while start - now >= the cancellation window; staff of the location always."""
+    permissions.require(permissions.can_change_appointment(actor, appointment))
+    return _change_status(
+        actor=actor, appointment=appointment, status=AppointmentStatus.CANCELLED, note=_note(note), client_window=True
+    )
+
+
+def appointment_set_status(*, actor: Any, appointment: Appointment, status: str, note: str = "") -> Appointment:
+    """Staff move an appointment along its life (check-in, start, finish, no-show); ALLOWED_TRANSITIONS only."""
+    permissions.require(permissions.can_set_appointment_status(actor, appointment))
+    if status not in AppointmentStatus.values:
+        message = _("Choose a valid status.")
+        raise ApplicationError("invalid", message, errors={"status": [message]})
+    return _change_status(actor=actor, appointment=appointment, status=status, note=_note(note), client_window=False)

@@ -19,6 +19,7 @@ PUBLIC_API = {
     ("api/v1/auth/register/", "post"),
     ("api/v1/services/", "get"),  # the catalog clients browse before booking
     ("api/v1/services/<int:pk>/", "get"),
+    ("api/v1/locations/<int:pk>/availability/", "get"),  # a visitor picks a time before signing up
     ("api/schema/", "get"),
     ("api/docs/", "get"),
 }
