@@ -15,6 +15,8 @@ urlpatterns = [
     path("services/", include("autoagenda.catalog.urls")),
     path("vehicles/", include("autoagenda.customers.urls")),
     path("staff/", include("autoagenda.scheduling.urls")),
+    path("book/", include("autoagenda.scheduling.urls_booking")),
+    path("calendar/", include("autoagenda.scheduling.urls_calendar")),
     path("api/", include("config.api")),
     path("backoffice/", admin.site.urls),
 ]

@@ -7,6 +7,7 @@ Failures raise `ApplicationError` and leave the database as it was.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -377,3 +378,53 @@ def _email_application_decision(application_id: int) -> None:
         send_mail(" ".join(subject.split()), body, None, [applicant.email])
     except Exception:  # the decision is committed; a mail server being down must not turn it into an error page
         logger.exception("Could not email the decision on professional application %s", application_id)
+
+
+# --- desk-created clients (scheduling web, helper "webstaff") --------------------------
+# The front desk books for people who phone or walk in and may never log in:
+# their account has no usable password (they can set one with "forgot
+# password" once it carries a real email). The email is unique and required
+# by the model, so a client without one gets a placeholder under the reserved
+# `.invalid` domain that no mail is ever sent to.
+
+DESK_EMAIL_DOMAIN = "clients.invalid"
+
+
+def is_placeholder_email(email: str) -> bool:
+    return email.lower().endswith(f"@{DESK_EMAIL_DOMAIN}")
+
+
+def client_create_at_desk(
+    *, actor: User, first_name: str, last_name: str = "", phone: str = "", email: str = ""
+) -> User:
+    """A client account created by staff for a phone or walk-in booking: a name and a phone or an email."""
+    permissions.require(permissions.is_staff_member(actor))
+    first_name = _clean_text("first_name", first_name or "")
+    last_name = _clean_text("last_name", last_name or "")
+    phone = _clean_text("phone", phone or "")
+    errors: dict[str, list[str]] = {}
+    if not first_name:
+        errors["first_name"] = [str(_("This field is required."))]
+    email = (email or "").strip()
+    if not email and not phone:
+        errors["phone"] = [str(_("Give a phone number or an email, so the workshop can reach the client."))]
+    if errors:
+        raise ApplicationError("invalid", str(_("The client was not created.")), errors=errors)
+    email = _normalize_email(email) if email else f"desk-{uuid.uuid4().hex}@{DESK_EMAIL_DOMAIN}"
+    user = User(
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        phone=phone,
+        role=Role.CLIENT,
+        language=settings.LANGUAGE_CODE,
+    )
+    user.set_unusable_password()
+    with transaction.atomic():
+        _check_email_free(email)
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError as exc:  # a concurrent sign-up took the email between the check and the insert
+            raise ApplicationError.invalid("email", str(_("An account with this email already exists."))) from exc
+    return user
