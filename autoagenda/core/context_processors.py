@@ -25,10 +25,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items: list[tuple[str, Any]] = [(reverse("home"), _("Home"))]
     vehicles = _vehicles_enabled()
     if role == Role.CLIENT:
+        items.append((reverse("booking:start"), _("Book")))
+        items.append((reverse("booking:mine"), _("My appointments")))
         if vehicles:
             items.append((reverse("customers:list"), _("My vehicles")))
         items.append((reverse("accounts:apply"), _("Work with us")))
     if permissions.is_staff_member(user):
+        items.append((reverse("calendar:index"), _("Calendar")))
+        if role == Role.MECHANIC:
+            items.append((reverse("calendar:mine"), _("My appointments")))
         items.append((reverse("locations:list"), _("Locations")))
         items.append((reverse("catalog:list"), _("Services")))
     if role in (Role.ADMIN, Role.MANAGER):
@@ -39,8 +44,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if role == Role.ADMIN:
         items.append((reverse("accounts:application_list"), _("Applications")))
     current = request.path
-    nav = [
-        {"url": url, "label": label, "active": url == current or (url != "/" and current.startswith(url))}
-        for url, label in items
-    ]
+    # The active link is the longest one the current path falls under
+    # (/book/appointments/ is "My appointments", not "Book").
+    matches = [url for url, _label in items if url == current or (url != "/" and current.startswith(url))]
+    active = max(matches, key=len, default=None)
+    nav = [{"url": url, "label": label, "active": url == active} for url, label in items]
     return {"nav_items": nav, "vehicles_enabled": vehicles}
