@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import itertools
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from io import StringIO
 from zoneinfo import ZoneInfo
@@ -19,7 +20,7 @@ from autoagenda.catalog.models import Service
 from autoagenda.core.management import demo
 from autoagenda.customers.models import Vehicle
 from autoagenda.locations.models import Closure, Location, OpeningHours, Sector
-from autoagenda.scheduling.models import TimeOff, WorkingHours
+from autoagenda.scheduling.models import Appointment, AppointmentStatus, AppointmentStatusChange, TimeOff, WorkingHours
 
 pytestmark = pytest.mark.django_db
 
@@ -278,3 +279,125 @@ def test_demo_logins_says_how_to_load_the_demo_when_there_is_none():
 
     assert "load_demo" in out.getvalue()
     assert "@demo.autoagenda.cl" not in out.getvalue()
+
+
+# --- Demo appointments -------------------------------------------------------
+
+SANTIAGO = ZoneInfo("America/Santiago")
+WEDNESDAY_MORNING = datetime(2026, 12, 2, 10, 0, tzinfo=SANTIAGO)
+SATURDAY_NIGHT = datetime(2026, 12, 5, 23, 30, tzinfo=SANTIAGO)
+ACTIVE = [AppointmentStatus.PENDING, AppointmentStatus.CONFIRMED, AppointmentStatus.CHECKED_IN]
+
+
+def overlapping_pairs(appointments) -> list[tuple[int, int]]:
+    """Pairs of one mechanic's appointments whose [start, occupied_until) intersect."""
+    by_mechanic: dict[int, list] = {}
+    for appointment in appointments:
+        if appointment.mechanic_id is not None:
+            by_mechanic.setdefault(appointment.mechanic_id, []).append(appointment)
+    pairs = []
+    for rows in by_mechanic.values():
+        for first, second in itertools.combinations(rows, 2):
+            if first.start < second.occupied_until and second.start < first.occupied_until:
+                pairs.append((first.pk, second.pk))
+    return pairs
+
+
+@pytest.fixture
+def demo_booked() -> None:
+    with time_machine.travel(WEDNESDAY_MORNING, tick=False):
+        load_demo()
+
+
+def test_it_books_a_few_appointments_a_day_at_both_workshops_for_their_own_clients(demo_booked):
+    for location in Location.objects.all():
+        appointments = Appointment.objects.filter(location=location)
+        today = WEDNESDAY_MORNING.astimezone(location.zone).date()
+        days = set(appointments.values_list("local_date", flat=True))
+        assert len(days) >= 4, location.name
+        assert min(days) >= today
+        assert max(days) < today + timedelta(days=7)
+        for day in days:
+            assert 1 <= appointments.filter(local_date=day).count() <= 4, (location.name, day)
+        spec_clients = {c.person.email for c in demo.CLIENTS if c.location == location.name}
+        assert set(appointments.values_list("client__email", flat=True)) <= spec_clients
+        assert all(a.vehicle is not None and a.vehicle.owner_id == a.client_id for a in appointments)
+        assert all(a.created_by.role == Role.RECEPTIONIST for a in appointments)
+        assert all(a.start >= WEDNESDAY_MORNING + timedelta(minutes=location.min_notice_minutes) for a in appointments)
+    assert set(Appointment.objects.exclude(notes="").values_list("notes", flat=True)) >= {
+        "Ruido al frenar",
+        "Revisar luz de motor",
+    }
+    # Each booking leaves its history row, like any booking made in the product.
+    assert AppointmentStatusChange.objects.filter(from_status="").count() == Appointment.objects.count()
+
+
+def test_the_demo_bookings_keep_the_rules(demo_booked):
+    active = list(Appointment.objects.filter(status__in=ACTIVE).select_related("service", "location"))
+
+    assert active
+    assert overlapping_pairs(active) == []
+    for appointment in active:
+        local_start = appointment.start.astimezone(appointment.location.zone)
+        assert appointment.local_date == local_start.date()
+        assert appointment.end - appointment.start == timedelta(minutes=appointment.service.duration_minutes)
+        assert (appointment.mechanic_id is None) == (not appointment.service.requires_mechanic)
+        mechanics = list(appointment.service.mechanics.values_list("pk", flat=True))
+        if mechanics and appointment.mechanic_id is not None:
+            assert appointment.mechanic_id in mechanics
+
+
+def test_only_todays_earliest_appointment_is_checked_in(demo_booked):
+    for location in Location.objects.all():
+        today = WEDNESDAY_MORNING.astimezone(location.zone).date()
+        todays = list(Appointment.objects.filter(location=location, local_date=today).order_by("start", "pk"))
+        assert todays, location.name
+        assert [a.status for a in todays] == [AppointmentStatus.CHECKED_IN] + [AppointmentStatus.CONFIRMED] * (
+            len(todays) - 1
+        )
+    assert set(Appointment.objects.exclude(status=AppointmentStatus.CHECKED_IN).values_list("status", flat=True)) == {
+        AppointmentStatus.CONFIRMED
+    }
+
+
+def test_the_same_day_gives_the_same_demo_calendar():
+    def calendar() -> list[tuple]:
+        return list(
+            Appointment.objects.order_by("location__name", "start", "pk").values_list(
+                "location__name", "service__name", "client__email", "start", "notes"
+            )
+        )
+
+    with time_machine.travel(WEDNESDAY_MORNING, tick=False):
+        load_demo()
+        first = calendar()
+        Appointment.objects.all().delete()  # history rows go with them
+        load_demo()
+
+    assert calendar() == first
+
+
+def test_a_second_run_books_nothing_more(demo_booked):
+    before = row_counts()
+    appointments = list(Appointment.objects.values_list("pk", "start", "status", "mechanic_id", "updated_at"))
+
+    with time_machine.travel(WEDNESDAY_MORNING + timedelta(hours=2), tick=False):
+        output = load_demo()
+
+    assert row_counts() == before
+    assert list(Appointment.objects.values_list("pk", "start", "status", "mechanic_id", "updated_at")) == appointments
+    assert "nothing to add" in output
+
+
+def test_late_on_a_saturday_it_still_books_the_coming_week():
+    with time_machine.travel(SATURDAY_NIGHT, tick=False):
+        output = load_demo()
+
+    assert "appointment" in output
+    for location in Location.objects.all():
+        appointments = Appointment.objects.filter(location=location)
+        assert appointments.exists(), location.name
+        assert all(a.start > SATURDAY_NIGHT for a in appointments)
+        # Nothing is left today to check in: every booking is still just confirmed.
+        assert set(appointments.values_list("status", flat=True)) == {AppointmentStatus.CONFIRMED}
+    assert overlapping_pairs(Appointment.objects.all()) == []

@@ -190,12 +190,15 @@ class VehicleSpec:
 class ClientSpec:
     person: PersonSpec
     vehicles: tuple[VehicleSpec, ...] = field(default_factory=tuple)
+    # The workshop the demo books this client's appointments at.
+    location: str | None = None
 
 
 CLIENTS: tuple[ClientSpec, ...] = (
     ClientSpec(
         PersonSpec(_email("cliente1"), "Camila", "Rojas Fuentes", "+56987654321", Role.CLIENT, marketing_opt_in=True),
         (VehicleSpec("Toyota", "Yaris", 2019, "KXPT-21", 64_200, "Gris plata", vin="JTDKB3FU6K3512345"),),
+        location=PROVIDENCIA,
     ),
     ClientSpec(
         PersonSpec(_email("cliente2"), "Matías", "González Soto", "+56976543210", Role.CLIENT),
@@ -203,6 +206,7 @@ CLIENTS: tuple[ClientSpec, ...] = (
             VehicleSpec("Suzuki", "Swift", 2021, "LBHX-54", 31_500, "Rojo", vin="MA3ZC32S9M1234567"),
             VehicleSpec("Chevrolet", "Sail", 2016, "HSRT-77", 128_900, "Blanco"),
         ),
+        location=PROVIDENCIA,
     ),
     ClientSpec(
         PersonSpec(_email("cliente3"), "Francisca", "Muñoz Pérez", "+56965432109", Role.CLIENT),
@@ -210,6 +214,7 @@ CLIENTS: tuple[ClientSpec, ...] = (
             VehicleSpec("Kia", "Rio 5", 2018, "JJTR-38", 72_000, "Azul", vin="KNADN5124J6123456"),
             VehicleSpec("Mitsubishi", "L200", 2012, "DF-4821", 186_300, "Negro"),
         ),
+        location=PROVIDENCIA,
     ),
     ClientSpec(
         PersonSpec(_email("cliente4"), "Javier", "Martín López", "+34655667788", Role.CLIENT, marketing_opt_in=True),
@@ -217,14 +222,17 @@ CLIENTS: tuple[ClientSpec, ...] = (
             VehicleSpec("SEAT", "León", 2021, "1234 LMN", 38_700, "Blanco", vin="VSSZZZKL8MR123456"),
             VehicleSpec("Peugeot", "308", 2012, "6650 HBD", 154_000, "Gris"),
         ),
+        location=MADRID,
     ),
     ClientSpec(
         PersonSpec(_email("cliente5"), "Lucía", "Fernández García", "+34666778899", Role.CLIENT),
         (VehicleSpec("Renault", "Clio", 2017, "8732 JZB", 96_400, "Rojo", vin="VF1RJA003H0123456"),),
+        location=MADRID,
     ),
     ClientSpec(
         PersonSpec(_email("cliente6"), "Emma", "Wilson", "+34677889900", Role.CLIENT, language="en"),
         (VehicleSpec("Volkswagen", "Golf", 2019, "5567 KXW", 58_100, "Azul oscuro", vin="WVWZZZAU5KW123456"),),
+        location=MADRID,
     ),
 )
 
@@ -382,6 +390,26 @@ TIME_OFF: tuple[TimeOffSpec, ...] = (
         end="19:00",
     ),
 )
+
+
+@dataclass(frozen=True)
+class AppointmentPlan:
+    """How the demo fills each calendar: a few bookings on each open local day from today on."""
+
+    days: int = 7
+    per_day: tuple[int, ...] = (3, 4)
+    seed: int = 2026
+    # Given, in turn, to every `notes_every`-th booking at a location until they run out.
+    notes: tuple[str, ...] = ("Ruido al frenar", "Revisar luz de motor", "El cliente espera en el taller")
+    notes_every: int = 3
+
+    def notes_for(self, index: int) -> str:
+        """The notes of a location's `index`-th booking (from 0): the 2nd, 5th, 8th... get one while they last."""
+        turn, position = divmod(index, self.notes_every)
+        return self.notes[turn] if position == 1 and turn < len(self.notes) else ""
+
+
+APPOINTMENTS = AppointmentPlan()
 
 
 def all_people() -> tuple[PersonSpec, ...]:

@@ -1,4 +1,4 @@
-"""Load the demo workshops, people, vehicles and services (Spanish content).
+"""Load the demo workshops, people, vehicles, services and a week of appointments (Spanish content).
 
 Idempotent: every object is found by its natural key and created only when it
 is missing, all in one transaction, so `make run` can call it on every start
@@ -13,6 +13,8 @@ accident.
 
 from __future__ import annotations
 
+import contextlib
+import random
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -28,16 +30,19 @@ from vininfo import Vin
 from autoagenda.accounts.models import Role, StaffMembership, User
 from autoagenda.catalog.models import Service
 from autoagenda.core import money
+from autoagenda.core.errors import ApplicationError
 from autoagenda.core.management import demo
 from autoagenda.customers.models import Vehicle
 from autoagenda.locations.models import Closure, Location, OpeningHours, Sector
-from autoagenda.scheduling.models import TimeOff, WorkingHours
+from autoagenda.scheduling import selectors as scheduling_selectors
+from autoagenda.scheduling import services as scheduling_services
+from autoagenda.scheduling.models import Appointment, AppointmentStatus, TimeOff, WorkingHours
 
 M = TypeVar("M", bound=models.Model)
 
 
 class Command(BaseCommand):
-    help = "Load the demo locations, users, vehicles and services (idempotent; demo use only)."
+    help = "Load the demo locations, users, vehicles, services and appointments (idempotent; demo use only)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -79,6 +84,7 @@ class DemoLoader:
         self.restored = 0
         self.locations: dict[str, Location] = {}
         self.users: dict[str, User] = {}
+        self.vehicles: dict[str, list[Vehicle]] = {}
         # The local date of this run, per zone: relative demo dates (closures, time off) start from it.
         self.now = timezone.now()
 
@@ -129,8 +135,7 @@ class DemoLoader:
             self.load_person(person)
         for client in demo.CLIENTS:
             owner = self.load_person(client.person)
-            for vehicle in client.vehicles:
-                self.load_vehicle(owner, vehicle)
+            self.vehicles[owner.email] = [self.load_vehicle(owner, vehicle) for vehicle in client.vehicles]
         for closure in demo.CLOSURES:
             self.load_closure(closure)
         for time_off in demo.TIME_OFF:
@@ -138,6 +143,8 @@ class DemoLoader:
         for location_name, services in demo.SERVICES.items():
             for service in services:
                 self.load_service(self.locations[location_name], service)
+        for location_name in self.locations:
+            self.load_appointments(location_name)
 
     def load_location(self, spec: demo.LocationSpec) -> Location:
         location, _ = self.upsert(
@@ -294,6 +301,77 @@ class DemoLoader:
                 existing.mechanics.set(mechanics)
                 self.restored += 1
         return existing
+
+    def load_appointments(self, location_name: str) -> None:
+        """Fill the next days' calendar with real free slots, booked the way the receptionist books them.
+
+        Only for a location with no appointment at all, so a second run (and
+        --reset) leaves what is there alone. Each booking goes through
+        `appointment_book`, so the demo never breaks a rule the product keeps;
+        a slot refused meanwhile (or none left late in the day) is just skipped.
+        """
+        location = self.locations[location_name]
+        if Appointment.objects.filter(location=location).exists():
+            return
+        plan = demo.APPOINTMENTS
+        receptionist = next(
+            self.users[p.email] for p in demo.STAFF if p.location == location_name and p.role == Role.RECEPTIONIST
+        )
+        clients = [self.users[c.person.email] for c in demo.CLIENTS if c.location == location_name]
+        services = list(Service.objects.filter(locations=location, is_active=True).order_by("name", "pk"))
+        if not clients or not services:
+            return
+        rng = random.Random(f"{plan.seed}:{location_name}")
+        today = timezone.localdate(self.now, location.zone)
+        last = today + timedelta(days=plan.days - 1)
+        # One read per service for the whole week; a slot taken since by another demo booking is refused
+        # by appointment_book's own re-check, and then skipped.
+        free: dict[tuple[int, date], list[datetime]] = {}
+        for service in services:
+            for slot in scheduling_selectors.available_slots_for(
+                location=location, service=service, first_date=today, last_date=last, now=self.now
+            ):
+                free.setdefault((service.pk, slot.start.date()), []).append(slot.start)
+        booked: list[Appointment] = []
+        for offset in range(plan.days):
+            day = today + timedelta(days=offset)
+            wanted = rng.choice(plan.per_day)
+            taken_hours: set[int] = set()
+            for service in rng.sample(services, len(services)):
+                if wanted <= 0:
+                    break
+                # Each service at most once a day and one booking an hour keep the day readable and spread out.
+                starts = [start for start in free.get((service.pk, day), []) if start.hour not in taken_hours]
+                if not starts:
+                    continue
+                start = rng.choice(starts)
+                client = clients[len(booked) % len(clients)]
+                notes = plan.notes_for(len(booked))
+                vehicles = self.vehicles.get(client.email, [])
+                vehicle = rng.choice(vehicles) if vehicles and location.sector == Sector.AUTOMOTIVE else None
+                try:
+                    appointment = scheduling_services.appointment_book(
+                        actor=receptionist,
+                        location=location,
+                        service=service,
+                        start=start,
+                        client=client,
+                        vehicle=vehicle,
+                        notes=notes,
+                    )
+                except ApplicationError:
+                    continue
+                booked.append(appointment)
+                self._count(Appointment)
+                taken_hours.add(start.hour)
+                wanted -= 1
+        todays = [a for a in booked if a.local_date == today]
+        if todays:
+            earliest = min(todays, key=lambda a: (a.start, a.pk))
+            with contextlib.suppress(ApplicationError):
+                scheduling_services.appointment_set_status(
+                    actor=receptionist, appointment=earliest, status=AppointmentStatus.CHECKED_IN
+                )
 
 
 def _with_timestamp(obj: models.Model, fields: list[str]) -> list[str]:
