@@ -48,7 +48,7 @@ messages: install
 	$(PY) manage.py compilemessages --ignore='.venv/*'
 
 bench: install
-	@echo "No benchmarks yet."
+	$(PY) bench/availability.py
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3*
