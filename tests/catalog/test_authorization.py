@@ -3,23 +3,7 @@
 import pytest
 
 from tests.factories import ServiceFactory
-
-ROLES = [
-    "admin",
-    "manager",
-    "receptionist",
-    "mechanic",
-    "client",
-    "outsider",
-    "other_manager",
-    "other_receptionist",
-    "other_mechanic",
-    "anonymous",
-]
-
-
-def expect(table):
-    return [pytest.param(who, table[who], id=who) for who in ROLES]
+from tests.matrix import ROLES, expect
 
 
 @pytest.fixture

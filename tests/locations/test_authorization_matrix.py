@@ -12,19 +12,8 @@ import pytest
 
 from autoagenda.locations.services import closure_add
 from tests.locations.helpers import settings_form_data
+from tests.matrix import ROLES
 
-ROLES = [
-    "admin",
-    "manager",
-    "receptionist",
-    "mechanic",
-    "client",
-    "outsider",
-    "other_manager",
-    "other_receptionist",
-    "other_mechanic",
-    "anonymous",
-]
 OTHER_LOCATION_STAFF = {"other_manager", "other_receptionist", "other_mechanic"}
 
 

@@ -15,29 +15,14 @@ import time_machine
 
 from autoagenda.scheduling.models import Appointment
 from tests.factories import ServiceFactory
+from tests.matrix import ROLES, expect
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=ZoneInfo("America/Santiago"))
 START = {"here": "2026-12-01T09:00:00-03:00", "there": "2026-12-01T09:00:00+01:00"}
 MOVE_TO = {"here": "2026-12-01T10:00:00-03:00", "there": "2026-12-01T10:00:00+01:00"}
 
-ROLES = [
-    "admin",
-    "manager",
-    "receptionist",
-    "mechanic",
-    "client",
-    "outsider",
-    "other_manager",
-    "other_receptionist",
-    "other_mechanic",
-    "anonymous",
-]
 STAFF_HERE = ("admin", "manager", "receptionist", "mechanic")
 STAFF_THERE = ("other_manager", "other_receptionist", "other_mechanic")
-
-
-def expect(table):
-    return [pytest.param(who, table[who], id=who) for who in ROLES]
 
 
 def cases(here, there):

@@ -9,23 +9,7 @@ import pytest
 
 from autoagenda.scheduling.models import TimeOff, WorkingHours
 from tests.factories import TimeOffFactory
-
-ROLES = [
-    "admin",
-    "manager",
-    "receptionist",
-    "mechanic",
-    "client",
-    "outsider",
-    "other_manager",
-    "other_receptionist",
-    "other_mechanic",
-    "anonymous",
-]
-
-
-def expect(table):
-    return [pytest.param(who, table[who], id=who) for who in ROLES]
+from tests.matrix import expect
 
 
 @pytest.fixture
