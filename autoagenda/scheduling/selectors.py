@@ -177,7 +177,7 @@ def local_midnight(day: date, zone: zoneinfo.ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
 
 
-def _eligible_mechanic_ids(location: Location, service: Service, mechanic_id: int | None) -> list[int]:
+def eligible_mechanic_ids(location: Location, service: Service, mechanic_id: int | None) -> list[int]:
     """Rule 3 in one query: the service's mechanics, or every mechanic of the location when none are listed.
 
     Either way only people with a membership at this location (and active accounts) count.
@@ -211,7 +211,7 @@ def _availability_query(
 
     calendars: list[availability.MechanicCalendar] = []
     if service.requires_mechanic:
-        ids = _eligible_mechanic_ids(location, service, mechanic_id)
+        ids = eligible_mechanic_ids(location, service, mechanic_id)
         hours = working_hours_for(location, ids)
         absences = time_off_between(ids, span_start, span_end)
         busy: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)

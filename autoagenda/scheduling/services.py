@@ -195,6 +195,20 @@ def _lock_days(location: Location, days: Iterable[date]) -> None:
         BookingDay.objects.select_for_update().get(pk=row.pk)
 
 
+def _lock_mechanics(location: Location, service: Service) -> None:
+    """Lock the service's eligible mechanics, in id order, after the day lock.
+
+    The day lock serialises bookings at one location; a mechanic who works at
+    two locations could still be booked at both at once. Locking the mechanics
+    makes such bookings wait for each other, so the second re-check sees the
+    first booking. NO KEY UPDATE does not block the foreign-key checks of
+    inserts, and since every writer takes day locks first, no cycle can form.
+    """
+    ids = selectors.eligible_mechanic_ids(location, service, None)
+    if ids:
+        list(User.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk").values_list("pk"))
+
+
 def _lock_appointment(appointment: Appointment, locked_days: set[date]) -> Appointment:
     """The appointment as it is now, locked; a concurrent move to a day we did not lock is a conflict."""
     current = Appointment.objects.select_for_update().get(pk=appointment.pk)
@@ -304,6 +318,8 @@ def appointment_book(
     day = local_start.date()
     with transaction.atomic():
         _lock_days(location, [day])
+        if service.requires_mechanic:
+            _lock_mechanics(location, service)
         query = selectors.availability_query(
             location=location,
             service=service,
@@ -385,6 +401,8 @@ def appointment_reschedule(
         now = timezone.now()
         if _client_window_passed(actor, current, now):
             raise _window_error()
+        if current.service.requires_mechanic:
+            _lock_mechanics(location, current.service)
         query = selectors.availability_query_for_move(
             current,
             first_date=day,

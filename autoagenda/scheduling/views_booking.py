@@ -162,7 +162,7 @@ def _eligible_mechanics(location: Location, service: Service) -> list[User]:
     """The people the mechanic select offers: rule 3's eligible mechanics of the service at the location."""
     if not service.requires_mechanic:
         return []
-    ids = selectors._eligible_mechanic_ids(location, service, None)
+    ids = selectors.eligible_mechanic_ids(location, service, None)
     return list(User.objects.filter(pk__in=ids).order_by("first_name", "last_name", "id"))
 
 
