@@ -147,6 +147,33 @@ def _calendar_context(request: HttpRequest, location: Location, view: str, day: 
     }
 
 
+def _board_context(
+    location: Location,
+    view: str,
+    day: date,
+    previous: date,
+    following: date,
+    board: Any,
+    mechanic: str,
+    show_cancelled: bool,
+) -> dict[str, Any]:
+    """What the day and week views share: the filter form and the navigation links."""
+    return {
+        "cancelled_count": board.cancelled_count,
+        "filters": CalendarFilterForm(
+            {"date": day.isoformat(), "mechanic": mechanic, "cancelled": show_cancelled},
+            mechanics=[(c.key, c.label) for c in board.all_columns],
+        ),
+        "mechanic": mechanic if any(c.key == mechanic for c in board.all_columns) else "",
+        "show_cancelled": show_cancelled,
+        "prev_url": _url(view, location.pk, date=previous.isoformat(), mechanic=mechanic),
+        "next_url": _url(view, location.pk, date=following.isoformat(), mechanic=mechanic),
+        "today_url": _url(view, location.pk, mechanic=mechanic),
+        "week_url": _url("week", location.pk, date=day.isoformat(), mechanic=mechanic),
+        "day_url": _url("day", location.pk, date=day.isoformat(), mechanic=mechanic),
+    }
+
+
 @login_required
 @require_GET
 def day_view(request: HttpRequest, location_id: int) -> HttpResponse:
@@ -157,21 +184,11 @@ def day_view(request: HttpRequest, location_id: int) -> HttpResponse:
     show_cancelled = request.GET.get("cancelled") in ("1", "on", "true")
     grid = cal.day_grid(request.user, location, day, mechanic=mechanic, show_cancelled=show_cancelled)
     context = _calendar_context(request, location, "day", day, today)
-    filters = CalendarFilterForm(
-        {"date": day.isoformat(), "mechanic": mechanic, "cancelled": show_cancelled},
-        mechanics=[(c.key, c.label) for c in grid.all_columns],
-    )
     context.update(
         grid=grid,
-        cancelled_count=grid.cancelled_count,
-        filters=filters,
-        mechanic=mechanic if any(c.key == mechanic for c in grid.all_columns) else "",
-        show_cancelled=show_cancelled,
-        prev_url=_url("day", location.pk, date=(day - timedelta(days=1)).isoformat(), mechanic=mechanic),
-        next_url=_url("day", location.pk, date=(day + timedelta(days=1)).isoformat(), mechanic=mechanic),
-        today_url=_url("day", location.pk, mechanic=mechanic),
-        week_url=_url("week", location.pk, date=day.isoformat(), mechanic=mechanic),
-        day_url=_url("day", location.pk, date=day.isoformat(), mechanic=mechanic),
+        **_board_context(
+            location, "day", day, day - timedelta(days=1), day + timedelta(days=1), grid, mechanic, show_cancelled
+        ),
     )
     return _render(request, f"{TEMPLATES}/day.html", f"{TEMPLATES}/_day.html", context)
 
@@ -186,21 +203,18 @@ def week_view(request: HttpRequest, location_id: int) -> HttpResponse:
     show_cancelled = request.GET.get("cancelled") in ("1", "on", "true")
     board = cal.week_board(request.user, location, day, today=today, mechanic=mechanic, show_cancelled=show_cancelled)
     context = _calendar_context(request, location, "week", day, today)
-    filters = CalendarFilterForm(
-        {"date": day.isoformat(), "mechanic": mechanic, "cancelled": show_cancelled},
-        mechanics=[(c.key, c.label) for c in board.all_columns],
-    )
     context.update(
         board=board,
-        cancelled_count=board.cancelled_count,
-        filters=filters,
-        mechanic=mechanic if any(c.key == mechanic for c in board.all_columns) else "",
-        show_cancelled=show_cancelled,
-        prev_url=_url("week", location.pk, date=(board.first - timedelta(days=7)).isoformat(), mechanic=mechanic),
-        next_url=_url("week", location.pk, date=(board.first + timedelta(days=7)).isoformat(), mechanic=mechanic),
-        today_url=_url("week", location.pk, mechanic=mechanic),
-        week_url=_url("week", location.pk, date=day.isoformat(), mechanic=mechanic),
-        day_url=_url("day", location.pk, date=day.isoformat(), mechanic=mechanic),
+        **_board_context(
+            location,
+            "week",
+            day,
+            board.first - timedelta(days=7),
+            board.first + timedelta(days=7),
+            board,
+            mechanic,
+            show_cancelled,
+        ),
     )
     return _render(request, f"{TEMPLATES}/week.html", f"{TEMPLATES}/_week.html", context)
 
