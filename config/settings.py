@@ -120,11 +120,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     # Persistent connections are per thread; under ASGI each request may run in a
     # new thread, so the safe default closes the connection after each request.
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A connection pool (psycopg_pool, one per process) saves the connection set-up that each request would
+    # otherwise pay; persistent connections (CONN_MAX_AGE) are the alternative for WSGI. Not both.
+    DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=0)
+    if DATABASE_POOL_MAX_SIZE > 0:
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(2, DATABASE_POOL_MAX_SIZE),
+            "max_size": DATABASE_POOL_MAX_SIZE,
+            "timeout": env.int("DATABASE_POOL_TIMEOUT_SECONDS", default=10),
+        }
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, channels ------------------------------------------------------
+# Availability answers are cached until a write changes them (scheduling/freshness.py); this only bounds
+# how long an unused answer stays in the cache. 0 turns the cache off.
+AVAILABILITY_CACHE_SECONDS = env.int("AVAILABILITY_CACHE_SECONDS", default=600)
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

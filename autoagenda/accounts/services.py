@@ -210,6 +210,7 @@ def _set_memberships(user: User, role: str, location_ids: set[int]) -> None:
     StaffMembership.objects.bulk_create(
         StaffMembership(user=user, location_id=loc, role=role) for loc in sorted(location_ids - existing)
     )
+    _availability_changed()  # update() and bulk_create() send no signals
 
 
 def staff_create(
@@ -428,3 +429,10 @@ def client_create_at_desk(
         except IntegrityError as exc:  # a concurrent sign-up took the email between the check and the insert
             raise ApplicationError.invalid("email", str(_("An account with this email already exists."))) from exc
     return user
+
+
+def _availability_changed() -> None:
+    """Cached availability answers are out once this transaction commits (scheduling/freshness.py)."""
+    from autoagenda.scheduling import freshness  # scheduling builds on this app
+
+    freshness.config_changed()

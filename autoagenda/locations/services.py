@@ -175,6 +175,7 @@ def opening_hours_replace(*, actor: Any, location: Location, intervals: Iterable
     with transaction.atomic():
         OpeningHours.objects.filter(location=location).delete()
         OpeningHours.objects.bulk_create(rows)
+        _availability_changed()  # bulk_create sends no signals
     return rows
 
 
@@ -242,3 +243,10 @@ def closure_delete(*, actor: Any, closure: Closure) -> None:
     permissions.require(permissions.can_manage_location(actor, closure.location))
     with transaction.atomic():
         closure.delete()
+
+
+def _availability_changed() -> None:
+    """Cached availability answers are out once this transaction commits (scheduling/freshness.py)."""
+    from autoagenda.scheduling import freshness  # scheduling builds on this app
+
+    freshness.config_changed()

@@ -6,3 +6,8 @@ class SchedulingConfig(AppConfig):
     name = "autoagenda.scheduling"
     label = "scheduling"
     verbose_name = _("scheduling".capitalize())
+
+    def ready(self) -> None:
+        from autoagenda.scheduling import freshness
+
+        freshness.connect()

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -186,8 +186,18 @@ class Appointment(models.Model):
             models.Index(fields=["client", "start"], name="scheduling_appt_client"),
         ]
 
+    # The mechanic when the row was loaded (see from_db); None for a new appointment.
+    _loaded_mechanic_id: int | None = None
+
     def __str__(self) -> str:
         return f"{self.service} @ {self.start:%Y-%m-%d %H:%M} ({self.status})"
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any, **kwargs: Any) -> Appointment:
+        instance = super().from_db(db, field_names, values, **kwargs)
+        # Who was assigned when loaded: a reassignment frees them, which the availability cache must learn.
+        instance._loaded_mechanic_id = instance.__dict__.get("mechanic_id")
+        return instance
 
     @property
     def is_active(self) -> bool:
@@ -213,3 +223,23 @@ class AppointmentStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appointment_id}: {self.from_status or '—'} → {self.to_status}"
+
+
+class AvailabilityVersion(models.Model):
+    """A counter that moves whenever availability may have changed, so cached answers can be trusted.
+
+    `scope` 0 is everything that changes rarely (opening hours, closures, services, staff, working hours, time
+    off, location settings); any other value is a location id whose appointments changed. A cached answer is
+    stored under the versions read *before* its data, so it is never older than the key says (see
+    `scheduling/freshness.py`).
+    """
+
+    scope = models.PositiveBigIntegerField(primary_key=True)
+    version = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("availability version")
+        verbose_name_plural = _("availability versions")
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.version}"

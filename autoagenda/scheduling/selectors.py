@@ -5,7 +5,7 @@ from __future__ import annotations
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -20,7 +20,7 @@ from autoagenda.catalog.models import Service
 from autoagenda.core.timeutils import format_hhmm
 from autoagenda.locations.models import Location
 from autoagenda.locations.selectors import closures_between, opening_hours_by_weekday, public_holidays
-from autoagenda.scheduling import availability
+from autoagenda.scheduling import availability, freshness
 from autoagenda.scheduling.models import ACTIVE_STATUSES, Appointment, TimeOff, WorkingHours
 
 WeeklyHours = dict[int, list[tuple[int, int]]]  # weekday -> [(start_minute, end_minute)], ascending
@@ -343,17 +343,34 @@ def available_slots_for(
     mechanic_id: int | None = None,
     exclude_appointment_id: int | None = None,
 ) -> list[availability.Slot]:
-    """The bookable slots, ascending: what the availability API and the booking pages offer."""
-    query = availability_query(
-        location=location,
-        service=service,
-        first_date=first_date,
-        last_date=last_date,
+    """The bookable slots, ascending: what the availability API and the booking pages offer.
+
+    Answered from the cache while nothing that affects them has changed (`freshness`); a reschedule's
+    question (`exclude_appointment_id`) is always computed afresh.
+    """
+
+    def compute(*, notice: bool = True) -> list[availability.Slot]:
+        query = availability_query(
+            location=location,
+            service=service,
+            first_date=first_date,
+            last_date=last_date,
+            now=now,
+            mechanic_id=mechanic_id,
+            exclude_appointment_id=exclude_appointment_id,
+        )
+        return availability.available_slots(query if notice else replace(query, min_notice_minutes=0))
+
+    if exclude_appointment_id is not None:
+        return compute()
+    return freshness.cached_slots(
+        location_id=location.pk,
+        parts=(service.pk, first_date.isoformat(), last_date.isoformat(), mechanic_id),
+        local_today=now.astimezone(location.zone).date(),
         now=now,
-        mechanic_id=mechanic_id,
-        exclude_appointment_id=exclude_appointment_id,
+        min_notice_minutes=location.min_notice_minutes,
+        compute=lambda: compute(notice=False),
     )
-    return availability.available_slots(query)
 
 
 def appointments_visible_to(

@@ -23,7 +23,7 @@ from autoagenda.core.errors import ApplicationError
 from autoagenda.core.weekly import weekly_plan_errors
 from autoagenda.customers.models import Vehicle
 from autoagenda.locations.models import Location
-from autoagenda.scheduling import availability, selectors
+from autoagenda.scheduling import availability, freshness, selectors
 from autoagenda.scheduling.models import (
     ALLOWED_TRANSITIONS,
     Appointment,
@@ -74,6 +74,7 @@ def _replace(*, user: User, scope: set[int], entries: list[HoursEntry]) -> list[
     with transaction.atomic():
         WorkingHours.objects.filter(user=user, location_id__in=scope).delete()
         WorkingHours.objects.bulk_create(rows)
+        freshness.config_changed()  # bulk_create sends no signals
     return rows
 
 

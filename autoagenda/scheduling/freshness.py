@@ -1,0 +1,162 @@
+"""Cached availability that is never stale: version counters bumped after every write that can change it.
+
+An availability answer depends on the location's appointments (and on those of its mechanics at other
+locations) and on configuration: opening hours, closures, holidays, services, staff, working hours, time off,
+location settings. Each write bumps a counter in the same transaction: configuration bumps scope 0, an appointment
+bumps its location and every location of its mechanic (before and after a reassignment). A reader takes the
+counters first, then the data, and stores the answer under the counters it read. The bump happens inside the
+writer's transaction, so the new counters become visible together with the new data: an answer found under
+the current counters is as fresh as the database was when the counters were read.
+
+The answer is computed with no minimum notice at the moment it was cached; each reader drops the slots that
+start too soon for *its* `now`, so the minimum notice holds to the minute. The horizon depends on the local
+date, which is part of the key.
+
+Signals catch every save and delete (the services, the Django admin, factories); `config_changed()` is
+called by the few services that write with `bulk_create` or `update`, which send no signals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from autoagenda.scheduling import availability
+from autoagenda.scheduling.models import Appointment, AvailabilityVersion
+
+CONFIG_SCOPE = 0
+KEY_PREFIX = "availability:v1"
+# Saves of a user that cannot change availability (log-in stamps, password changes).
+_HARMLESS_USER_FIELDS = frozenset({"last_login", "password"})
+
+
+# --- reading ------------------------------------------------------------------------------------------------------
+
+
+def _versions(location_id: int) -> tuple[int, int]:
+    scopes = (CONFIG_SCOPE, location_id)
+    found = dict(AvailabilityVersion.objects.filter(scope__in=scopes).values_list("scope", "version"))
+    if len(found) < len(scopes):
+        AvailabilityVersion.objects.bulk_create(
+            [AvailabilityVersion(scope=scope) for scope in scopes if scope not in found], ignore_conflicts=True
+        )
+        # Read again: another request may have created and bumped them meanwhile.
+        found = dict(AvailabilityVersion.objects.filter(scope__in=scopes).values_list("scope", "version"))
+    return found.get(CONFIG_SCOPE, 0), found.get(location_id, 0)
+
+
+def cached_slots(
+    *,
+    location_id: int,
+    parts: Iterable[object],
+    local_today: date,
+    now: datetime,
+    min_notice_minutes: int,
+    compute: Callable[[], list[availability.Slot]],
+) -> list[availability.Slot]:
+    """The slots `compute()` gives, from the cache when nothing changed since they were computed.
+
+    `parts` name the question (service, range, mechanic ...); `compute` answers it for `now` with no minimum
+    notice, and the notice for `now` is applied here, so a cached answer serves later readers exactly.
+    """
+    earliest = now + timedelta(minutes=min_notice_minutes)
+    if settings.AVAILABILITY_CACHE_SECONDS <= 0:
+        return [slot for slot in compute() if slot.start >= earliest]
+    config_version, location_version = _versions(location_id)
+    key = ":".join(
+        str(part)
+        for part in (KEY_PREFIX, location_id, config_version, location_version, local_today.isoformat(), *parts)
+    )
+    slots: list[availability.Slot] | None = cache.get(key)
+    if slots is None:
+        slots = compute()
+        cache.set(key, slots, settings.AVAILABILITY_CACHE_SECONDS)
+    return [slot for slot in slots if slot.start >= earliest]
+
+
+# --- writing ------------------------------------------------------------------------------------------------------
+
+
+def _bump(scopes: Iterable[int]) -> None:
+    """Move these counters on, inside the writer's transaction (created at 1 when missing).
+
+    In ascending order, after the writer's other locks, so two writers never wait on each other in a circle.
+    Readers keep seeing the old counters until the write commits, and then see the new data with them.
+    """
+    ordered = sorted(set(scopes))
+    if not ordered:
+        return
+    table = connection.ops.quote_name(AvailabilityVersion._meta.db_table)
+    values = ", ".join(["(%s, 1)"] * len(ordered))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (scope, version) VALUES {values} "  # noqa: S608 - table name from the model
+            f"ON CONFLICT (scope) DO UPDATE SET version = {table}.version + 1",
+            ordered,
+        )
+
+
+def config_changed() -> None:
+    """Configuration changed: every cached answer is out once this transaction commits."""
+    _bump([CONFIG_SCOPE])
+
+
+def appointments_changed(location_id: int, mechanic_ids: Iterable[int | None] = ()) -> None:
+    """Appointments at `location_id` changed for these mechanics: the answers of their locations are out."""
+    from autoagenda.accounts.models import StaffMembership
+
+    mechanics = {pk for pk in mechanic_ids if pk is not None}
+    scopes = {location_id}
+    if mechanics:
+        scopes.update(StaffMembership.objects.filter(user_id__in=mechanics).values_list("location_id", flat=True))
+    _bump(scopes)
+
+
+# --- signals ------------------------------------------------------------------------------------------------------
+
+
+def _appointment_changed(sender: Any, instance: Appointment, **kwargs: Any) -> None:
+    appointments_changed(instance.location_id, (instance.mechanic_id, instance._loaded_mechanic_id))
+
+
+def _config_saved(sender: Any, **kwargs: Any) -> None:
+    config_changed()
+
+
+def _user_saved(sender: Any, update_fields: Any = None, **kwargs: Any) -> None:
+    if update_fields is not None and set(update_fields) <= _HARMLESS_USER_FIELDS:
+        return
+    config_changed()
+
+
+def _config_deleted(sender: Any, **kwargs: Any) -> None:
+    config_changed()
+
+
+def _relations_changed(sender: Any, action: str, **kwargs: Any) -> None:
+    if action in {"post_add", "post_remove", "post_clear"}:
+        config_changed()
+
+
+def connect() -> None:
+    """Called from the app's `ready()`."""
+    from autoagenda.accounts.models import StaffMembership, User
+    from autoagenda.catalog.models import Service
+    from autoagenda.locations.models import Closure, Location, OpeningHours
+    from autoagenda.scheduling.models import TimeOff, WorkingHours
+
+    post_save.connect(_appointment_changed, sender=Appointment, dispatch_uid="freshness-appointment-save")
+    post_delete.connect(_appointment_changed, sender=Appointment, dispatch_uid="freshness-appointment-delete")
+    post_save.connect(_user_saved, sender=User, dispatch_uid="freshness-save-User")
+    post_delete.connect(_config_deleted, sender=User, dispatch_uid="freshness-delete-User")
+    for model in (Location, OpeningHours, Closure, Service, StaffMembership, WorkingHours, TimeOff):
+        post_save.connect(_config_saved, sender=model, dispatch_uid=f"freshness-save-{model.__name__}")
+        post_delete.connect(_config_deleted, sender=model, dispatch_uid=f"freshness-delete-{model.__name__}")
+    for through in (Service.locations.through, Service.mechanics.through):
+        m2m_changed.connect(_relations_changed, sender=through, dispatch_uid=f"freshness-m2m-{through.__name__}")
