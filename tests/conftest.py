@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 from autoagenda.accounts.models import Role, User
 from autoagenda.accounts.tokens import token_pair_for_login
 from autoagenda.locations.models import Location
+from autoagenda.scheduling import freshness
 from tests.factories import AdminFactory, LocationFactory, StaffFactory, UserFactory
 
 
@@ -102,8 +103,13 @@ def client() -> Client:
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
-    """Throttle counters and axes live in the cache; no test leaks into another."""
+    """Throttle counters, axes and availability answers live in caches; no test leaks into another.
+
+    Each test's rollback also rolls the availability version counters back, so the configuration this process
+    remembers under them must go too.
+    """
     cache.clear()
+    freshness.forget()
 
 
 @pytest.fixture

@@ -7,12 +7,15 @@ availability answer offers is exactly a start the booking service accepts.
 
 from __future__ import annotations
 
+import json
+from bisect import bisect_left
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -32,7 +35,7 @@ from autoagenda.catalog.models import Service
 from autoagenda.core.api import error_responses
 from autoagenda.customers.models import Vehicle
 from autoagenda.locations.models import Location
-from autoagenda.scheduling import selectors, services
+from autoagenda.scheduling import availability, freshness, selectors, services
 from autoagenda.scheduling.api import AwareDateTimeField
 from autoagenda.scheduling.models import Appointment, AppointmentStatus
 
@@ -160,35 +163,66 @@ class AvailabilityView(APIView):
         ],
         responses={200: AvailabilitySerializer, **error_responses(400, 404)},
     )
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: Request, pk: int) -> HttpResponse:
         location = permissions.get_location_for_user(request.user, pk)
         filters = AvailabilityFilterSerializer(data=request.query_params, context={"location": location})
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
         service: Service = data["service"]
-        slots = selectors.available_slots_for(
-            location=location,
-            service=service,
-            first_date=data["from"],
-            last_date=data["to"],
-            now=timezone.now(),
-            mechanic_id=data.get("mechanic"),
+        now = timezone.now()
+        mechanic_id = data.get("mechanic")
+        # The busiest read of the product: the rendered slots are cached with the slots (`freshness`), and
+        # each request only cuts off the starts that the minimum notice hides for its own `now`.
+        rendered = freshness.cached_answer(
+            location_id=location.pk,
+            parts=("api-slots", service.pk, data["from"].isoformat(), data["to"].isoformat(), mechanic_id),
+            local_today=now.astimezone(location.zone).date(),
+            compute=lambda: RenderedSlots.of(
+                selectors.slots_ignoring_notice(
+                    location=location,
+                    service=service,
+                    first_date=data["from"],
+                    last_date=data["to"],
+                    now=now,
+                    mechanic_id=mechanic_id,
+                ),
+                location.zone,
+            ),
         )
-        zone = location.zone
-        answer = {
-            "location": location.pk,
-            "service": service.pk,
-            "timezone": location.timezone,
-            "slots": [
-                {
-                    "start": _local(slot.start, zone),
-                    "end": _local(slot.end, zone),
-                    "mechanics": list(slot.mechanics),
-                }
-                for slot in slots
-            ],
-        }
-        return Response(answer)
+        head = json.dumps(
+            {"location": location.pk, "service": service.pk, "timezone": location.timezone}, separators=(",", ":")
+        )
+        body = f'{head[:-1]},"slots":[{rendered.after(selectors.earliest_start(location, now))}]}}'
+        return HttpResponse(body.encode(), content_type="application/json")
+
+
+@dataclass(frozen=True)
+class RenderedSlots:
+    """Slots as the API's JSON, rendered once: `after(moment)` is the comma-joined tail from the first slot
+    starting at or after `moment`, cut from one string (no per-request rendering)."""
+
+    starts: tuple[datetime, ...]
+    offsets: tuple[int, ...]  # where each slot's object begins in `joined`
+    joined: str
+
+    @classmethod
+    def of(cls, slots: list[availability.Slot], zone: ZoneInfo) -> RenderedSlots:
+        offsets: list[int] = []
+        pieces: list[str] = []
+        position = 0
+        for slot in slots:
+            piece = json.dumps(
+                {"start": _local(slot.start, zone), "end": _local(slot.end, zone), "mechanics": list(slot.mechanics)},
+                separators=(",", ":"),
+            )
+            offsets.append(position)
+            pieces.append(piece)
+            position += len(piece) + 1  # and the comma
+        return cls(starts=tuple(slot.start for slot in slots), offsets=tuple(offsets), joined=",".join(pieces))
+
+    def after(self, moment: datetime) -> str:
+        index = bisect_left(self.starts, moment)
+        return self.joined[self.offsets[index] :] if index < len(self.starts) else ""
 
 
 # --- Appointments: serializers ----------------------------------------------

@@ -18,18 +18,20 @@ called by the few services that write with `bulk_create` or `update`, which send
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import date
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from autoagenda.scheduling import availability
 from autoagenda.scheduling.models import Appointment, AvailabilityVersion
 
+T = TypeVar("T")
 CONFIG_SCOPE = 0
 KEY_PREFIX = "availability:v1"
 # Saves of a user that cannot change availability (log-in stamps, password changes).
@@ -51,33 +53,62 @@ def _versions(location_id: int) -> tuple[int, int]:
     return found.get(CONFIG_SCOPE, 0), found.get(location_id, 0)
 
 
-def cached_slots(
-    *,
-    location_id: int,
-    parts: Iterable[object],
-    local_today: date,
-    now: datetime,
-    min_notice_minutes: int,
-    compute: Callable[[], list[availability.Slot]],
-) -> list[availability.Slot]:
-    """The slots `compute()` gives, from the cache when nothing changed since they were computed.
+def cached_answer(*, location_id: int, parts: Iterable[object], local_today: date, compute: Callable[[], T]) -> T:
+    """`compute()`'s answer, from the cache when nothing that affects availability changed since it was computed.
 
-    `parts` name the question (service, range, mechanic ...); `compute` answers it for `now` with no minimum
-    notice, and the notice for `now` is applied here, so a cached answer serves later readers exactly.
+    `parts` name the question (what, service, range, mechanic ...). The answer must not depend on the moment
+    within the local day (compute it ignoring the minimum notice; the caller applies it for its own `now`).
     """
-    earliest = now + timedelta(minutes=min_notice_minutes)
     if settings.AVAILABILITY_CACHE_SECONDS <= 0:
-        return [slot for slot in compute() if slot.start >= earliest]
+        return compute()
     config_version, location_version = _versions(location_id)
     key = ":".join(
         str(part)
         for part in (KEY_PREFIX, location_id, config_version, location_version, local_today.isoformat(), *parts)
     )
-    slots: list[availability.Slot] | None = cache.get(key)
-    if slots is None:
-        slots = compute()
-        cache.set(key, slots, settings.AVAILABILITY_CACHE_SECONDS)
-    return [slot for slot in slots if slot.start >= earliest]
+    found: T | None = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, settings.AVAILABILITY_CACHE_SECONDS)
+    return found
+
+
+def config_version() -> int:
+    """The configuration counter now (0 before the first configuration change)."""
+    found = AvailabilityVersion.objects.filter(scope=CONFIG_SCOPE).values_list("version", flat=True).first()
+    return found or 0
+
+
+_remembered: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_remembered_lock = threading.Lock()
+REMEMBERED_MAX = 512
+
+
+def remembered(key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """`compute()`'s configuration-only answer, kept in this process while the configuration counter stands.
+
+    For inputs that only configuration writes change (opening hours, closures, mechanics, their hours and time
+    off): one read of the counter instead of several queries. The counter is read first, so an answer is
+    never older than the counter it is stored under. In-process and small (least recently used go first);
+    `forget()` empties it.
+    """
+    full_key = (connection.alias, connection.settings_dict["NAME"], config_version(), *key)
+    with _remembered_lock:
+        if full_key in _remembered:
+            _remembered.move_to_end(full_key)
+            return cast(T, _remembered[full_key])
+    value = compute()
+    with _remembered_lock:
+        _remembered[full_key] = value
+        while len(_remembered) > REMEMBERED_MAX:
+            _remembered.popitem(last=False)
+    return value
+
+
+def forget() -> None:
+    """Empty this process's remembered configuration (tests roll the counters back between cases)."""
+    with _remembered_lock:
+        _remembered.clear()
 
 
 # --- writing ------------------------------------------------------------------------------------------------------
@@ -108,14 +139,27 @@ def config_changed() -> None:
 
 
 def appointments_changed(location_id: int, mechanic_ids: Iterable[int | None] = ()) -> None:
-    """Appointments at `location_id` changed for these mechanics: the answers of their locations are out."""
+    """Appointments at `location_id` changed for these mechanics: the answers of their locations are out.
+
+    One statement: the location and every location where these mechanics work, in ascending order.
+    """
     from autoagenda.accounts.models import StaffMembership
 
-    mechanics = {pk for pk in mechanic_ids if pk is not None}
-    scopes = {location_id}
-    if mechanics:
-        scopes.update(StaffMembership.objects.filter(user_id__in=mechanics).values_list("location_id", flat=True))
-    _bump(scopes)
+    mechanics = sorted({pk for pk in mechanic_ids if pk is not None})
+    if not mechanics:
+        _bump([location_id])
+        return
+    table = connection.ops.quote_name(AvailabilityVersion._meta.db_table)
+    memberships = connection.ops.quote_name(StaffMembership._meta.db_table)
+    marks = ", ".join(["%s"] * len(mechanics))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (scope, version) "  # noqa: S608 - table names from the models
+            f"SELECT scope, 1 FROM (SELECT %s AS scope UNION SELECT location_id FROM {memberships} "
+            f"WHERE user_id IN ({marks})) AS scopes WHERE 1 = 1 ORDER BY scope "
+            f"ON CONFLICT (scope) DO UPDATE SET version = {table}.version + 1",
+            [location_id, *mechanics],
+        )
 
 
 # --- signals ------------------------------------------------------------------------------------------------------

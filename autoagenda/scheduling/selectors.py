@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -10,6 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Exists, Q, QuerySet
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
@@ -17,6 +19,7 @@ from django.utils.dates import WEEKDAYS_ABBR
 from autoagenda.accounts import permissions
 from autoagenda.accounts.models import Role, StaffMembership, User
 from autoagenda.catalog.models import Service
+from autoagenda.core.db import fast_rows
 from autoagenda.core.timeutils import format_hhmm
 from autoagenda.locations.models import Location
 from autoagenda.locations.selectors import closures_between, opening_hours_by_weekday, public_holidays
@@ -191,6 +194,75 @@ def eligible_mechanic_ids(location: Location, service: Service, mechanic_id: int
     return sorted(memberships.values_list("user_id", flat=True))
 
 
+def lock_mechanics_during(mechanic_ids: Iterable[int], start: datetime, end: datetime) -> None:
+    """Make bookings of these mechanics that could overlap [start, end) wait for this transaction.
+
+    The day lock is per location, so a mechanic who works at two locations could otherwise be booked at both
+    for the same hour: each re-check would miss the other's uncommitted booking. On PostgreSQL each (mechanic,
+    UTC date touched) gets a transaction-level advisory lock: two overlapping bookings share an instant, hence
+    a date, and the second waits for the first to commit, then sees it. Bookings on other days go on in
+    parallel. Keys in ascending order, after the day lock, so no two writers wait on each other in a circle.
+    SQLite needs nothing: its IMMEDIATE transactions already run one writer at a time.
+    """
+    if connection.vendor != "postgresql":
+        return
+    first = start.astimezone(UTC).date().toordinal()
+    last = (end - timedelta(microseconds=1)).astimezone(UTC).date().toordinal()
+    keys = sorted(
+        mechanic_id * _LOCK_DAYS + day % _LOCK_DAYS
+        for mechanic_id in set(mechanic_ids)
+        for day in range(first, last + 1)
+    )
+    if not keys:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_advisory_xact_lock(key)) FROM (SELECT unnest(%s::bigint[]) AS key ORDER BY 1) AS keys",
+            [keys],
+        )
+
+
+# Advisory lock key = mechanic id * _LOCK_DAYS + day number: distinct for ~270 years of dates.
+_LOCK_DAYS = 100_000
+
+
+@dataclass(frozen=True)
+class _Setting:
+    """The engine's inputs that change rarely: everything but the appointments (cached per config version)."""
+
+    mechanic_ids: tuple[int, ...]
+    hours: dict[int, dict[int, list[tuple[int, int]]]]
+    absences: dict[int, list[tuple[datetime, datetime]]]
+    opening: dict[int, list[tuple[int, int]]]
+    closures: tuple[tuple[datetime, datetime], ...]
+    holidays: frozenset[date]
+
+
+def _setting(
+    *,
+    location: Location,
+    service: Service,
+    first_date: date,
+    last_date: date,
+    span_start: datetime,
+    span_end: datetime,
+    mechanic_id: int | None,
+) -> _Setting:
+    def compute() -> _Setting:
+        ids = eligible_mechanic_ids(location, service, mechanic_id) if service.requires_mechanic else []
+        return _Setting(
+            mechanic_ids=tuple(ids),
+            hours=working_hours_for(location, ids) if ids else {},
+            absences=dict(time_off_between(ids, span_start, span_end)) if ids else {},
+            opening=opening_hours_by_weekday(location),
+            closures=tuple((c.start, c.end) for c in closures_between(location, span_start, span_end)),
+            holidays=frozenset(public_holidays(location, first_date, last_date)),
+        )
+
+    key = ("setting", location.pk, service.pk, mechanic_id, first_date, last_date, span_start, span_end)
+    return freshness.remembered(key, compute)
+
+
 def _availability_query(
     *,
     location: Location,
@@ -202,18 +274,28 @@ def _availability_query(
     buffer_minutes: int,
     mechanic_id: int | None,
     exclude_appointment_id: int | None,
+    lock_window: tuple[datetime, datetime] | None = None,
 ) -> availability.AvailabilityQuery:
     zone = location.zone
     # Everything a slot on these dates can touch: from the first date's midnight to the last slot's end + buffer.
     span_start = local_midnight(first_date, zone)
     reach = timedelta(minutes=duration_minutes + buffer_minutes)
     span_end = local_midnight(last_date + timedelta(days=1), zone) + reach
+    setting = _setting(
+        location=location,
+        service=service,
+        first_date=first_date,
+        last_date=last_date,
+        span_start=span_start,
+        span_end=span_end,
+        mechanic_id=mechanic_id,
+    )
+    ids = list(setting.mechanic_ids)
 
     calendars: list[availability.MechanicCalendar] = []
     if service.requires_mechanic:
-        ids = eligible_mechanic_ids(location, service, mechanic_id)
-        hours = working_hours_for(location, ids)
-        absences = time_off_between(ids, span_start, span_end)
+        if lock_window is not None and ids:
+            lock_mechanics_during(ids, *lock_window)
         busy: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
         per_date: dict[int, dict[date, int]] = defaultdict(lambda: defaultdict(int))
         # A mechanic can't be in two places: their bookings at every location make them busy.
@@ -225,7 +307,7 @@ def _availability_query(
         rows = taken.order_by("start", "id").values_list(
             "mechanic_id", "start", "occupied_until", "location_id", "local_date"
         )
-        for user_id, start, occupied_until, location_id, local_date in rows:
+        for user_id, start, occupied_until, location_id, local_date in fast_rows(rows) if ids else ():
             busy[user_id].append((start, occupied_until))
             # Every booking dated first_date..last_date starts inside the span, so the counts are complete.
             if location_id == location.pk and first_date <= local_date <= last_date:
@@ -233,8 +315,8 @@ def _availability_query(
         calendars = [
             availability.MechanicCalendar(
                 id=user_id,
-                hours=hours.get(user_id),
-                time_off=tuple(absences.get(user_id, ())),
+                hours=setting.hours.get(user_id),
+                time_off=tuple(setting.absences.get(user_id, ())),
                 busy=tuple(busy.get(user_id, ())),
                 bookings_per_date=dict(per_date.get(user_id, {})),
             )
@@ -265,9 +347,9 @@ def _availability_query(
         slot_minutes=location.slot_minutes,
         duration_minutes=duration_minutes,
         buffer_minutes=buffer_minutes,
-        opening=opening_hours_by_weekday(location),
-        closures=tuple((c.start, c.end) for c in closures_between(location, span_start, span_end)),
-        holidays=frozenset(public_holidays(location, first_date, last_date)),
+        opening=setting.opening,
+        closures=setting.closures,
+        holidays=setting.holidays,
         min_notice_minutes=location.min_notice_minutes,
         horizon_days=location.booking_horizon_days,
         max_per_hour=location.max_appointments_per_hour,
@@ -288,14 +370,20 @@ def availability_query(
     now: datetime,
     mechanic_id: int | None = None,
     exclude_appointment_id: int | None = None,
+    lock_window: tuple[datetime, datetime] | None = None,
 ) -> availability.AvailabilityQuery:
     """Everything the engine needs for `service` at `location` over local dates first..last, inclusive.
 
     Seven queries whatever the range or the number of mechanics (fewer for a
     service that needs no mechanic), so the API's 62-day window costs the same
-    as one day. `mechanic_id` narrows the eligible mechanics to that one (none
-    when they are not eligible, so no slots); `exclude_appointment_id` leaves
-    an appointment out of every count and busy time (rule 6: rescheduling).
+    as one day; three when the configuration part (mechanics, hours, time off,
+    closures, holidays) is remembered for the current configuration version.
+    `mechanic_id` narrows the eligible mechanics to that one (none when they are
+    not eligible, so no slots); `exclude_appointment_id` leaves an appointment
+    out of every count and busy time (rule 6: rescheduling). `lock_window` (the
+    booking services, inside their transaction, after the day lock: the new
+    booking's [start, occupied_until)) also locks the eligible mechanics for that
+    time before reading their bookings (`lock_mechanics_during`).
     """
     return _availability_query(
         location=location,
@@ -307,6 +395,7 @@ def availability_query(
         buffer_minutes=service.buffer_minutes,
         mechanic_id=mechanic_id,
         exclude_appointment_id=exclude_appointment_id,
+        lock_window=lock_window,
     )
 
 
@@ -317,6 +406,7 @@ def availability_query_for_move(
     last_date: date,
     now: datetime,
     mechanic_id: int | None = None,
+    lock_window: tuple[datetime, datetime] | None = None,
 ) -> availability.AvailabilityQuery:
     """Where `appointment` could move to: it keeps the duration and buffer it was booked with (rule 10)
     and is left out of every count and busy time (rule 6)."""
@@ -330,7 +420,44 @@ def availability_query_for_move(
         buffer_minutes=appointment.buffer_minutes,
         mechanic_id=mechanic_id,
         exclude_appointment_id=appointment.pk,
+        lock_window=lock_window,
     )
+
+
+def slots_ignoring_notice(
+    *,
+    location: Location,
+    service: Service,
+    first_date: date,
+    last_date: date,
+    now: datetime,
+    mechanic_id: int | None = None,
+) -> list[availability.Slot]:
+    """The bookable slots from `now` on as if there were no minimum notice: the same all day long until a write
+    changes them, so they are cached (`freshness`). Callers drop the starts closer than the notice."""
+    return freshness.cached_answer(
+        location_id=location.pk,
+        parts=("slots", service.pk, first_date.isoformat(), last_date.isoformat(), mechanic_id),
+        local_today=now.astimezone(location.zone).date(),
+        compute=lambda: availability.available_slots(
+            replace(
+                availability_query(
+                    location=location,
+                    service=service,
+                    first_date=first_date,
+                    last_date=last_date,
+                    now=now,
+                    mechanic_id=mechanic_id,
+                ),
+                min_notice_minutes=0,
+            )
+        ),
+    )
+
+
+def earliest_start(location: Location, now: datetime) -> datetime:
+    """Rule: a slot is offered only if it starts at least the minimum notice after `now`."""
+    return now + timedelta(minutes=location.min_notice_minutes)
 
 
 def available_slots_for(
@@ -348,8 +475,7 @@ def available_slots_for(
     Answered from the cache while nothing that affects them has changed (`freshness`); a reschedule's
     question (`exclude_appointment_id`) is always computed afresh.
     """
-
-    def compute(*, notice: bool = True) -> list[availability.Slot]:
+    if exclude_appointment_id is not None:
         query = availability_query(
             location=location,
             service=service,
@@ -359,18 +485,17 @@ def available_slots_for(
             mechanic_id=mechanic_id,
             exclude_appointment_id=exclude_appointment_id,
         )
-        return availability.available_slots(query if notice else replace(query, min_notice_minutes=0))
-
-    if exclude_appointment_id is not None:
-        return compute()
-    return freshness.cached_slots(
-        location_id=location.pk,
-        parts=(service.pk, first_date.isoformat(), last_date.isoformat(), mechanic_id),
-        local_today=now.astimezone(location.zone).date(),
+        return availability.available_slots(query)
+    earliest = earliest_start(location, now)
+    slots = slots_ignoring_notice(
+        location=location,
+        service=service,
+        first_date=first_date,
+        last_date=last_date,
         now=now,
-        min_notice_minutes=location.min_notice_minutes,
-        compute=lambda: compute(notice=False),
+        mechanic_id=mechanic_id,
     )
+    return slots[bisect_left([slot.start for slot in slots], earliest) :]
 
 
 def appointments_visible_to(

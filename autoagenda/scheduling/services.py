@@ -152,9 +152,14 @@ def time_off_delete(*, actor: Any, time_off: TimeOff) -> None:
 # Every write takes the BookingDay row of the local date(s) it touches with
 # select_for_update (on SQLite the IMMEDIATE transaction already serialises
 # writers), then re-reads availability inside the transaction and asks the same
-# engine the availability API uses. On PostgreSQL the exclusion constraint
-# scheduling_appointment_mechanic_no_overlap is the backstop for what one day's
-# lock cannot see: the same mechanic booked at another location or across midnight.
+# engine the availability API uses. A booking or a move also locks its eligible
+# mechanics for the new time (selectors.lock_mechanics_during: PostgreSQL
+# advisory locks per mechanic and UTC date), so the same mechanic booked at two
+# locations at once waits instead of slipping past; bookings on other days run in
+# parallel. The exclusion constraint scheduling_appointment_mechanic_no_overlap is
+# the database's own backstop. Configuration (hours, closures, mechanics) is
+# remembered per version counter (freshness.py), so the re-check costs three
+# queries, and every write bumps the counters its change affects.
 
 NOTES_MAX = 2000
 NOTE_MAX = 500
@@ -190,24 +195,15 @@ def _aware_start_errors(start: object) -> list[str]:
 
 
 def _lock_days(location: Location, days: Iterable[date]) -> None:
-    """Take the lock rows of `days` in ascending order, so two writers never wait on each other in a circle."""
-    for day in sorted(set(days)):
-        row, _created = BookingDay.objects.get_or_create(location=location, date=day)
-        BookingDay.objects.select_for_update().get(pk=row.pk)
+    """Take the lock rows of `days` in ascending order, so two writers never wait on each other in a circle.
 
-
-def _lock_mechanics(location: Location, service: Service) -> None:
-    """Lock the service's eligible mechanics, in id order, after the day lock.
-
-    The day lock serialises bookings at one location; a mechanic who works at
-    two locations could still be booked at both at once. Locking the mechanics
-    makes such bookings wait for each other, so the second re-check sees the
-    first booking. NO KEY UPDATE does not block the foreign-key checks of
-    inserts, and since every writer takes day locks first, no cycle can form.
+    One statement per day once its row exists (the common case); the first booking of a day creates it.
     """
-    ids = selectors.eligible_mechanic_ids(location, service, None)
-    if ids:
-        list(User.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk").values_list("pk"))
+    for day in sorted(set(days)):
+        rows = BookingDay.objects.select_for_update().filter(location=location, date=day)
+        if not list(rows.values_list("pk")):
+            BookingDay.objects.bulk_create([BookingDay(location=location, date=day)], ignore_conflicts=True)
+            list(rows.values_list("pk"))
 
 
 def _lock_appointment(appointment: Appointment, locked_days: set[date]) -> Appointment:
@@ -219,10 +215,12 @@ def _lock_appointment(appointment: Appointment, locked_days: set[date]) -> Appoi
 
 
 def _save_guarded(appointment: Appointment, **save_kwargs: Any) -> None:
-    """Save in a savepoint: PostgreSQL's no-overlap constraint refusing it means the slot was taken."""
+    """Save; PostgreSQL's no-overlap constraint refusing it means the slot was taken.
+
+    No savepoint: the error leaves the whole transaction, which rolls back.
+    """
     try:
-        with transaction.atomic():
-            appointment.save(**save_kwargs)
+        appointment.save(**save_kwargs)
     except IntegrityError as exc:
         if NO_OVERLAP_CONSTRAINT in str(exc):
             raise _refusal_error(availability.SLOT_UNAVAILABLE) from exc
@@ -319,8 +317,6 @@ def appointment_book(
     day = local_start.date()
     with transaction.atomic():
         _lock_days(location, [day])
-        if service.requires_mechanic:
-            _lock_mechanics(location, service)
         query = selectors.availability_query(
             location=location,
             service=service,
@@ -328,6 +324,7 @@ def appointment_book(
             last_date=day,
             now=timezone.now(),
             mechanic_id=mechanic.pk if mechanic is not None else None,
+            lock_window=(start, start + timedelta(minutes=service.duration_minutes + service.buffer_minutes)),
         )
         mechanic_id = _choose_mechanic(query, local_start, wanted=mechanic)
         end = start + timedelta(minutes=service.duration_minutes)
@@ -402,14 +399,13 @@ def appointment_reschedule(
         now = timezone.now()
         if _client_window_passed(actor, current, now):
             raise _window_error()
-        if current.service.requires_mechanic:
-            _lock_mechanics(location, current.service)
         query = selectors.availability_query_for_move(
             current,
             first_date=day,
             last_date=day,
             now=now,
             mechanic_id=mechanic.pk if mechanic is not None else None,
+            lock_window=(start, start + timedelta(minutes=current.duration_minutes + current.buffer_minutes)),
         )
         mechanic_id = _choose_mechanic(query, local_start, wanted=mechanic, keep=current.mechanic_id)
         old_local = current.start.astimezone(location.zone)

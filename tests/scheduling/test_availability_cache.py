@@ -16,6 +16,7 @@ import time_machine
 from autoagenda.accounts import services as accounts_services
 from autoagenda.accounts.models import Role
 from autoagenda.catalog import services as catalog_services
+from autoagenda.core.errors import ApplicationError
 from autoagenda.locations import services as location_services
 from autoagenda.scheduling import services
 from autoagenda.scheduling.models import Appointment, AvailabilityVersion
@@ -183,3 +184,13 @@ def test_every_kind_of_change_reaches_a_cached_answer(api, location, service, me
     assert starts(api, location, service)[:2] == ["09:00", "09:30"]
     change(location=location, service=service, mechanic=mechanic, admin=admin)
     assert starts(api, location, service)[: len(expected) or None] == expected
+
+
+def test_the_booking_check_sees_a_configuration_change_at_once(location, service):
+    """The booking services remember configuration per counter too: a closure added after a booking counts."""
+    client = UserFactory()
+    services.appointment_book(actor=client, location=location, service=service, start=NINE)
+    ClosureFactory(location=location, start=NINE, end=NINE + timedelta(hours=3))
+    with pytest.raises(ApplicationError) as refused:
+        services.appointment_book(actor=client, location=location, service=service, start=NINE + timedelta(hours=1))
+    assert refused.value.code == "slot_unavailable"

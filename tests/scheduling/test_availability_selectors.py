@@ -69,23 +69,28 @@ def busy_world(location, mechanics, service, days):
 def test_the_query_costs_seven_queries_whatever_the_range_and_the_number_of_mechanics(
     db, django_assert_num_queries, mechanic_count, days
 ):
+    """Seven, plus one read of the configuration counter; three when the configuration is remembered."""
     location = LocationFactory()
     mechanics = [StaffFactory(role=Role.MECHANIC, location=location) for _ in range(mechanic_count)]
     service = ServiceFactory(locations=[location])
     busy_world(location, mechanics, service, days)
     ClosureFactory(location=location, start=at(TUESDAY, 15), end=at(TUESDAY, 16))
     last = TUESDAY + timedelta(days=days - 1)
-    # Opening hours, eligible mechanics, their hours, time off, busy spans, capacity counts, closures.
-    with django_assert_num_queries(7):
+    # The configuration counter, opening hours, eligible mechanics, their hours, time off, closures (remembered
+    # while the counter stands), busy spans, capacity counts.
+    with django_assert_num_queries(8):
         q = availability_query(location=location, service=service, first_date=TUESDAY, last_date=last, now=NOW)
     assert len(q.mechanics) == mechanic_count
     assert all(len(m.busy) == days for m in q.mechanics)
     assert sum(q.appointments_per_date.values()) == mechanic_count * days
+    with django_assert_num_queries(3):  # the counter, busy spans, capacity counts
+        again = availability_query(location=location, service=service, first_date=TUESDAY, last_date=last, now=NOW)
+    assert again == q
 
 
 def test_a_service_without_a_mechanic_skips_the_mechanic_queries(cast, django_assert_num_queries):
     service = ServiceFactory(locations=[cast.location], requires_mechanic=False)
-    with django_assert_num_queries(3):  # opening hours, capacity counts, closures
+    with django_assert_num_queries(4):  # the configuration counter, opening hours, closures, capacity counts
         q = query(cast.location, service)
     assert q.mechanics == ()
     assert q.requires_mechanic is False

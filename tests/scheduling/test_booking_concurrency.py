@@ -171,3 +171,69 @@ def test_the_database_refuses_an_overlapping_booking_made_behind_the_services_ba
     AppointmentFactory(location=location, service=service, mechanic=mechanic, start=START, status="cancelled")
     AppointmentFactory(location=location, service=service, mechanic=StaffFactory(location=location), start=START)
     assert Appointment.objects.filter(mechanic=mechanic).count() == 3
+
+
+def _backends_waiting_for_a_lock() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return int(cursor.fetchone()[0])
+
+
+@pytest.mark.postgres
+@pytest.mark.concurrency
+@pytest.mark.django_db(transaction=True)
+def test_a_booking_at_another_location_waits_for_the_mechanic_instead_of_slipping_past(location, monkeypatch):
+    """The interleaving behind last session's deadlock, forced: booking 1 has re-checked the mechanic at
+    location A and not inserted yet; booking 2 of the same mechanic at location B must wait (the day locks
+    differ, the mechanic lock is shared), then see booking 1 and be refused. Without the mechanic lock,
+    booking 2 would pass its re-check, insert and win while booking 1 holds its place."""
+    from autoagenda.scheduling import services
+
+    other = LocationFactory()
+    mechanic = StaffFactory(role=Role.MECHANIC, location=[location, other])
+    service = ServiceFactory(locations=[location, other])
+    first_checked, first_go = threading.Event(), threading.Event()
+    original = services._choose_mechanic
+
+    def choose_then_hold(*args: Any, **kwargs: Any) -> Any:
+        chosen = original(*args, **kwargs)
+        if threading.current_thread().name == "first":
+            first_checked.set()
+            assert first_go.wait(timeout=30)
+        return chosen
+
+    monkeypatch.setattr(services, "_choose_mechanic", choose_then_hold)
+    results: dict[str, tuple[str, Any]] = {}
+
+    def book(name: str, where: Any) -> None:
+        try:
+            results[name] = ("ok", appointment_book(actor=UserFactory(), location=where, service=service, start=START))
+        except ApplicationError as exc:
+            results[name] = ("refused", exc.code)
+        except Exception as exc:  # reported by the assertion below
+            results[name] = ("crashed", repr(exc))
+        finally:
+            connection.close()
+
+    with time_machine.travel(NOW, tick=False):
+        first = threading.Thread(target=book, args=("first", location), name="first")
+        second = threading.Thread(target=book, args=("second", other), name="second")
+        first.start()
+        assert first_checked.wait(timeout=30)
+        second.start()
+        # Wait (bounded) until the second booking is queued behind a lock the first one holds.
+        waiting = threading.Event()
+        for _ in range(500):
+            if _backends_waiting_for_a_lock() >= 1:
+                break
+            waiting.wait(0.02)
+        assert _backends_waiting_for_a_lock() == 1
+        assert second.is_alive()
+        first_go.set()
+        first.join(timeout=60)
+        second.join(timeout=60)
+    assert results["first"][0] == "ok", results
+    assert results["second"] == ("refused", "slot_unavailable")
+    assert list(Appointment.objects.values_list("location_id", "mechanic_id")) == [(location.pk, mechanic.pk)]

@@ -208,7 +208,7 @@ def test_the_month_marks_the_days_with_free_times_and_not_holidays_closures_or_w
 ):
     ClosureFactory(location=cast.location, start=at(date(2026, 12, 3), 0), end=at(date(2026, 12, 4), 0))
     client = web(cast.client)
-    with django_assert_max_num_queries(18):  # one availability read for the whole month (+ cache counters)
+    with django_assert_max_num_queries(19):  # one availability read for the whole month (+ cache counters)
         response = client.get(url("month", month="2026-12"))
     html = page(response)
     assert response.status_code == 200
