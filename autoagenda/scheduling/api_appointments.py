@@ -121,7 +121,12 @@ class AvailabilityFilterSerializer(_FromToMixin, serializers.Serializer):
             raise serializers.ValidationError({"to": [_("Ask for at most 62 days at a time.")]})
         location: Location = self.context["location"]
         # Offered (and on sale) here; for any caller who sees the location this is also a visible service.
-        service = location.services.filter(pk=attrs["service"], is_active=True).first()
+        # Configuration only, so remembered under the counter the view read first.
+        service = freshness.remembered(
+            ("offered-service", location.pk, attrs["service"]),
+            lambda: location.services.filter(pk=attrs["service"], is_active=True).first(),
+            config_version=self.context["versions"].config,
+        )
         if service is None:
             raise serializers.ValidationError({"service": [_("This service is not offered at this location.")]})
         attrs["service"] = service
@@ -164,16 +169,28 @@ class AvailabilityView(APIView):
         responses={200: AvailabilitySerializer, **error_responses(400, 404)},
     )
     def get(self, request: Request, pk: int) -> HttpResponse:
-        location = permissions.get_location_for_user(request.user, pk)
-        filters = AvailabilityFilterSerializer(data=request.query_params, context={"location": location})
+        # The busiest read of the product, so one query when nothing changed: the version counters. Which
+        # location this caller sees and which services it offers are configuration, remembered under them;
+        # the rendered slots are cached under them (`freshness`), and each request only cuts off the starts
+        # that the minimum notice hides for its own `now`.
+        known = freshness.versions(pk)
+        location = freshness.remembered(
+            ("visible-location", request.user.pk, pk),
+            lambda: _visible_location(request.user, pk),
+            config_version=known.config,
+        )
+        if location is None:
+            raise Http404
+        filters = AvailabilityFilterSerializer(
+            data=request.query_params, context={"location": location, "versions": known}
+        )
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
         service: Service = data["service"]
         now = timezone.now()
         mechanic_id = data.get("mechanic")
-        # The busiest read of the product: the rendered slots are cached with the slots (`freshness`), and
-        # each request only cuts off the starts that the minimum notice hides for its own `now`.
         rendered = freshness.cached_answer(
+            known=known,
             location_id=location.pk,
             parts=("api-slots", service.pk, data["from"].isoformat(), data["to"].isoformat(), mechanic_id),
             local_today=now.astimezone(location.zone).date(),
@@ -194,6 +211,13 @@ class AvailabilityView(APIView):
         )
         body = f'{head[:-1]},"slots":[{rendered.after(selectors.earliest_start(location, now))}]}}'
         return HttpResponse(body.encode(), content_type="application/json")
+
+
+def _visible_location(user: Any, pk: int) -> Location | None:
+    try:
+        return permissions.get_location_for_user(user, pk)
+    except Http404:
+        return None
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -41,27 +41,40 @@ _HARMLESS_USER_FIELDS = frozenset({"last_login", "password"})
 # --- reading ------------------------------------------------------------------------------------------------------
 
 
-def _versions(location_id: int) -> tuple[int, int]:
-    scopes = (CONFIG_SCOPE, location_id)
-    found = dict(AvailabilityVersion.objects.filter(scope__in=scopes).values_list("scope", "version"))
-    if len(found) < len(scopes):
-        AvailabilityVersion.objects.bulk_create(
-            [AvailabilityVersion(scope=scope) for scope in scopes if scope not in found], ignore_conflicts=True
-        )
-        # Read again: another request may have created and bumped them meanwhile.
-        found = dict(AvailabilityVersion.objects.filter(scope__in=scopes).values_list("scope", "version"))
-    return found.get(CONFIG_SCOPE, 0), found.get(location_id, 0)
+class Versions(NamedTuple):
+    config: int
+    location: int
 
 
-def cached_answer(*, location_id: int, parts: Iterable[object], local_today: date, compute: Callable[[], T]) -> T:
+def versions(location_id: int) -> Versions:
+    """The configuration counter and this location's, in one query; a counter nobody bumped yet is 0.
+
+    Reading writes nothing: a bump creates its counter (at 1) in the writer's own transaction, so an answer
+    stored under 0 is replaced as soon as the first write commits.
+    """
+    found = dict(
+        AvailabilityVersion.objects.filter(scope__in=(CONFIG_SCOPE, location_id)).values_list("scope", "version")
+    )
+    return Versions(config=found.get(CONFIG_SCOPE, 0), location=found.get(location_id, 0))
+
+
+def cached_answer(
+    *,
+    location_id: int,
+    parts: Iterable[object],
+    local_today: date,
+    compute: Callable[[], T],
+    known: Versions | None = None,
+) -> T:
     """`compute()`'s answer, from the cache when nothing that affects availability changed since it was computed.
 
     `parts` name the question (what, service, range, mechanic ...). The answer must not depend on the moment
     within the local day (compute it ignoring the minimum notice; the caller applies it for its own `now`).
+    `known`: the counters this request already read (before any of its data).
     """
     if settings.AVAILABILITY_CACHE_SECONDS <= 0:
         return compute()
-    config_version, location_version = _versions(location_id)
+    config_version, location_version = known if known is not None else versions(location_id)
     key = ":".join(
         str(part)
         for part in (KEY_PREFIX, location_id, config_version, location_version, local_today.isoformat(), *parts)
@@ -73,7 +86,7 @@ def cached_answer(*, location_id: int, parts: Iterable[object], local_today: dat
     return found
 
 
-def config_version() -> int:
+def current_config_version() -> int:
     """The configuration counter now (0 before the first configuration change)."""
     found = AvailabilityVersion.objects.filter(scope=CONFIG_SCOPE).values_list("version", flat=True).first()
     return found or 0
@@ -84,15 +97,16 @@ _remembered_lock = threading.Lock()
 REMEMBERED_MAX = 512
 
 
-def remembered(key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+def remembered(key: tuple[Any, ...], compute: Callable[[], T], *, config_version: int | None = None) -> T:
     """`compute()`'s configuration-only answer, kept in this process while the configuration counter stands.
 
     For inputs that only configuration writes change (opening hours, closures, mechanics, their hours and time
     off): one read of the counter instead of several queries. The counter is read first, so an answer is
     never older than the counter it is stored under. In-process and small (least recently used go first);
-    `forget()` empties it.
+    `forget()` empties it. `config_version`: the counter this request already read (before any of its data).
     """
-    full_key = (connection.alias, connection.settings_dict["NAME"], config_version(), *key)
+    version = current_config_version() if config_version is None else config_version
+    full_key = (connection.alias, connection.settings_dict["NAME"], version, *key)
     with _remembered_lock:
         if full_key in _remembered:
             _remembered.move_to_end(full_key)
@@ -173,8 +187,14 @@ def _config_saved(sender: Any, **kwargs: Any) -> None:
     config_changed()
 
 
-def _user_saved(sender: Any, update_fields: Any = None, **kwargs: Any) -> None:
+def _user_saved(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
+    from autoagenda.accounts.models import Role
+
     if update_fields is not None and set(update_fields) <= _HARMLESS_USER_FIELDS:
+        return
+    # Clients signing up or editing their profile change nobody's availability (a staff member turned client
+    # loses their memberships, and those deletions count).
+    if instance.role == Role.CLIENT:
         return
     config_changed()
 

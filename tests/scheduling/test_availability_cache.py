@@ -18,8 +18,8 @@ from autoagenda.accounts.models import Role
 from autoagenda.catalog import services as catalog_services
 from autoagenda.core.errors import ApplicationError
 from autoagenda.locations import services as location_services
-from autoagenda.scheduling import services
-from autoagenda.scheduling.models import Appointment, AvailabilityVersion
+from autoagenda.scheduling import freshness, services
+from autoagenda.scheduling.models import Appointment
 from tests.factories import (
     AdminFactory,
     ClosureFactory,
@@ -71,7 +71,8 @@ def starts(api, location, service, day=TUESDAY, **extra):
 
 def test_an_unchanged_question_is_answered_from_the_cache(api, location, service, django_assert_max_num_queries):
     first = starts(api, location, service)
-    with django_assert_max_num_queries(3):  # location, service, the version counters: no availability query
+    # One query, the version counters: the location, the service and the slots are all remembered under them.
+    with django_assert_max_num_queries(1):
         assert starts(api, location, service) == first
 
 
@@ -82,7 +83,7 @@ def test_the_notice_is_applied_to_a_cached_answer_for_the_reader_s_own_clock(
     today = NOW.date().isoformat()
     assert starts(api, location, service, today)[:2] == ["14:00", "14:30"]  # 12:00 + 60 minutes' notice
     clock.move_to(NOW + timedelta(minutes=75))  # 13:15: 14:00 is now within the notice, 14:30 is not
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(1):
         assert starts(api, location, service, today)[:1] == ["14:30"]
 
 
@@ -122,10 +123,12 @@ def test_a_booking_at_another_location_leaves_this_location_s_answer_cached(api,
     other = LocationFactory(name="Taller Maipú")
     other_service = ServiceFactory(locations=[other], duration_minutes=60)
     StaffFactory(role=Role.MECHANIC, location=other)
+    client = UserFactory()
     starts(api, location, service)
-    before = AvailabilityVersion.objects.get(scope=location.pk).version
-    services.appointment_book(actor=UserFactory(), location=other, service=other_service, start=NINE)
-    assert AvailabilityVersion.objects.get(scope=location.pk).version == before
+    before = freshness.versions(location.pk)
+    services.appointment_book(actor=client, location=other, service=other_service, start=NINE)
+    assert freshness.versions(location.pk) == before
+    assert freshness.versions(other.pk).location == before.location + 1
 
 
 def _opening_hours(location, admin, **_):
@@ -194,3 +197,9 @@ def test_the_booking_check_sees_a_configuration_change_at_once(location, service
     with pytest.raises(ApplicationError) as refused:
         services.appointment_book(actor=client, location=location, service=service, start=NINE + timedelta(hours=1))
     assert refused.value.code == "slot_unavailable"
+
+
+def test_clients_signing_up_leave_the_cached_answers_alone(api, location, service):
+    before = freshness.versions(location.pk)
+    UserFactory()  # a client
+    assert freshness.versions(location.pk) == before
