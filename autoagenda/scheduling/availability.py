@@ -127,16 +127,32 @@ def free_mechanics_at(query: AvailabilityQuery, start: datetime) -> tuple[int, .
     return _free_per_candidate(_mechanic_availability(query, clock, [candidate]), 1)[0]
 
 
-def pick_mechanic(query: AvailabilityQuery, start: datetime) -> int | None:
-    """Rule 3: the free eligible mechanic with the fewest active bookings that local date, ties to the lowest id."""
-    free = free_mechanics_at(query, start)
-    if not free:
+def check_start(query: AvailabilityQuery, start: datetime) -> tuple[str | None, tuple[int, ...]]:
+    """`refusal_for` and, when there is none, the free eligible mechanics, from one evaluation (the booking
+    services' re-check). The mechanics are () when refused or when the service needs none."""
+    clock = _Clock(query.zone)
+    candidate = _candidate_at(query, clock, start)
+    if candidate is None:
+        return SLOT_UNAVAILABLE, ()
+    refusals, mechanics = _evaluate(query, clock, [candidate])
+    return refusals[0], mechanics[0]
+
+
+def least_loaded(query: AvailabilityQuery, start: datetime, free: Iterable[int]) -> int | None:
+    """Rule 3 among `free`: the fewest active bookings that local date, ties to the lowest id."""
+    candidates = list(free)
+    if not candidates:
         return None
     day = start.astimezone(query.zone).date()
     load: dict[int, int] = {}
     for calendar in query.mechanics:
         load.setdefault(calendar.id, calendar.bookings_per_date.get(day, 0))
-    return min(free, key=lambda mechanic_id: (load.get(mechanic_id, 0), mechanic_id))
+    return min(candidates, key=lambda mechanic_id: (load.get(mechanic_id, 0), mechanic_id))
+
+
+def pick_mechanic(query: AvailabilityQuery, start: datetime) -> int | None:
+    """Rule 3: the free eligible mechanic with the fewest active bookings that local date, ties to the lowest id."""
+    return least_loaded(query, start, free_mechanics_at(query, start))
 
 
 # --- time helpers -------------------------------------------------------------------------------------------------

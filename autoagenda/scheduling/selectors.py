@@ -323,21 +323,23 @@ def _availability_query(
             for user_id in ids
         ]
 
-    counted = Appointment.objects.filter(
-        location=location, local_date__gte=first_date, local_date__lte=last_date, status__in=ACTIVE_STATUSES
-    )
-    if exclude_appointment_id is not None:
-        counted = counted.exclude(pk=exclude_appointment_id)
     per_hour: dict[tuple[date, int], int] = {}
     per_day: dict[date, int] = defaultdict(int)
-    for local_date, local_hour, count in (
-        counted.order_by()
-        .values("local_date", "local_hour")
-        .annotate(n=Count("id"))
-        .values_list("local_date", "local_hour", "n")
-    ):
-        per_hour[(local_date, local_hour)] = count
-        per_day[local_date] += count
+    if location.max_appointments_per_hour is not None or location.max_appointments_per_day is not None:
+        # Rule 4's counts; a location without limits has nothing to count.
+        counted = Appointment.objects.filter(
+            location=location, local_date__gte=first_date, local_date__lte=last_date, status__in=ACTIVE_STATUSES
+        )
+        if exclude_appointment_id is not None:
+            counted = counted.exclude(pk=exclude_appointment_id)
+        for local_date, local_hour, count in (
+            counted.order_by()
+            .values("local_date", "local_hour")
+            .annotate(n=Count("id"))
+            .values_list("local_date", "local_hour", "n")
+        ):
+            per_hour[(local_date, local_hour)] = count
+            per_day[local_date] += count
 
     return availability.AvailabilityQuery(
         zone=zone,

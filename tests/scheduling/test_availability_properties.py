@@ -26,6 +26,8 @@ from autoagenda.scheduling.availability import (
     Span,
     WeeklyHours,
     available_slots,
+    check_start,
+    free_mechanics_at,
     pick_mechanic,
     refusal_for,
 )
@@ -353,3 +355,16 @@ def test_slots_are_ascending_and_unique_and_the_picked_mechanic_is_listed(query:
             assert picked == min(slot.mechanics, key=lambda mechanic_id: (loads[mechanic_id], mechanic_id))
         else:
             assert picked is None
+
+
+@PROPERTY_SETTINGS
+@given(queries())
+def test_the_booking_check_agrees_with_refusal_and_free_mechanics_on_every_grid_start(query: AvailabilityQuery) -> None:
+    """`check_start` (one evaluation, what the booking services use) is `refusal_for` + `free_mechanics_at`."""
+    for start in grid_starts(query):
+        refusal, free = check_start(query, start)
+        assert refusal == refusal_for(query, start)
+        if refusal is None and query.requires_mechanic:
+            assert free == free_mechanics_at(query, start)
+        else:
+            assert free == ()

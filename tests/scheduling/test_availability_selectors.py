@@ -70,7 +70,7 @@ def test_the_query_costs_seven_queries_whatever_the_range_and_the_number_of_mech
     db, django_assert_num_queries, mechanic_count, days
 ):
     """Seven, plus one read of the configuration counter; three when the configuration is remembered."""
-    location = LocationFactory()
+    location = LocationFactory(max_appointments_per_day=99)  # a limit, so the bookings are counted
     mechanics = [StaffFactory(role=Role.MECHANIC, location=location) for _ in range(mechanic_count)]
     service = ServiceFactory(locations=[location])
     busy_world(location, mechanics, service, days)
@@ -90,10 +90,20 @@ def test_the_query_costs_seven_queries_whatever_the_range_and_the_number_of_mech
 
 def test_a_service_without_a_mechanic_skips_the_mechanic_queries(cast, django_assert_num_queries):
     service = ServiceFactory(locations=[cast.location], requires_mechanic=False)
-    with django_assert_num_queries(4):  # the configuration counter, opening hours, closures, capacity counts
+    with django_assert_num_queries(3):  # the configuration counter, opening hours, closures
         q = query(cast.location, service)
     assert q.mechanics == ()
     assert q.requires_mechanic is False
+
+
+def test_a_location_without_capacity_limits_counts_nothing(cast, service, django_assert_num_queries):
+    assert cast.location.max_appointments_per_hour is None
+    assert cast.location.max_appointments_per_day is None
+    query(cast.location, service)  # the configuration is remembered now
+    with django_assert_num_queries(2):  # the configuration counter and the busy spans: no capacity counts
+        q = query(cast.location, service)
+    assert q.appointments_per_hour == {}
+    assert q.appointments_per_date == {}
 
 
 # --- the plain settings -----------------------------------------------------------------------------------------
@@ -218,6 +228,8 @@ def test_bookings_per_date_count_active_bookings_at_this_location_only(cast, ser
 
 
 def test_capacity_counts_the_locations_active_appointments_per_hour_and_date(cast, service):
+    cast.location.max_appointments_per_day = 10
+    cast.location.save()
     no_mechanic = ServiceFactory(locations=[cast.location], requires_mechanic=False)
     AppointmentFactory(location=cast.location, service=no_mechanic, start=at(TUESDAY, 9))
     AppointmentFactory(location=cast.location, service=no_mechanic, start=at(TUESDAY, 9, 30))
@@ -230,6 +242,8 @@ def test_capacity_counts_the_locations_active_appointments_per_hour_and_date(cas
 
 
 def test_the_excluded_appointment_is_left_out_of_every_count_and_busy_time(cast, service):
+    cast.location.max_appointments_per_hour = 5
+    cast.location.save()
     moving = AppointmentFactory(location=cast.location, service=service, mechanic=cast.mechanic, start=at(TUESDAY, 9))
     staying = AppointmentFactory(location=cast.location, service=service, mechanic=cast.mechanic, start=at(TUESDAY, 11))
     q = query(cast.location, service, exclude_appointment_id=moving.pk)
