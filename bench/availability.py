@@ -857,11 +857,17 @@ def profile_view(plan: Plan, world: World, runs: int = 10) -> str:
     view = AvailabilityView.as_view()
     factory = APIRequestFactory()
     path = availability_path(plan, world)
-    view(factory.get(path), pk=world.location_id).render()
+
+    def request() -> None:
+        response = view(factory.get(path), pk=world.location_id)
+        if hasattr(response, "render"):
+            response.render()
+
+    request()
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(runs):
-        view(factory.get(path), pk=world.location_id).render()
+        request()
     profiler.disable()
     return profile_text(profiler, runs)
 

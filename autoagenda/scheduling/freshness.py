@@ -52,9 +52,10 @@ def versions(location_id: int) -> Versions:
     Reading writes nothing: a bump creates its counter (at 1) in the writer's own transaction, so an answer
     stored under 0 is replaced as soon as the first write commits.
     """
-    found = dict(
-        AvailabilityVersion.objects.filter(scope__in=(CONFIG_SCOPE, location_id)).values_list("scope", "version")
-    )
+    table = connection.ops.quote_name(AvailabilityVersion._meta.db_table)
+    with connection.cursor() as cursor:  # plain SQL: this runs on every availability request
+        cursor.execute(f"SELECT scope, version FROM {table} WHERE scope IN (%s, %s)", [CONFIG_SCOPE, location_id])  # noqa: S608
+        found = dict(cursor.fetchall())
     return Versions(config=found.get(CONFIG_SCOPE, 0), location=found.get(location_id, 0))
 
 
@@ -88,8 +89,11 @@ def cached_answer(
 
 def current_config_version() -> int:
     """The configuration counter now (0 before the first configuration change)."""
-    found = AvailabilityVersion.objects.filter(scope=CONFIG_SCOPE).values_list("version", flat=True).first()
-    return found or 0
+    table = connection.ops.quote_name(AvailabilityVersion._meta.db_table)
+    with connection.cursor() as cursor:  # plain SQL: every booking and availability computation reads it
+        cursor.execute(f"SELECT version FROM {table} WHERE scope = %s", [CONFIG_SCOPE])  # noqa: S608
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
 
 
 _remembered: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
