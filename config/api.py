@@ -12,6 +12,7 @@ v1 = [
     path("", include("autoagenda.catalog.api_urls")),
     path("", include("autoagenda.customers.api_urls")),
     path("", include("autoagenda.scheduling.api_urls")),
+    path("", include("autoagenda.walkins.api_urls")),
 ]
 
 # Swagger UI from drf-spectacular-sidecar (local /static/, no CDN). The split view loads its

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "autoagenda.catalog",
     "autoagenda.customers",
     "autoagenda.scheduling",
+    "autoagenda.walkins",
 ]
 
 MIDDLEWARE = [
@@ -141,7 +142,14 @@ AVAILABILITY_CACHE_SECONDS = env.int("AVAILABILITY_CACHE_SECONDS", default=600)
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+    # channels-redis waits for messages with a 5 s blocking pop; redis-py (>= 8) reads with a 5 s socket timeout
+    # by default, so every consumer idle for 5 s would die with "Timeout reading". Read longer than the pop.
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}]},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

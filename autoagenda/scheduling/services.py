@@ -231,20 +231,19 @@ def _choose_mechanic(
     query: availability.AvailabilityQuery, start: datetime, *, wanted: User | None, keep: int | None = None
 ) -> int | None:
     """Re-check `start` and name the mechanic: the wanted one if free, else `keep` if free, else rule 3's pick."""
-    refusal = availability.refusal_for(query, start)
+    refusal, free = availability.check_start(query, start)
     if refusal is not None:
         raise _refusal_error(refusal)
     if not query.requires_mechanic:
         return None
-    free = availability.free_mechanics_at(query, start)
     if wanted is not None:
         if wanted.pk not in free:
             raise _refusal_error(availability.SLOT_UNAVAILABLE)
         return wanted.pk
     if keep is not None and keep in free:
         return keep
-    picked = availability.pick_mechanic(query, start)
-    if picked is None:  # refusal_for said someone is free; the engine must agree with itself
+    picked = availability.least_loaded(query, start, free)
+    if picked is None:  # no refusal means someone is free; the engine must agree with itself
         raise _refusal_error(availability.SLOT_UNAVAILABLE)
     return picked
 
@@ -447,6 +446,11 @@ def _change_status(*, actor: Any, appointment: Appointment, status: str, note: s
         current.status = status
         current.save(update_fields=["status", "updated_at"])
         _history(current, from_status=previous, actor=actor, note=note)
+        if status == AppointmentStatus.CHECKED_IN:
+            # The client is here: they join the walk-in queue of their service, ahead of walk-ins.
+            from autoagenda.walkins.services import ticket_issue_for_check_in  # walkins builds on scheduling
+
+            ticket_issue_for_check_in(actor=actor, appointment=current)
     _copy_back(appointment, current, ["status", "updated_at"])
     return appointment
 

@@ -20,6 +20,7 @@ PUBLIC_API = {
     ("api/v1/services/", "get"),  # the catalog clients browse before booking
     ("api/v1/services/<int:pk>/", "get"),
     ("api/v1/locations/<int:pk>/availability/", "get"),  # a visitor picks a time before signing up
+    ("api/v1/locations/<int:pk>/display/", "get"),  # the walk-in queue's public screen (walkins)
     ("api/schema/", "get"),
     ("api/docs/", "get"),
 }
@@ -35,6 +36,7 @@ PUBLIC_WEB = {
     "accounts/password/reset/sent/",
     "accounts/password/reset/<uidb64>/<token>/",
     "accounts/password/reset/complete/",
+    "queue/locations/<int:location_id>/display/",  # the walk-in queue's public screen (a TV, no login)
 }
 
 

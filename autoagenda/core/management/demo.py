@@ -419,3 +419,40 @@ def all_people() -> tuple[PersonSpec, ...]:
 def normalise_plate(plate: str) -> str:
     """'KXPT-21' -> 'KXPT21', '1234 LMN' -> '1234LMN' (how Vehicle stores plates)."""
     return "".join(ch for ch in plate.upper() if ch.isalnum())
+
+
+# --- Walk-in queue (walkins): queues and desks per location ------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueSpec:
+    name: str
+    prefix: str
+    position: int
+    # Names of the location's services whose checked-in appointments join this queue ("*": all of them).
+    services: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeskSpec:
+    name: str
+    # Prefixes of the queues the desk serves (empty: every queue).
+    queues: tuple[str, ...] = ()
+
+
+WALKIN_QUEUES: tuple[QueueSpec, ...] = (
+    QueueSpec("Recepción de vehículos", "A", 1, services=("*",)),
+    QueueSpec("Repuestos", "R", 2),
+    QueueSpec("Caja", "C", 3),
+)
+WALKIN_DESKS: tuple[DeskSpec, ...] = (
+    DeskSpec("Mesón 1", queues=("A", "R")),
+    DeskSpec("Mesón 2", queues=("A", "R")),
+    DeskSpec("Caja", queues=("C",)),
+)
+# Service minutes of yesterday's finished tickets per queue prefix, so the first wait estimates are not the default.
+WALKIN_HISTORY: dict[str, tuple[int, ...]] = {
+    "A": (12, 8, 15, 10, 9, 14, 11, 7),
+    "R": (5, 6, 4, 8, 5),
+    "C": (3, 2, 4, 3),
+}

@@ -37,6 +37,7 @@ from autoagenda.locations.models import Closure, Location, OpeningHours, Sector
 from autoagenda.scheduling import selectors as scheduling_selectors
 from autoagenda.scheduling import services as scheduling_services
 from autoagenda.scheduling.models import Appointment, AppointmentStatus, TimeOff, WorkingHours
+from autoagenda.walkins.models import Desk, Queue, Ticket, TicketAction, TicketCounter, TicketEvent, TicketStatus
 
 M = TypeVar("M", bound=models.Model)
 
@@ -143,6 +144,8 @@ class DemoLoader:
         for location_name, services in demo.SERVICES.items():
             for service in services:
                 self.load_service(self.locations[location_name], service)
+        for location_name in self.locations:
+            self.load_walkins(location_name)
         for location_name in self.locations:
             self.load_appointments(location_name)
 
@@ -372,6 +375,65 @@ class DemoLoader:
                 scheduling_services.appointment_set_status(
                     actor=receptionist, appointment=earliest, status=AppointmentStatus.CHECKED_IN
                 )
+
+    # --- walk-in queue (walkins) ---------------------------------------------------------------------
+
+    def load_walkins(self, location_name: str) -> None:
+        """Queues and desks of the location (before the appointments: a check-in then queues its client)."""
+        location = self.locations[location_name]
+        offered = list(Service.objects.filter(locations=location).order_by("name", "pk"))
+        queues: dict[str, Queue] = {}
+        for spec in demo.WALKIN_QUEUES:
+            queue, created = self.upsert(
+                Queue, {"location": location, "prefix": spec.prefix}, {"name": spec.name, "position": spec.position}
+            )
+            if created:
+                wanted = offered if "*" in spec.services else [s for s in offered if s.name in spec.services]
+                queue.services.set(wanted)
+            queues[spec.prefix] = queue
+        for desk_spec in demo.WALKIN_DESKS:
+            desk, created = self.upsert(Desk, {"location": location, "name": desk_spec.name}, {})
+            if created:
+                desk.queues.set([queues[p] for p in desk_spec.queues if p in queues])
+        self.load_walkin_history(location, queues)
+
+    def load_walkin_history(self, location: Location, queues: dict[str, Queue]) -> None:
+        """Yesterday's finished tickets (only where the location has none), so wait estimates start realistic."""
+        if Ticket.objects.filter(location=location).exists():
+            return
+        yesterday = timezone.localdate(self.now, location.zone) - timedelta(days=1)
+        for prefix, durations in demo.WALKIN_HISTORY.items():
+            queue = queues.get(prefix)
+            if queue is None:
+                continue
+            began = datetime.combine(yesterday, time(10, 0), tzinfo=location.zone)
+            for number, minutes in enumerate(durations, start=1):
+                finished = began + timedelta(minutes=minutes)
+                issued, called = began - timedelta(minutes=10), began - timedelta(minutes=1)
+                ticket = Ticket.objects.create(
+                    location=location,
+                    queue=queue,
+                    prefix=prefix,
+                    local_date=yesterday,
+                    number=number,
+                    status=TicketStatus.DONE,
+                    issued_at=issued,
+                    called_at=called,
+                    started_at=began,
+                    finished_at=finished,
+                )
+                self._count(Ticket)
+                for action, at in (
+                    (TicketAction.ISSUED, issued),
+                    (TicketAction.CALLED, called),
+                    (TicketAction.STARTED, began),
+                    (TicketAction.FINISHED, finished),
+                ):
+                    TicketEvent.objects.create(ticket=ticket, location=location, action=action, at=at)
+                began = finished + timedelta(minutes=2)
+            TicketCounter.objects.create(
+                location=location, prefix=prefix, local_date=yesterday, last_number=len(durations)
+            )
 
 
 def _with_timestamp(obj: models.Model, fields: list[str]) -> list[str]:

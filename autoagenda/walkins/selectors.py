@@ -1,0 +1,327 @@
+"""Every read of the walk-in queue: waiting lines, positions, wait estimates and the public display state.
+
+The display state is public: it carries ticket numbers, queue and desk names, never a person's name.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
+
+from autoagenda.locations.models import Location
+from autoagenda.walkins.models import (
+    AT_DESK_STATUSES,
+    CALL_ACTIONS,
+    Desk,
+    Queue,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
+)
+
+# Wait estimates (issue 4): the median service time of the queue's recent done tickets.
+ESTIMATE_WINDOW_DAYS = 14
+ESTIMATE_MAX_SAMPLES = 200
+ESTIMATE_HOUR_MIN_SAMPLES = 10
+DEFAULT_SERVICE_MINUTES = 10.0
+RECENT_CALLS = 6
+# The newest call events read to find the current call and six distinct earlier tickets.
+RECENT_EVENTS_SCAN = 60
+
+WAITING_ORDER = ("-priority", "issued_at", "id")
+
+
+def local_now(location: Location, now: datetime | None = None) -> datetime:
+    return (now or timezone.now()).astimezone(UTC).astimezone(location.zone)
+
+
+def local_today(location: Location, now: datetime | None = None) -> date:
+    """The location's own calendar date: ticket numbers restart at its local midnight."""
+    return local_now(location, now).date()
+
+
+def local_iso(moment: datetime, location: Location) -> str:
+    """ISO 8601 with the location's UTC offset at that instant."""
+    return moment.astimezone(UTC).astimezone(location.zone).isoformat()
+
+
+# --- Queues and desks -----------------------------------------------------------------
+
+
+def queues_of(location: Location | int, *, active_only: bool = False) -> QuerySet[Queue]:
+    rows = Queue.objects.filter(location=location).order_by("position", "prefix", "id")
+    return rows.filter(is_active=True) if active_only else rows
+
+
+def desks_of(location: Location | int, *, active_only: bool = False) -> QuerySet[Desk]:
+    rows = Desk.objects.filter(location=location).select_related("agent").order_by("name", "id")
+    return rows.filter(is_active=True) if active_only else rows
+
+
+def desk_queue_ids(desk: Desk) -> list[int]:
+    """The queues a desk serves: its own list, or every queue of its location when the list is empty."""
+    own = list(desk.queues.values_list("id", flat=True))
+    if own:
+        return own
+    return list(Queue.objects.filter(location_id=desk.location_id).values_list("id", flat=True))
+
+
+def desk_for_agent(user: Any) -> Desk | None:
+    """The desk a user sits at now, if any."""
+    if getattr(user, "pk", None) is None:
+        return None
+    return Desk.objects.filter(agent_id=user.pk).select_related("location").first()
+
+
+def current_ticket(desk: Desk) -> Ticket | None:
+    """The ticket called to, or being served at, the desk."""
+    return (
+        Ticket.objects.filter(desk=desk, status__in=AT_DESK_STATUSES)
+        .select_related("queue", "location")
+        .order_by("-called_at", "-id")
+        .first()
+    )
+
+
+# --- Waiting lines and positions ---------------------------------------------------------
+
+
+def waiting_in(queue_ids: Iterable[int]) -> QuerySet[Ticket]:
+    """Waiting tickets in call order: priority (checked-in booked clients) first, then oldest issue time."""
+    return Ticket.objects.filter(queue_id__in=list(queue_ids), status=TicketStatus.WAITING).order_by(*WAITING_ORDER)
+
+
+def waiting_tickets(desk: Desk, queues: Iterable[Queue] | None = None) -> QuerySet[Ticket]:
+    """What the desk would call next, in order (limited to `queues` when given)."""
+    ids = [q.pk for q in queues] if queues is not None else desk_queue_ids(desk)
+    return waiting_in(ids).select_related("queue")
+
+
+def ticket_position(ticket: Ticket) -> int | None:
+    """1-based place in its queue's line (1 = next); None unless waiting."""
+    if ticket.status != TicketStatus.WAITING:
+        return None
+    ahead = Ticket.objects.filter(queue_id=ticket.queue_id, status=TicketStatus.WAITING).filter(
+        _ahead_of(ticket.priority, ticket.issued_at, ticket.pk)
+    )
+    return ahead.count() + 1
+
+
+def _ahead_of(priority: bool, issued_at: datetime, pk: int) -> Q:
+    same_rank = Q(priority=priority) & (Q(issued_at__lt=issued_at) | Q(issued_at=issued_at, id__lt=pk))
+    if priority:
+        return same_rank
+    return same_rank | Q(priority=True)  # every priority ticket goes before an ordinary one
+
+
+def positions_for(tickets: Iterable[Ticket]) -> dict[int, int]:
+    """Positions of many waiting tickets with one query per queue (lists, desk panels)."""
+    queue_ids = {t.queue_id for t in tickets if t.status == TicketStatus.WAITING}
+    positions: dict[int, int] = {}
+    for queue_id in queue_ids:
+        ids = waiting_in([queue_id]).values_list("id", flat=True)
+        positions.update({pk: index for index, pk in enumerate(ids, start=1)})
+    return positions
+
+
+# --- Wait estimates -----------------------------------------------------------------------
+
+
+def open_desk_count(queue: Queue) -> int:
+    """Desks with an agent that serve the queue (their own list names it, or they serve every queue)."""
+    return (
+        Desk.objects.filter(location_id=queue.location_id, is_active=True, agent__isnull=False)
+        .filter(Q(queues=queue) | Q(queues__isnull=True))
+        .distinct()
+        .count()
+    )
+
+
+def _service_samples(queue: Queue, now: datetime) -> list[tuple[int, float]]:
+    """(local hour the service began, minutes it took) of the queue's recent done tickets, newest first."""
+    rows = (
+        Ticket.objects.filter(
+            queue_id=queue.pk,
+            status=TicketStatus.DONE,
+            finished_at__gte=now - timedelta(days=ESTIMATE_WINDOW_DAYS),
+            finished_at__lte=now,
+        )
+        .filter(Q(started_at__isnull=False) | Q(called_at__isnull=False))
+        .order_by("-finished_at", "-id")
+        .values_list("started_at", "called_at", "finished_at")[:ESTIMATE_MAX_SAMPLES]
+    )
+    zone = queue.location.zone
+    samples: list[tuple[int, float]] = []
+    for started_at, called_at, finished_at in rows:
+        began = started_at or called_at
+        if began is None or finished_at is None:
+            continue
+        minutes = (finished_at - began).total_seconds() / 60
+        if minutes >= 0:
+            samples.append((began.astimezone(zone).hour, minutes))
+    return samples
+
+
+def median_service_minutes(queue: Queue, *, now: datetime | None = None) -> float:
+    """Median minutes of the last ≤200 done tickets of 14 days; of this local hour's when it has ≥10; else 10."""
+    now = now or timezone.now()
+    samples = _service_samples(queue, now)
+    if not samples:
+        return DEFAULT_SERVICE_MINUTES
+    hour = local_now(queue.location, now).hour
+    this_hour = [minutes for h, minutes in samples if h == hour]
+    if len(this_hour) >= ESTIMATE_HOUR_MIN_SAMPLES:
+        return float(statistics.median(this_hour))
+    return float(statistics.median(minutes for _h, minutes in samples))
+
+
+def wait_minutes(median: float, people_ahead: int, open_desks: int) -> int:
+    """median × people ahead ÷ open desks (at least one), rounded up: an estimate never promises too little."""
+    if people_ahead <= 0:
+        return 0
+    return math.ceil(round(median * people_ahead / max(open_desks, 1), 6))
+
+
+def estimated_wait_minutes(queue: Queue, people_ahead: int, *, now: datetime | None = None) -> int:
+    return wait_minutes(median_service_minutes(queue, now=now), people_ahead, open_desk_count(queue))
+
+
+def ticket_estimate(ticket: Ticket, *, now: datetime | None = None) -> int | None:
+    """Minutes until a waiting ticket is likely called (people ahead = position - 1); None unless waiting."""
+    position = ticket_position(ticket)
+    if position is None:
+        return None
+    return estimated_wait_minutes(ticket.queue, position - 1, now=now)
+
+
+@dataclass(frozen=True)
+class QueueOverview:
+    queue: Queue
+    waiting: int
+    estimated_wait_minutes: int  # for someone who joins now (people ahead = waiting)
+    open_desks: int
+    median_minutes: float
+
+
+def queue_overview(location: Location, *, now: datetime | None = None, active_only: bool = True) -> list[QueueOverview]:
+    """Per queue: how many wait, how long a newcomer would wait, how many desks are open for it."""
+    now = now or timezone.now()
+    queues = list(queues_of(location, active_only=active_only).select_related("location"))
+    counts = dict(
+        Ticket.objects.filter(queue__in=queues, status=TicketStatus.WAITING)
+        .values_list("queue_id")
+        .annotate(n=Count("id"))
+        .values_list("queue_id", "n")
+    )
+    open_desks = list(
+        Desk.objects.filter(location=location, is_active=True, agent__isnull=False).prefetch_related("queues")
+    )
+    overview = []
+    for queue in queues:
+        desks = sum(1 for d in open_desks if not d.queues.all() or any(q.pk == queue.pk for q in d.queues.all()))
+        median = median_service_minutes(queue, now=now)
+        waiting = counts.get(queue.pk, 0)
+        overview.append(
+            QueueOverview(
+                queue=queue,
+                waiting=waiting,
+                estimated_wait_minutes=wait_minutes(median, waiting, desks),
+                open_desks=desks,
+                median_minutes=median,
+            )
+        )
+    return overview
+
+
+# --- The public display -----------------------------------------------------------------
+
+
+def display_seq(location_id: int) -> int:
+    """The newest ticket event id at the location: a screen ignores any state older than the one it shows."""
+    return TicketEvent.objects.filter(location_id=location_id).aggregate(seq=Max("id"))["seq"] or 0
+
+
+def _call_entry(event: TicketEvent, location: Location) -> dict[str, Any]:
+    ticket = event.ticket
+    return {
+        "number": ticket.code,
+        "queue": ticket.queue_id,
+        "queue_name": ticket.queue.name,
+        "desk": event.desk.name if event.desk is not None else "",
+        "at": local_iso(event.at, location),
+    }
+
+
+def display_state(location_id: int, *, now: datetime | None = None) -> dict[str, Any]:
+    """The public JSON of GET /api/v1/locations/{id}/display/ and of the display WebSocket.
+
+    `current` is today's newest call (or recall); `recent` the calls of up to six other tickets before it,
+    newest first; `waiting` one entry per active queue. `seq` is read first, so the content is never older
+    than the sequence number it carries.
+    """
+    seq = display_seq(location_id)
+    location = Location.objects.get(pk=location_id)
+    now = now or timezone.now()
+    midnight = datetime.combine(local_today(location, now), datetime.min.time(), tzinfo=location.zone)
+    events = (
+        TicketEvent.objects.filter(location_id=location_id, action__in=CALL_ACTIONS, at__gte=midnight)
+        .select_related("ticket__queue", "desk")
+        .order_by("-id")[:RECENT_EVENTS_SCAN]
+    )
+    current: dict[str, Any] | None = None
+    recent: list[dict[str, Any]] = []
+    seen: set[int] = set()
+    for event in events:
+        if event.ticket_id in seen:
+            continue
+        seen.add(event.ticket_id)
+        if current is None:
+            current = _call_entry(event, location)
+        else:
+            recent.append(_call_entry(event, location))
+            if len(recent) == RECENT_CALLS:
+                break
+    waiting = [
+        {
+            "queue": row.queue.pk,
+            "prefix": row.queue.prefix,
+            "name": row.queue.name,
+            "count": row.waiting,
+            "estimated_wait_minutes": row.estimated_wait_minutes,
+        }
+        for row in queue_overview(location, now=now)
+    ]
+    return {"seq": seq, "current": current, "recent": recent, "waiting": waiting}
+
+
+# --- Lists ---------------------------------------------------------------------------------
+
+
+def tickets_filtered(
+    rows: QuerySet[Ticket],
+    *,
+    location_id: int | None = None,
+    queue_id: int | None = None,
+    desk_id: int | None = None,
+    status: str | None = None,
+    local_date: date | None = None,
+) -> QuerySet[Ticket]:
+    """Narrow an already scoped ticket queryset (permissions.tickets_visible_to) by the list's filters."""
+    if location_id is not None:
+        rows = rows.filter(location_id=location_id)
+    if queue_id is not None:
+        rows = rows.filter(queue_id=queue_id)
+    if desk_id is not None:
+        rows = rows.filter(desk_id=desk_id)
+    if status is not None:
+        rows = rows.filter(status=status)
+    if local_date is not None:
+        rows = rows.filter(local_date=local_date)
+    return rows.order_by("-local_date", "-issued_at", "-id")

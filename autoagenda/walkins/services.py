@@ -1,0 +1,583 @@
+"""Every write of the walk-in queue: queues, desks, tickets.
+
+Each function checks permission, validates, runs in one transaction, writes a TicketEvent for every ticket
+change (its id is the display's sequence number) and publishes the live event after commit.
+
+Race safety: numbers come from a TicketCounter row locked with `select_for_update`; call-next locks the desk,
+then claims the first waiting ticket with `select_for_update(skip_locked=True)` on PostgreSQL plus a conditional
+UPDATE (`status=waiting` → `called`) whose row count is checked. On SQLite the IMMEDIATE transaction already
+serialises writers. The database backs both: unique (location, prefix, local date, number) and one
+called/serving ticket per desk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from autoagenda.accounts import permissions
+from autoagenda.accounts.models import User
+from autoagenda.catalog.models import Service
+from autoagenda.core.errors import ApplicationError
+from autoagenda.locations.models import Location
+from autoagenda.scheduling.models import Appointment
+from autoagenda.walkins import events, selectors
+from autoagenda.walkins.models import (
+    ALLOWED_ACTIONS,
+    AT_DESK_STATUSES,
+    PREFIXES,
+    Desk,
+    Queue,
+    Ticket,
+    TicketAction,
+    TicketCounter,
+    TicketEvent,
+    TicketStatus,
+)
+
+QUEUE_NAME_MAX = 80
+DESK_NAME_MAX = 60
+NAME_MAX = 120
+PHONE_MAX = 32
+PLATE_MAX = 16
+# A claim that lost its row to another desk retries with the next one; more than this means something is wrong.
+CLAIM_ATTEMPTS = 20
+
+_UNSET: Any = object()
+
+
+def _user(actor: Any) -> User | None:
+    return actor if isinstance(actor, User) else None
+
+
+def _publish_after_commit(location_id: int, call: dict[str, Any] | None = None) -> None:
+    transaction.on_commit(lambda: events.publish(location_id, call=call))
+
+
+def _event(
+    ticket: Ticket,
+    action: str,
+    *,
+    actor: Any,
+    at: datetime,
+    desk: Desk | None = None,
+    from_queue: Queue | None = None,
+    to_queue: Queue | None = None,
+) -> TicketEvent:
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        location_id=ticket.location_id,
+        action=action,
+        actor=_user(actor),
+        desk=desk,
+        from_queue=from_queue,
+        to_queue=to_queue,
+        at=at,
+    )
+
+
+def _invalid_transition(ticket: Ticket, action: str) -> ApplicationError:
+    return ApplicationError(
+        "invalid_transition",
+        _("Ticket %(number)s is %(status)s: it cannot be %(action)s.")
+        % {
+            "number": ticket.code,
+            "status": TicketStatus(ticket.status).label.lower(),
+            "action": TicketAction(action).label.lower(),
+        },
+    )
+
+
+def _raise_if_errors(errors: dict[str, list[str]], message: str) -> None:
+    if errors:
+        raise ApplicationError("invalid", message, errors=errors)
+
+
+# --- Queues -------------------------------------------------------------------------------
+
+
+def _clean_name(value: Any, limit: int, errors: dict[str, list[str]], field: str = "name") -> str:
+    name = str(value or "").strip()
+    if not name:
+        errors[field] = [_("This field is required.")]
+    elif len(name) > limit:
+        errors[field] = [_("Use at most %(limit)s characters.") % {"limit": limit}]
+    return name
+
+
+def _clean_prefix(value: Any, location: Location, errors: dict[str, list[str]], *, exclude: int | None = None) -> str:
+    prefix = str(value or "").strip().upper()
+    if prefix not in PREFIXES:
+        errors["prefix"] = [_("Use one letter from A to Z.")]
+    elif Queue.objects.filter(location=location, prefix=prefix).exclude(pk=exclude or 0).exists():
+        errors["prefix"] = [_("Another queue at this location already uses this letter.")]
+    return prefix
+
+
+def _check_services(services: Iterable[Service], location: Location, errors: dict[str, list[str]]) -> list[Service]:
+    chosen = list(services)
+    offered = set(location.services.values_list("id", flat=True))
+    if any(s.pk not in offered for s in chosen):
+        errors["services"] = [_("Choose services offered at this location.")]
+    return chosen
+
+
+def _save_unique(obj: Queue | Desk, field: str, message: str) -> None:
+    """Save in a savepoint: a concurrent writer that took the same prefix or name is a validation error."""
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as exc:
+        raise ApplicationError.invalid(field, message) from exc
+
+
+def queue_create(
+    *, actor: Any, location: Location, name: str, prefix: str, services: Iterable[Service] = (), position: int = 0
+) -> Queue:
+    """Admins and the location's managers open a queue; its prefix letter is unique at the location."""
+    permissions.require(permissions.can_manage_queues(actor, location))
+    errors: dict[str, list[str]] = {}
+    name = _clean_name(name, QUEUE_NAME_MAX, errors)
+    prefix = _clean_prefix(prefix, location, errors)
+    chosen = _check_services(services, location, errors)
+    _raise_if_errors(errors, _("The queue was not saved."))
+    with transaction.atomic():
+        queue = Queue(location=location, name=name, prefix=prefix, position=position)
+        _save_unique(queue, "prefix", _("Another queue at this location already uses this letter."))
+        queue.services.set(chosen)
+        _publish_after_commit(location.pk)
+    return queue
+
+
+def queue_update(
+    *,
+    actor: Any,
+    queue: Queue,
+    name: str | None = None,
+    prefix: str | None = None,
+    services: Iterable[Service] | None = None,
+    is_active: bool | None = None,
+    position: int | None = None,
+) -> Queue:
+    """Change what is given (None leaves a field as it is). Tickets keep the prefix they were issued with."""
+    permissions.require(permissions.can_manage_queues(actor, queue.location))
+    errors: dict[str, list[str]] = {}
+    if name is not None:
+        queue.name = _clean_name(name, QUEUE_NAME_MAX, errors)
+    if prefix is not None:
+        queue.prefix = _clean_prefix(prefix, queue.location, errors, exclude=queue.pk)
+    chosen = _check_services(services, queue.location, errors) if services is not None else None
+    _raise_if_errors(errors, _("The queue was not saved."))
+    if is_active is not None:
+        queue.is_active = is_active
+    if position is not None:
+        queue.position = position
+    with transaction.atomic():
+        _save_unique(queue, "prefix", _("Another queue at this location already uses this letter."))
+        if chosen is not None:
+            queue.services.set(chosen)
+        _publish_after_commit(queue.location_id)
+    return queue
+
+
+# --- Desks --------------------------------------------------------------------------------
+
+
+def _clean_desk_name(name: Any, location: Location, errors: dict[str, list[str]], *, exclude: int | None = None) -> str:
+    cleaned = _clean_name(name, DESK_NAME_MAX, errors)
+    if "name" not in errors and Desk.objects.filter(location=location, name=cleaned).exclude(pk=exclude or 0).exists():
+        errors["name"] = [_("Another desk at this location has this name.")]
+    return cleaned
+
+
+def _check_queues(queues: Iterable[Queue], location: Location, errors: dict[str, list[str]]) -> list[Queue]:
+    chosen = list(queues)
+    if any(q.location_id != location.pk for q in chosen):
+        errors["queues"] = [_("Choose queues of this location.")]
+    return chosen
+
+
+def desk_create(*, actor: Any, location: Location, name: str, queues: Iterable[Queue] = ()) -> Desk:
+    """A desk serves the queues given, or every queue of its location when none are."""
+    permissions.require(permissions.can_manage_queues(actor, location))
+    errors: dict[str, list[str]] = {}
+    name = _clean_desk_name(name, location, errors)
+    chosen = _check_queues(queues, location, errors)
+    _raise_if_errors(errors, _("The desk was not saved."))
+    with transaction.atomic():
+        desk = Desk(location=location, name=name)
+        _save_unique(desk, "name", _("Another desk at this location has this name."))
+        desk.queues.set(chosen)
+    return desk
+
+
+def desk_update(
+    *,
+    actor: Any,
+    desk: Desk,
+    name: str | None = None,
+    queues: Iterable[Queue] | None = None,
+    is_active: bool | None = None,
+) -> Desk:
+    permissions.require(permissions.can_manage_queues(actor, desk.location))
+    errors: dict[str, list[str]] = {}
+    if name is not None:
+        desk.name = _clean_desk_name(name, desk.location, errors, exclude=desk.pk)
+    chosen = _check_queues(queues, desk.location, errors) if queues is not None else None
+    _raise_if_errors(errors, _("The desk was not saved."))
+    with transaction.atomic():
+        if is_active is not None:
+            desk.is_active = is_active
+            if not is_active:
+                desk.agent = None
+                desk.opened_at = None
+        _save_unique(desk, "name", _("Another desk at this location has this name."))
+        if chosen is not None:
+            desk.queues.set(chosen)
+        _publish_after_commit(desk.location_id)
+    return desk
+
+
+def desk_open(*, actor: Any, desk: Desk) -> Desk:
+    """The actor sits at the desk (leaving any other desk: one desk per person); a colleague there is replaced."""
+    permissions.require(permissions.can_operate_desks(actor, desk.location))
+    user = _user(actor)
+    if user is None:  # can_operate_desks admits only active users
+        raise ApplicationError("permission_denied", _("Sign in to sit at a desk."))
+    with transaction.atomic():
+        current = Desk.objects.select_for_update().get(pk=desk.pk)
+        if not current.is_active:
+            raise ApplicationError("invalid_transition", _("This desk is closed for good; ask a manager."))
+        if current.agent_id != user.pk:
+            left = list(Desk.objects.select_for_update().filter(agent=user).exclude(pk=desk.pk))
+            Desk.objects.filter(pk__in=[d.pk for d in left]).update(agent=None, opened_at=None)
+            current.agent = user
+            current.opened_at = timezone.now()
+            try:
+                with transaction.atomic():
+                    current.save(update_fields=["agent", "opened_at"])
+            except IntegrityError as exc:  # the same person sat down at another desk at this very moment
+                raise ApplicationError("conflict", _("You just sat down at another desk. Please try again.")) from exc
+            for location_id in {d.location_id for d in left} - {current.location_id}:
+                _publish_after_commit(location_id)
+            _publish_after_commit(current.location_id)
+    desk.agent, desk.opened_at = current.agent, current.opened_at
+    return desk
+
+
+def desk_close(*, actor: Any, desk: Desk) -> Desk:
+    """Nobody sits at the desk any more (the agent, or a colleague closing it for them)."""
+    permissions.require(permissions.can_operate_desks(actor, desk.location))
+    with transaction.atomic():
+        current = Desk.objects.select_for_update().get(pk=desk.pk)
+        if current.agent_id is not None:
+            current.agent = None
+            current.opened_at = None
+            current.save(update_fields=["agent", "opened_at"])
+            _publish_after_commit(current.location_id)
+    desk.agent, desk.opened_at = None, None
+    return desk
+
+
+# --- Tickets: issuing ---------------------------------------------------------------------
+
+
+def _clean_text(value: Any, limit: int, field: str, errors: dict[str, list[str]]) -> str:
+    text = " ".join(str(value or "").split())
+    if len(text) > limit:
+        errors[field] = [_("Use at most %(limit)s characters.") % {"limit": limit}]
+    return text
+
+
+def _next_number(location: Location, prefix: str, local_date: Any) -> int:
+    """Take the day's counter row for (location, prefix) under a row lock and advance it."""
+    row, _created = TicketCounter.objects.get_or_create(location=location, prefix=prefix, local_date=local_date)
+    counter = TicketCounter.objects.select_for_update().get(pk=row.pk)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def _issue(
+    *,
+    actor: Any,
+    queue: Queue,
+    name: str,
+    phone: str,
+    plate: str,
+    priority: bool,
+    appointment: Appointment | None,
+    customer: User | None,
+) -> Ticket:
+    errors: dict[str, list[str]] = {}
+    name = _clean_text(name, NAME_MAX, "name", errors)
+    phone = _clean_text(phone, PHONE_MAX, "phone", errors)
+    plate = _clean_text(plate, PLATE_MAX, "plate", errors).upper()
+    _raise_if_errors(errors, _("The ticket was not issued."))
+    location = queue.location
+    with transaction.atomic():
+        current_queue = Queue.objects.get(pk=queue.pk)
+        if not current_queue.is_active:
+            raise ApplicationError("invalid_transition", _("This queue is closed; choose another one."))
+        now = timezone.now()
+        local_date = selectors.local_today(location, now)
+        number = _next_number(location, current_queue.prefix, local_date)
+        ticket = Ticket.objects.create(
+            location=location,
+            queue=current_queue,
+            prefix=current_queue.prefix,
+            local_date=local_date,
+            number=number,
+            status=TicketStatus.WAITING,
+            priority=priority,
+            name=name,
+            phone=phone,
+            plate=plate,
+            customer=customer,
+            appointment=appointment,
+            issued_at=now,
+            issued_by=_user(actor),
+        )
+        _event(ticket, TicketAction.ISSUED, actor=actor, at=now, to_queue=current_queue)
+        _publish_after_commit(location.pk)
+    ticket.queue = queue
+    return ticket
+
+
+def ticket_issue(
+    *,
+    actor: Any,
+    queue: Queue,
+    name: str = "",
+    phone: str = "",
+    plate: str = "",
+    priority: bool = False,
+    appointment: Appointment | None = None,
+    customer: User | None = None,
+) -> Ticket:
+    """Hand out the next number of the queue's letter today (local date): A-001, A-002…"""
+    permissions.require(permissions.can_issue_tickets(actor, queue.location))
+    return _issue(
+        actor=actor,
+        queue=queue,
+        name=name,
+        phone=phone,
+        plate=plate,
+        priority=priority,
+        appointment=appointment,
+        customer=customer,
+    )
+
+
+def queue_for_service(location: Location, service: Service) -> Queue | None:
+    """The active queue that serves a service at a location (the first by position), if any."""
+    return (
+        Queue.objects.filter(location=location, is_active=True, services=service)
+        .select_related("location")
+        .order_by("position", "prefix", "id")
+        .first()
+    )
+
+
+def ticket_issue_for_check_in(*, actor: Any, appointment: Appointment) -> Ticket | None:
+    """A checked-in booked client joins the queue of their service with priority (called by scheduling).
+
+    Runs inside scheduling's status transaction, so a failed check-in issues nothing. No queue serves the
+    service: no ticket. Already has one: that one (checking in twice never gives two numbers).
+    """
+    existing = Ticket.objects.filter(appointment=appointment).first()
+    if existing is not None:
+        return existing
+    queue = queue_for_service(appointment.location, appointment.service)
+    if queue is None:
+        return None
+    client = appointment.client
+    vehicle = appointment.vehicle
+    return _issue(
+        actor=actor,
+        queue=queue,
+        name=(client.get_full_name() or client.email)[:NAME_MAX],
+        phone=client.phone[:PHONE_MAX],
+        plate=(vehicle.plate if vehicle is not None else "")[:PLATE_MAX],
+        priority=True,
+        appointment=appointment,
+        customer=client,
+    )
+
+
+# --- Tickets: the desk ------------------------------------------------------------------
+
+
+def _finish_current(desk: Desk, *, actor: Any, now: datetime) -> None:
+    """The person at the desk is done when the agent calls the next one."""
+    for ticket in Ticket.objects.select_for_update().filter(desk=desk, status__in=AT_DESK_STATUSES):
+        ticket.status = TicketStatus.DONE
+        ticket.finished_at = now
+        ticket.finished_by = _user(actor)
+        ticket.save(update_fields=["status", "finished_at", "finished_by"])
+        _event(ticket, TicketAction.FINISHED, actor=actor, at=now, desk=desk)
+
+
+def _claim_next(desk: Desk, queue_ids: list[int], *, actor: Any, now: datetime) -> Ticket | None:
+    """Take the first waiting ticket no one else is taking: skip rows other desks hold, then claim conditionally."""
+    for _attempt in range(CLAIM_ATTEMPTS):
+        candidate = (
+            selectors.waiting_in(queue_ids).select_for_update(skip_locked=True).values_list("id", flat=True).first()
+        )
+        if candidate is None:
+            return None
+        claimed = Ticket.objects.filter(pk=candidate, status=TicketStatus.WAITING).update(
+            status=TicketStatus.CALLED, desk=desk, called_at=now, called_by=_user(actor), started_at=None
+        )
+        if claimed == 1:
+            return Ticket.objects.select_related("queue", "location").get(pk=candidate)
+    raise ApplicationError("conflict", _("Many desks are calling at once. Please try again."))
+
+
+def ticket_call_next(*, actor: Any, desk: Desk, queues: Iterable[Queue] | None = None) -> Ticket | None:
+    """Finish the desk's current ticket, then call the next waiting one of its queues (priority, then oldest).
+
+    None when nobody waits. Two desks pressing at once never get the same ticket.
+    """
+    permissions.require(permissions.can_operate_desks(actor, desk.location))
+    served = set(selectors.desk_queue_ids(desk))
+    if queues is not None:
+        chosen = {q.pk for q in queues}
+        if not chosen or not chosen <= served:
+            raise ApplicationError.invalid("queues", _("Choose queues this desk serves."))
+        queue_ids = sorted(chosen)
+    else:
+        queue_ids = sorted(served)
+    with transaction.atomic():
+        locked = Desk.objects.select_for_update().get(pk=desk.pk)
+        if not locked.is_active:
+            raise ApplicationError("invalid_transition", _("This desk is closed for good; ask a manager."))
+        now = timezone.now()
+        _finish_current(locked, actor=actor, now=now)
+        ticket = _claim_next(locked, queue_ids, actor=actor, now=now)
+        call = None
+        if ticket is not None:
+            _event(ticket, TicketAction.CALLED, actor=actor, at=now, desk=locked)
+            call = events.call_message(
+                number=ticket.code, desk=locked.name, at=now, location=ticket.location, recall=False
+            )
+        _publish_after_commit(desk.location_id, call)
+    return ticket
+
+
+def _act(ticket: Ticket, action: str, *, actor: Any) -> tuple[Ticket, datetime]:
+    """Lock the ticket as it is now and check the action is allowed from its status."""
+    permissions.require(permissions.can_operate_desks(actor, ticket.location))
+    current = (
+        Ticket.objects.select_for_update(of=("self",)).select_related("queue", "location", "desk").get(pk=ticket.pk)
+    )
+    if action not in ALLOWED_ACTIONS[current.status]:
+        raise _invalid_transition(current, action)
+    return current, timezone.now()
+
+
+def _copy_back(target: Ticket, source: Ticket) -> Ticket:
+    for field in (
+        "status",
+        "queue",
+        "desk",
+        "called_at",
+        "started_at",
+        "finished_at",
+        "called_by_id",
+        "finished_by_id",
+        "recall_count",
+    ):
+        setattr(target, field, getattr(source, field))
+    return target
+
+
+def ticket_recall(*, actor: Any, ticket: Ticket) -> Ticket:
+    """Call the same person again (the screen chimes and shows it with `recall: true`)."""
+    with transaction.atomic():
+        current, now = _act(ticket, TicketAction.RECALLED, actor=actor)
+        current.recall_count += 1
+        current.save(update_fields=["recall_count"])
+        _event(current, TicketAction.RECALLED, actor=actor, at=now, desk=current.desk)
+        call = events.call_message(
+            number=current.code,
+            desk=current.desk.name if current.desk is not None else "",
+            at=now,
+            location=current.location,
+            recall=True,
+        )
+        _publish_after_commit(current.location_id, call)
+    return _copy_back(ticket, current)
+
+
+def ticket_start(*, actor: Any, ticket: Ticket) -> Ticket:
+    """The called person arrived at the desk: service time starts now."""
+    with transaction.atomic():
+        current, now = _act(ticket, TicketAction.STARTED, actor=actor)
+        current.status = TicketStatus.SERVING
+        current.started_at = now
+        current.save(update_fields=["status", "started_at"])
+        _event(current, TicketAction.STARTED, actor=actor, at=now, desk=current.desk)
+        _publish_after_commit(current.location_id)
+    return _copy_back(ticket, current)
+
+
+def _close(ticket: Ticket, action: str, status: str, *, actor: Any) -> Ticket:
+    with transaction.atomic():
+        current, now = _act(ticket, action, actor=actor)
+        current.status = status
+        current.finished_at = now
+        current.finished_by = _user(actor)
+        current.save(update_fields=["status", "finished_at", "finished_by"])
+        _event(current, action, actor=actor, at=now, desk=current.desk)
+        _publish_after_commit(current.location_id)
+    return _copy_back(ticket, current)
+
+
+def ticket_finish(*, actor: Any, ticket: Ticket) -> Ticket:
+    return _close(ticket, TicketAction.FINISHED, TicketStatus.DONE, actor=actor)
+
+
+def ticket_no_show(*, actor: Any, ticket: Ticket) -> Ticket:
+    """The called person did not come."""
+    return _close(ticket, TicketAction.NO_SHOW, TicketStatus.NO_SHOW, actor=actor)
+
+
+def ticket_cancel(*, actor: Any, ticket: Ticket) -> Ticket:
+    """The person left, or the ticket was a mistake."""
+    return _close(ticket, TicketAction.CANCELLED, TicketStatus.CANCELLED, actor=actor)
+
+
+def ticket_transfer(*, actor: Any, ticket: Ticket, queue: Queue) -> Ticket:
+    """Send the person to another queue: same number and issue time (they keep their place in time), waiting."""
+    if queue.location_id != ticket.location_id:
+        raise ApplicationError.invalid("queue", _("Choose a queue of this location."))
+    with transaction.atomic():
+        current, now = _act(ticket, TicketAction.TRANSFERRED, actor=actor)
+        if current.queue_id == queue.pk and current.status == TicketStatus.WAITING:
+            raise ApplicationError.invalid("queue", _("The ticket is already waiting in this queue."))
+        if not Queue.objects.filter(pk=queue.pk, is_active=True).exists():
+            raise ApplicationError.invalid("queue", _("This queue is closed; choose another one."))
+        from_queue, from_desk = current.queue, current.desk
+        current.queue = queue
+        current.status = TicketStatus.WAITING
+        current.desk = None
+        current.called_at = None
+        current.started_at = None
+        current.save(update_fields=["queue", "status", "desk", "called_at", "started_at"])
+        _event(
+            current,
+            TicketAction.TRANSFERRED,
+            actor=actor,
+            at=now,
+            desk=from_desk,
+            from_queue=from_queue,
+            to_queue=queue,
+        )
+        _publish_after_commit(current.location_id)
+    return _copy_back(ticket, current)
