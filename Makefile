@@ -49,6 +49,7 @@ messages: install
 
 bench: install
 	$(PY) bench/availability.py
+	$(PY) bench/display.py
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3*

@@ -1,5 +1,21 @@
-"""WebSocket routes; the walk-in display adds its consumer here."""
+"""WebSocket routes.
 
-from django.urls import URLPattern
+The public display takes any Origin and no login (a TV in the waiting room is
+just a browser pointed at a URL). The desk panel uses the session cookie, so it
+sits behind the same Origin check Django applies to forms (ALLOWED_HOSTS):
+another site cannot open it with a staff member's cookie.
+"""
 
-websocket_urlpatterns: list[URLPattern] = []
+from channels.auth import AuthMiddlewareStack
+from channels.security.websocket import AllowedHostsOriginValidator
+from django.urls import URLPattern, path
+
+from autoagenda.walkins.consumers import DeskConsumer, DisplayConsumer
+
+websocket_urlpatterns: list[URLPattern] = [
+    path("ws/locations/<int:location_id>/display/", DisplayConsumer.as_asgi()),
+    path(
+        "ws/locations/<int:location_id>/desk/",
+        AllowedHostsOriginValidator(AuthMiddlewareStack(DeskConsumer.as_asgi())),
+    ),
+]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("staff/", include("autoagenda.scheduling.urls")),
     path("book/", include("autoagenda.scheduling.urls_booking")),
     path("calendar/", include("autoagenda.scheduling.urls_calendar")),
+    path("queue/", include("autoagenda.walkins.urls")),
     path("api/", include("config.api")),
     path("backoffice/", admin.site.urls),
 ]

@@ -32,6 +32,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("accounts:apply"), _("Work with us")))
     if permissions.is_staff_member(user):
         items.append((reverse("calendar:index"), _("Calendar")))
+        items.append((reverse("walkins:index"), _("Walk-ins")))
         if role == Role.MECHANIC:
             items.append((reverse("calendar:mine"), _("My appointments")))
         items.append((reverse("locations:list"), _("Locations")))
