@@ -17,6 +17,7 @@ class Entry:
     msgid: str
     msgstrs: list[str]
     fuzzy: bool
+    context: str | None = None
 
 
 def _entries(po: Path) -> list[Entry]:
@@ -29,13 +30,14 @@ def _entries(po: Path) -> list[Entry]:
         for line in block.splitlines():
             if line.startswith("#,"):
                 fuzzy = fuzzy or "fuzzy" in line
-            elif line.startswith(("msgid", "msgstr")):
+            elif line.startswith(("msgctxt", "msgid", "msgstr")):
                 key, literal = line.split(" ", 1)
                 fields[key] = ast.literal_eval(literal)
             elif line.startswith('"') and key is not None:
                 fields[key] += ast.literal_eval(line)
         if fields.get("msgid"):
-            entries.append(Entry(fields["msgid"], [v for k, v in fields.items() if k.startswith("msgstr")], fuzzy))
+            msgstrs = [v for k, v in fields.items() if k.startswith("msgstr")]
+            entries.append(Entry(fields["msgid"], msgstrs, fuzzy, fields.get("msgctxt")))
     return entries
 
 
@@ -49,4 +51,10 @@ def test_the_compiled_spanish_catalogue_matches_its_source():
     with (SPANISH / "django.mo").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
     singular = [e for e in _entries(SPANISH / "django.po") if len(e.msgstrs) == 1]
-    assert [e.msgid for e in singular if compiled.gettext(e.msgid) != e.msgstrs[0]] == []
+
+    def compiled_text(entry: Entry) -> str:
+        if entry.context is not None:
+            return compiled.pgettext(entry.context, entry.msgid)
+        return compiled.gettext(entry.msgid)
+
+    assert [e.msgid for e in singular if compiled_text(e) != e.msgstrs[0]] == []
