@@ -33,13 +33,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """One chromium for the session.
+    """One chromium per module of browser journeys.
 
     Playwright's sync API keeps an event loop running in this thread while it
     lives; the ORM calls that tests and fixtures make meanwhile are still plain
     synchronous calls, so Django's async-safety guard is lifted for that span.
+    Module scope ends both when the journeys end: tests that run later in the
+    same process (the WebSocket consumer tests use `async_to_sync`) must not
+    find a running event loop in their thread.
     """
     from playwright.sync_api import sync_playwright
 
