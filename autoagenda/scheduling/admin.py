@@ -1,6 +1,15 @@
+from typing import Any
+
 from django.contrib import admin
 
-from autoagenda.scheduling.models import Appointment, AppointmentStatusChange, BookingDay, TimeOff, WorkingHours
+from autoagenda.scheduling.models import (
+    Appointment,
+    AppointmentStatusChange,
+    AvailabilityVersion,
+    BookingDay,
+    TimeOff,
+    WorkingHours,
+)
 
 
 @admin.register(WorkingHours)
@@ -36,3 +45,20 @@ class AppointmentAdmin(admin.ModelAdmin):
 class BookingDayAdmin(admin.ModelAdmin):
     list_display = ("location", "date")
     list_filter = ("location",)
+
+
+@admin.register(AvailabilityVersion)
+class AvailabilityVersionAdmin(admin.ModelAdmin):
+    """Read-only: the counters move with every write (scheduling/freshness.py); editing one by hand could
+    bring back an answer cached under an old value."""
+
+    list_display = ("scope", "version")
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

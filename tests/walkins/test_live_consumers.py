@@ -192,6 +192,7 @@ async def test_a_screen_of_an_unknown_or_inactive_location_is_closed(counter, ca
         connected, code = await screen.connect()
         assert not connected
         assert code == 4404
+        await screen.disconnect()  # let the refused consumer end, as a closing browser would
 
 
 @run
@@ -298,6 +299,7 @@ def test_others_cannot_open_the_desk_socket(counter, cast, web, who):
         connected, code = await panel.connect()
         assert not connected
         assert code == 4403
+        await panel.disconnect()  # let the refused consumer end, as a closing browser would
 
     scenario()
 
@@ -311,6 +313,7 @@ async def test_the_desk_socket_refuses_another_sites_page(counter, cast, web):
     )
     connected, _ = await panel.connect()
     assert not connected
+    await panel.disconnect()
 
 
 @pytest.mark.redis
