@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
+# Every recipe here is for development: DEBUG is on unless the environment says otherwise
+# (the settings default it to off, so that a deployment which forgets it is refused).
+export DEBUG ?= 1
 
 .PHONY: run test lint typecheck migrations-check pytest install messages bench clean worker
 

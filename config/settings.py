@@ -1,9 +1,10 @@
 """AutoAgenda settings: the only settings module, driven by the environment.
 
 Every variable read here is listed in `.env.example` and `docs/configuration.md`.
-Defaults are safe for development on one machine (SQLite under `var/`, console
-email, in-memory channel layer); production sets `DEBUG=0`, `SECRET_KEY`,
-`ALLOWED_HOSTS`, `DATABASE_URL` and `REDIS_URL`.
+`DEBUG` is off unless set (the Makefile and the test suite turn it on), and then
+the process refuses to start without a real `SECRET_KEY`. The other defaults suit
+one machine (SQLite under `var/`, console email, in-memory channel layer);
+production sets `SECRET_KEY`, `ALLOWED_HOSTS`, `DATABASE_URL` and `REDIS_URL`.
 """
 
 from __future__ import annotations
@@ -22,14 +23,30 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
 # Under pytest: fast password hashing, no static manifest.
 TESTING = env.bool("TESTING", default="pytest" in sys.modules)
+# Off unless set: a deployment that forgets it must not run with debug pages, insecure cookies and the public
+# key below. `make` recipes set it; the test suite and the type checker (which only imports this) need not.
+DEBUG = env.bool("DEBUG", default=TESTING or "mypy" in sys.modules)
 
+# Public on purpose, so a fresh clone runs with no set-up; never accepted with DEBUG off.
 _DEV_SECRET = "dev-only-insecure-key-never-use-in-production-0123456789abcdef"  # noqa: S105  (DEBUG only)
-SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET if DEBUG else "")
-if not SECRET_KEY:
-    raise environ.ImproperlyConfigured("SECRET_KEY must be set when DEBUG=0")
+_DEV_HINT = "For development on your own machine set DEBUG=1 (make run and make test do)."
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY.strip() and DEBUG:
+    SECRET_KEY = _DEV_SECRET
+# API tokens are signed with their own key when one is given (empty: SECRET_KEY, never an empty HMAC key).
+JWT_SIGNING_KEY = env.str("JWT_SIGNING_KEY", default="") or SECRET_KEY
+if not DEBUG:
+    for _name, _key in (("SECRET_KEY", SECRET_KEY), ("JWT_SIGNING_KEY", JWT_SIGNING_KEY)):
+        if not _key.strip():
+            raise environ.ImproperlyConfigured(f"{_name} must be set when DEBUG is off. {_DEV_HINT}")
+        if _key == _DEV_SECRET:
+            # Anyone can sign sessions, reset links and API tokens with the published key.
+            raise environ.ImproperlyConfigured(
+                f"{_name} is the public development key, refused when DEBUG is off: give 50+ random characters. "
+                + _DEV_HINT
+            )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -230,7 +247,7 @@ SIMPLE_JWT = {
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": False,
-    "SIGNING_KEY": env.str("JWT_SIGNING_KEY", default=SECRET_KEY),
+    "SIGNING_KEY": JWT_SIGNING_KEY,
     "AUTH_HEADER_TYPES": ("Bearer",),
     "USER_ID_CLAIM": "user_id",
 }
