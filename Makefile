@@ -19,6 +19,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## Start everything on the embedded defaults (SQLite, in-memory channel layer) with demo data.
+## --no-proxy-headers: uvicorn would believe X-Forwarded-For from 127.0.0.1; only BEHIND_TLS_PROXY decides that.
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
@@ -26,7 +27,7 @@ run: install
 	@echo "  AutoAgenda is running at http://127.0.0.1:8000/"
 	@$(PY) manage.py demo_logins
 	@echo ""
-	$(BIN)/uvicorn config.asgi:application --host 127.0.0.1 --port 8000 --log-level warning
+	$(BIN)/uvicorn config.asgi:application --host 127.0.0.1 --port 8000 --no-proxy-headers --log-level warning
 
 ## The whole suite: lint, types, migrations check, tests.
 test: install lint typecheck migrations-check pytest

@@ -17,6 +17,8 @@ import environ
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from autoagenda.core.proxies import LOCAL_PROXY, parse_trusted_proxies
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -83,6 +85,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: everything below sees the client's address and scheme as resolved from BEHIND_TLS_PROXY.
+    "autoagenda.core.proxies.trusted_proxy_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -230,8 +234,8 @@ REST_FRAMEWORK = {
         # 120/min for anonymous callers; per-account guessing is stopped by axes, not by this.
         "auth": env.str("THROTTLE_AUTH", default="240/min"),
     },
-    # 0: the client is REMOTE_ADDR (uvicorn sets it from a trusted proxy's header).
-    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
+    # 0: the client is REMOTE_ADDR, which autoagenda.core.proxies sets from a trusted proxy's header only.
+    "NUM_PROXIES": 0,
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": True,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -312,7 +316,16 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # load balancers probe over plain HTTP
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
+# The proxies (addresses, networks or *) whose X-Forwarded-For / X-Forwarded-Proto are believed; from any other
+# peer those headers are dropped (autoagenda/core/proxies.py). `1` keeps the old bool's meaning: the proxies
+# the ASGI server trusted by default, FORWARDED_ALLOW_IPS or else 127.0.0.1 and ::1.
+try:
+    TRUSTED_PROXIES = parse_trusted_proxies(
+        env.str("BEHIND_TLS_PROXY", default=""), when_true=env.str("FORWARDED_ALLOW_IPS", default=LOCAL_PROXY)
+    )
+except ValueError as exc:
+    raise environ.ImproperlyConfigured(str(exc)) from exc
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES else None
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)

@@ -158,6 +158,39 @@ def test_a_production_server_refuses_a_token_signed_with_the_development_key(tmp
     assert forged == 401
 
 
+def test_no_proxy_is_trusted_unless_behind_tls_proxy_names_one(tmp_path):
+    env = production_env(tmp_path)
+    env.pop("BEHIND_TLS_PROXY", None)
+
+    assert settings_as_json(env, "[settings.TRUSTED_PROXIES, settings.SECURE_PROXY_SSL_HEADER]") == [[], None]
+
+
+@pytest.mark.parametrize(
+    ("behind_tls_proxy", "forwarded_allow_ips", "trusted"),
+    [
+        pytest.param("10.0.0.0/8,::1", None, ["10.0.0.0/8", "::1/128"], id="addresses"),
+        pytest.param("1", None, ["127.0.0.1/32", "::1/128"], id="old-bool-local-proxy"),
+        pytest.param("1", "*", ["*"], id="old-bool-platform-router"),
+    ],
+)
+def test_behind_tls_proxy_names_the_trusted_proxies(tmp_path, behind_tls_proxy, forwarded_allow_ips, trusted):
+    env = production_env(tmp_path, BEHIND_TLS_PROXY=behind_tls_proxy)
+    env.pop("FORWARDED_ALLOW_IPS", None)
+    if forwarded_allow_ips is not None:
+        env["FORWARDED_ALLOW_IPS"] = forwarded_allow_ips
+
+    values = settings_as_json(env, "[settings.TRUSTED_PROXIES, settings.SECURE_PROXY_SSL_HEADER]")
+
+    assert values == [trusted, ["HTTP_X_FORWARDED_PROTO", "https"]]
+
+
+def test_a_behind_tls_proxy_that_is_not_an_address_refuses_to_start(tmp_path):
+    result = run_python(production_env(tmp_path, BEHIND_TLS_PROXY="nginx"), "manage.py", "check")
+
+    assert result.returncode != 0
+    assert "BEHIND_TLS_PROXY: 'nginx' is not an IP address or network" in result.stderr
+
+
 def test_production_cookies_and_redirects_are_secure(tmp_path):
     values = settings_as_json(
         production_env(tmp_path),
