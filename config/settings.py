@@ -211,6 +211,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_VERBOSE = False
+# The client is REMOTE_ADDR as autoagenda.core.proxies resolved it; pinned in case django-ipware gets installed.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 # --- REST API -------------------------------------------------------------
 REST_FRAMEWORK = {
