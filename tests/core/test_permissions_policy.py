@@ -37,6 +37,17 @@ def test_every_kind_of_response_carries_the_policy(db, path, status):
     assert {name: policy[name] for name in DENIED} == dict.fromkeys(DENIED, "()")
 
 
+def test_a_static_file_served_by_whitenoise_carries_the_policy(db, settings):
+    settings.WHITENOISE_USE_FINDERS = True  # serve from the source tree, as under DEBUG, without collectstatic
+    settings.WHITENOISE_AUTOREFRESH = True
+
+    response = Client().get("/static/css/app.css")
+
+    assert response.status_code == 200
+    assert response.__class__.__name__ == "WhiteNoiseFileResponse"
+    assert "geolocation=()" in response["Permissions-Policy"]
+
+
 def test_the_public_screen_keeps_its_chime_and_full_screen(db):
     policy = features(Client().get("/").headers["Permissions-Policy"])
 
