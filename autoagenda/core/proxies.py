@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from collections.abc import Callable, Iterable, MutableMapping
 from functools import lru_cache
 from typing import Any
 
 from asgiref.sync import iscoroutinefunction
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.decorators import sync_and_async_middleware
 
 logger = logging.getLogger(__name__)
@@ -40,10 +41,12 @@ def parse_trusted_proxies(value: str, *, when_true: str = LOCAL_PROXY) -> tuple[
     by default, `FORWARDED_ALLOW_IPS` or else this machine (`when_true`). Raises ValueError on a bad entry.
     """
     text = value.strip().lower()
+    source = "BEHIND_TLS_PROXY"
     if text in _FALSE:
         return ()
     if text in _TRUE:
         text = when_true.strip() or LOCAL_PROXY
+        source = "BEHIND_TLS_PROXY=1 (the addresses in FORWARDED_ALLOW_IPS)"
     entries = [entry.strip() for entry in text.split(",") if entry.strip()]
     if ANY in entries:
         return (ANY,)
@@ -53,7 +56,7 @@ def parse_trusted_proxies(value: str, *, when_true: str = LOCAL_PROXY) -> tuple[
             networks.append(str(ipaddress.ip_network(entry.strip("[]"), strict=False)))
         except ValueError as exc:
             raise ValueError(
-                f"BEHIND_TLS_PROXY: {entry!r} is not an IP address or network; give the proxy's addresses "
+                f"{source}: {entry!r} is not an IP address or network; give the proxy's addresses "
                 "(e.g. 127.0.0.1,::1 or 10.0.0.0/8), * for any peer, or 0 for none"
             ) from exc
     return tuple(networks)
@@ -139,20 +142,20 @@ def resolve_client(meta: MutableMapping[str, Any]) -> None:
 
 
 @sync_and_async_middleware
-def trusted_proxy_middleware(
-    get_response: Callable[[HttpRequest], Any],
-) -> Callable[[HttpRequest], HttpResponse | Awaitable[HttpResponse]]:
+def trusted_proxy_middleware(get_response: Callable[[HttpRequest], Any]) -> Callable[[HttpRequest], Any]:
     """First in MIDDLEWARE: the HTTPS redirect, the lockout and the throttles all see the resolved client."""
     if iscoroutinefunction(get_response):
 
-        async def async_middleware(request: HttpRequest) -> HttpResponse:
+        async def async_middleware(request: HttpRequest) -> HttpResponseBase:
             resolve_client(request.META)
-            return await get_response(request)
+            response: HttpResponseBase = await get_response(request)
+            return response
 
         return async_middleware
 
-    def middleware(request: HttpRequest) -> HttpResponse:
+    def middleware(request: HttpRequest) -> HttpResponseBase:
         resolve_client(request.META)
-        return get_response(request)
+        response: HttpResponseBase = get_response(request)
+        return response
 
     return middleware

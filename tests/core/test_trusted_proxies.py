@@ -34,9 +34,14 @@ def test_a_star_trusts_any_peer():
     assert parse_trusted_proxies("10.0.0.1, *") == ("*",)
 
 
+def test_a_bad_forwarded_allow_ips_behind_the_old_boolean_is_named_in_the_error():
+    with pytest.raises(ValueError, match=r"^BEHIND_TLS_PROXY=1 \(the addresses in FORWARDED_ALLOW_IPS\): 'proxy'"):
+        parse_trusted_proxies("1", when_true="10.0.0.1,proxy")
+
+
 @pytest.mark.parametrize("value", ["nginx", "10.0.0.300", "10.0.0.0/33"])
 def test_a_name_that_is_not_an_address_is_refused_with_a_clear_message(value):
-    with pytest.raises(ValueError, match=r"BEHIND_TLS_PROXY: .* is not an IP address or network"):
+    with pytest.raises(ValueError, match=r"^BEHIND_TLS_PROXY: .* is not an IP address or network"):
         parse_trusted_proxies(value)
 
 
