@@ -144,7 +144,7 @@ def rotating(n: int) -> str:
     return f"198.51.100.{n + 1}"
 
 
-def test_make_run_locks_out_a_client_that_rotates_x_forwarded_for(db):
+def test_make_run_locks_out_a_client_that_rotates_x_forwarded_for():
     with serving("make run", **DEVELOPMENT) as url:
         assert [api_login(url, forwarded_for=rotating(n)) for n in range(LIMIT + 1)] == [401] * LIMIT + [429]
         web = WebLogin(url)
@@ -153,14 +153,14 @@ def test_make_run_locks_out_a_client_that_rotates_x_forwarded_for(db):
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"127.0.0.1"}
 
 
-def test_the_procfile_server_locks_out_a_client_that_rotates_x_forwarded_for(db):
+def test_the_procfile_server_locks_out_a_client_that_rotates_x_forwarded_for():
     with serving("Procfile", **PRODUCTION) as url:
         assert [api_login(url, forwarded_for=rotating(n)) for n in range(LIMIT + 1)] == [401] * LIMIT + [429]
 
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"127.0.0.1"}
 
 
-def test_behind_a_named_proxy_the_server_counts_the_forwarded_client(db):
+def test_behind_a_named_proxy_the_server_counts_the_forwarded_client():
     with serving("make run", BEHIND_TLS_PROXY="127.0.0.1", **DEVELOPMENT) as url:
         assert [api_login(url, forwarded_for=rotating(n)) for n in range(LIMIT + 1)] == [401] * (LIMIT + 1)
         assert [api_login(url, forwarded_for="203.0.113.9") for _ in range(LIMIT + 1)] == [401] * LIMIT + [429]
