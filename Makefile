@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
+# Every recipe here is for development: DEBUG is on unless the environment says otherwise
+# (the settings default it to off, so that a deployment which forgets it is refused).
+export DEBUG ?= 1
 
 .PHONY: run test lint typecheck migrations-check pytest install messages bench clean worker
 
@@ -16,6 +19,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## Start everything on the embedded defaults (SQLite, in-memory channel layer) with demo data.
+## --no-proxy-headers: uvicorn would believe X-Forwarded-For from 127.0.0.1; only BEHIND_TLS_PROXY decides that.
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
@@ -23,7 +27,7 @@ run: install
 	@echo "  AutoAgenda is running at http://127.0.0.1:8000/"
 	@$(PY) manage.py demo_logins
 	@echo ""
-	$(BIN)/uvicorn config.asgi:application --host 127.0.0.1 --port 8000 --log-level warning
+	$(BIN)/uvicorn config.asgi:application --host 127.0.0.1 --port 8000 --no-proxy-headers --log-level warning
 
 ## The whole suite: lint, types, migrations check, tests.
 test: install lint typecheck migrations-check pytest

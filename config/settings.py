@@ -1,9 +1,10 @@
 """AutoAgenda settings: the only settings module, driven by the environment.
 
 Every variable read here is listed in `.env.example` and `docs/configuration.md`.
-Defaults are safe for development on one machine (SQLite under `var/`, console
-email, in-memory channel layer); production sets `DEBUG=0`, `SECRET_KEY`,
-`ALLOWED_HOSTS`, `DATABASE_URL` and `REDIS_URL`.
+`DEBUG` is off unless set (the Makefile and the test suite turn it on), and then
+the process refuses to start without a real `SECRET_KEY`. The other defaults suit
+one machine (SQLite under `var/`, console email, in-memory channel layer);
+production sets `SECRET_KEY`, `ALLOWED_HOSTS`, `DATABASE_URL` and `REDIS_URL`.
 """
 
 from __future__ import annotations
@@ -16,20 +17,38 @@ import environ
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from autoagenda.core.proxies import LOCAL_PROXY, parse_trusted_proxies
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
 # Under pytest: fast password hashing, no static manifest.
 TESTING = env.bool("TESTING", default="pytest" in sys.modules)
+# Off unless set: a deployment that forgets it must not run with debug pages, insecure cookies and the public
+# key below. `make` recipes set it; the test suite and the type checker (which only imports this) need not.
+DEBUG = env.bool("DEBUG", default=TESTING or "mypy" in sys.modules)
 
+# Public on purpose, so a fresh clone runs with no set-up; never accepted with DEBUG off.
 _DEV_SECRET = "dev-only-insecure-key-never-use-in-production-0123456789abcdef"  # noqa: S105  (DEBUG only)
-SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET if DEBUG else "")
-if not SECRET_KEY:
-    raise environ.ImproperlyConfigured("SECRET_KEY must be set when DEBUG=0")
+_DEV_HINT = "For development on your own machine set DEBUG=1 (make run and make test do)."
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY.strip() and DEBUG:
+    SECRET_KEY = _DEV_SECRET
+# API tokens are signed with their own key when one is given (empty: SECRET_KEY, never an empty HMAC key).
+JWT_SIGNING_KEY = env.str("JWT_SIGNING_KEY", default="") or SECRET_KEY
+if not DEBUG:
+    for _name, _key in (("SECRET_KEY", SECRET_KEY), ("JWT_SIGNING_KEY", JWT_SIGNING_KEY)):
+        if not _key.strip():
+            raise environ.ImproperlyConfigured(f"{_name} must be set when DEBUG is off. {_DEV_HINT}")
+        if _key == _DEV_SECRET:
+            # Anyone can sign sessions, reset links and API tokens with the published key.
+            raise environ.ImproperlyConfigured(
+                f"{_name} is the public development key, refused when DEBUG is off: give 50+ random characters. "
+                + _DEV_HINT
+            )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -66,6 +85,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: everything below sees the client's address and scheme as resolved from BEHIND_TLS_PROXY.
+    "autoagenda.core.proxies.trusted_proxy_middleware",
+    "autoagenda.core.headers.permissions_policy_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -190,6 +212,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_VERBOSE = False
+# The client is REMOTE_ADDR as autoagenda.core.proxies resolved it; pinned in case django-ipware gets installed.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 # --- REST API -------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -213,8 +237,8 @@ REST_FRAMEWORK = {
         # 120/min for anonymous callers; per-account guessing is stopped by axes, not by this.
         "auth": env.str("THROTTLE_AUTH", default="240/min"),
     },
-    # 0: the client is REMOTE_ADDR (uvicorn sets it from a trusted proxy's header).
-    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
+    # 0: the client is REMOTE_ADDR, which autoagenda.core.proxies sets from a trusted proxy's header only.
+    "NUM_PROXIES": 0,
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": True,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -230,7 +254,7 @@ SIMPLE_JWT = {
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": False,
-    "SIGNING_KEY": env.str("JWT_SIGNING_KEY", default=SECRET_KEY),
+    "SIGNING_KEY": JWT_SIGNING_KEY,
     "AUTH_HEADER_TYPES": ("Bearer",),
     "USER_ID_CLAIM": "user_id",
 }
@@ -295,13 +319,46 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # load balancers probe over plain HTTP
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
+# The proxies (addresses, networks or *) whose X-Forwarded-For / X-Forwarded-Proto are believed; from any other
+# peer those headers are dropped (autoagenda/core/proxies.py). `1` keeps the old bool's meaning: the proxies
+# the ASGI server trusted by default, FORWARDED_ALLOW_IPS or else 127.0.0.1 and ::1.
+try:
+    TRUSTED_PROXIES = parse_trusted_proxies(
+        env.str("BEHIND_TLS_PROXY", default=""), when_true=env.str("FORWARDED_ALLOW_IPS", default=LOCAL_PROXY)
+    )
+except ValueError as exc:
+    raise environ.ImproperlyConfigured(str(exc)) from exc
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES else None
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# Browser features pages may use (Permissions-Policy header, autoagenda/core/headers.py): only what the product
+# needs. The public queue screen plays its chime itself (autoplay) and may go full screen; nothing uses the rest.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "autoplay": ["self"],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": [],
+    "fullscreen": ["self"],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "idle-detection": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "picture-in-picture": [],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

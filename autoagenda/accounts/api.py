@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -74,6 +75,23 @@ class MeSerializer(serializers.ModelSerializer):
 
     def get_locations(self, obj: User) -> list[int]:
         return selectors.location_ids_of(obj)
+
+
+class RegisteredSerializer(serializers.Serializer):
+    """The /me fields as the new account holds them. The answer is the same whether or not the address already
+    had an account (then nothing is created and its owner is emailed), so it carries no id: sign in and read /me."""
+
+    id = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text=_("Always null; sign in and read /me/ for the account's id.")
+    )
+    email = serializers.EmailField(read_only=True)
+    first_name = serializers.CharField(read_only=True)
+    last_name = serializers.CharField(read_only=True)
+    phone = serializers.CharField(read_only=True)
+    role = serializers.ChoiceField(choices=Role.choices, read_only=True)
+    locations = serializers.ListField(child=serializers.IntegerField(), read_only=True)
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, read_only=True)
+    marketing_opt_in = serializers.BooleanField(read_only=True)
 
 
 class StaffSerializer(MeSerializer):
@@ -194,13 +212,13 @@ class RegisterView(GenericAPIView):
     serializer_class = RegisterSerializer
 
     @extend_schema(
-        request=RegisterSerializer, responses={201: MeSerializer, **error_responses(400, 429)}, tags=["auth"]
+        request=RegisterSerializer, responses={201: RegisteredSerializer, **error_responses(400, 429)}, tags=["auth"]
     )
     def post(self, request: Request) -> Response:
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = services.client_register(**serializer.validated_data)
-        return Response(MeSerializer(user).data, status=status.HTTP_201_CREATED)
+        signed_up = services.client_register(**serializer.validated_data)
+        return Response(RegisteredSerializer(signed_up).data, status=status.HTTP_201_CREATED)
 
 
 class MeView(GenericAPIView):

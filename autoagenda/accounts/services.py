@@ -9,17 +9,24 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
 from autoagenda.accounts import permissions
@@ -101,6 +108,28 @@ def _save_new_user(user: User, password: str) -> User:
 # --- Clients: sign-up and profile ------------------------------------------------
 
 
+@dataclass(frozen=True)
+class SignUp:
+    """What a sign-up answers: the submitted data as an account would hold it, never whether one was made.
+
+    No `id`: a new account's id and "there was one already" would tell the two cases apart.
+    """
+
+    email: str
+    first_name: str
+    last_name: str
+    phone: str
+    language: str
+    role: str = Role.CLIENT
+    id: None = None
+    locations: tuple[int, ...] = ()
+    marketing_opt_in: bool = False
+
+
+# A sign-up emails the address at most this often, so that repeating one cannot flood someone's mailbox.
+SIGN_UP_EMAIL_INTERVAL_SECONDS = 15 * 60
+
+
 def client_register(
     *,
     email: str,
@@ -109,8 +138,13 @@ def client_register(
     last_name: str,
     phone: str = "",
     language: str | None = None,
-) -> User:
-    """A new client account, ready to log in."""
+) -> SignUp:
+    """A new client account, ready to log in, and a welcome email to it — or, when the address already has
+    an account, nothing new: its owner is emailed instead (someone tried to sign up with it).
+
+    Both answer the same and do the same work (the password hashed, one lookup, one email after commit),
+    so signing up cannot be used to find out who has an account.
+    """
     email = _normalize_email(email)
     user = User(
         email=email,
@@ -121,9 +155,55 @@ def client_register(
         language=language if language in LANGUAGE_CODES else settings.LANGUAGE_CODE,
     )
     _check_password(password, user)
+    user.set_password(password)  # before knowing whether it is kept: the slow step costs the same either way
     with transaction.atomic():
-        _check_email_free(email)
-        return _save_new_user(user, password)
+        owner = User.objects.filter(email__iexact=email).first()
+        if owner is None:
+            try:
+                with transaction.atomic():
+                    user.save()
+            except IntegrityError:  # a concurrent sign-up took the address between the lookup and the insert
+                owner = User.objects.get(email__iexact=email)
+        recipient, created = (user, True) if owner is None else (owner, False)
+        transaction.on_commit(partial(_email_sign_up, recipient.pk, created=created))
+    return SignUp(
+        email=user.email,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        phone=user.phone,
+        language=user.language,
+    )
+
+
+def _email_sign_up(user_id: int, *, created: bool) -> None:
+    """After commit, in the account's language: a welcome to a new account, or a note to the owner of the
+    address that someone tried to sign up with it, with a link to choose a new password."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or is_placeholder_email(user.email):
+        return
+    if not cache.add(f"accounts:sign-up-email:{user.pk}", True, timeout=SIGN_UP_EMAIL_INTERVAL_SECONDS):
+        return
+    site_url = settings.SITE_URL.rstrip("/")
+    context = {
+        "user": user,
+        "login_url": site_url + reverse("accounts:login"),
+        "reset_url": site_url
+        + reverse(
+            "accounts:password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        ),
+    }
+    template = "accounts/email/sign_up_welcome" if created else "accounts/email/sign_up_existing"
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        subject = render_to_string(f"{template}_subject.txt", context)
+        body = render_to_string(f"{template}_body.txt", context)
+    try:
+        send_mail(" ".join(subject.split()), body, None, [user.email])
+    except Exception:  # the sign-up is committed; a mail server being down must not turn it into an error page
+        logger.exception("Could not email the sign-up notice to user %s", user_id)
 
 
 def profile_update(

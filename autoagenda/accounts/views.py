@@ -9,7 +9,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login as auth_login
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -39,7 +38,6 @@ from autoagenda.core.errors import ApplicationError
 from autoagenda.core.forms import add_application_error
 
 PAGE_SIZE = 25
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def _raise_if_forbidden(exc: ApplicationError) -> None:
@@ -82,6 +80,8 @@ class LogoutView(auth_views.LogoutView):
 
 
 def signup(request: HttpRequest) -> HttpResponse:
+    """The same answer whether or not the address already has an account (the service emails either way),
+    so nobody is logged in here: the login page follows, with the password just chosen."""
     if request.user.is_authenticated:
         return redirect("home")
     form = SignupForm(request.POST or None)
@@ -90,7 +90,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                user = services.client_register(
+                signed_up = services.client_register(
                     email=data["email"],
                     password=data["password1"],
                     first_name=data["first_name"],
@@ -101,9 +101,15 @@ def signup(request: HttpRequest) -> HttpResponse:
             except ApplicationError as exc:
                 add_application_error(form, exc, {"password": "password1"})
             else:
-                auth_login(request, user, backend=MODEL_BACKEND)
-                messages.success(request, _("Welcome to AutoAgenda! Your account is ready."))
-                return redirect("home")
+                messages.success(
+                    request,
+                    _(
+                        "Thank you! We have sent a message to %(email)s. "
+                        "If you have just created your account, log in now with your email and password."
+                    )
+                    % {"email": signed_up.email},
+                )
+                return redirect("accounts:login")
         status = 400
     return render(request, "accounts/signup.html", {"form": form}, status=status)
 

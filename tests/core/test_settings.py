@@ -11,7 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+
+from config.settings import _DEV_SECRET as DEV_SECRET
 
 BASE_DIR = Path(settings.BASE_DIR)
 # Variables of this test run that must not leak into the "production" process.
@@ -68,7 +71,124 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     result = run_python(env, "manage.py", "check")
 
     assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_a_server_that_forgets_debug_and_the_secret_key_refuses_to_start(tmp_path):
+    env = production_env(tmp_path)
+    del env["DEBUG"]
+    del env["SECRET_KEY"]
+
+    result = run_python(env, "manage.py", "check")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+    assert "set DEBUG=1" in result.stderr
+
+
+@pytest.mark.parametrize("secret", ["", "   "], ids=["empty", "blank"])
+def test_production_refuses_an_empty_secret_key(tmp_path, secret):
+    result = run_python(production_env(tmp_path, SECRET_KEY=secret), "manage.py", "check")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+@pytest.mark.parametrize("variable", ["SECRET_KEY", "JWT_SIGNING_KEY"])
+def test_production_refuses_the_public_development_key(tmp_path, variable):
+    env = production_env(tmp_path, **{variable: DEV_SECRET})
+    del env["DEBUG"]  # forgetting DEBUG is no way around it
+
+    result = run_python(env, "manage.py", "check")
+
+    assert result.returncode != 0
+    assert f"{variable} is the public development key" in result.stderr
+
+
+def test_debug_is_off_when_the_environment_does_not_set_it(tmp_path):
+    env = production_env(tmp_path)
+    del env["DEBUG"]
+
+    values = settings_as_json(env, "[settings.DEBUG, settings.SESSION_COOKIE_SECURE, settings.SECURE_SSL_REDIRECT]")
+
+    assert values == [False, True, True]
+
+
+def test_an_empty_jwt_signing_key_falls_back_to_the_secret_key(tmp_path):
+    env = production_env(tmp_path, JWT_SIGNING_KEY="")
+
+    signing_key, secret_key = settings_as_json(env, '[settings.SIMPLE_JWT["SIGNING_KEY"], settings.SECRET_KEY]')
+
+    assert signing_key == secret_key == env["SECRET_KEY"]
+
+
+FORGED_TOKEN_PROBE = """
+import json, django
+django.setup()
+from datetime import timedelta
+import jwt
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+from autoagenda.accounts.models import User
+from autoagenda.accounts.tokens import token_pair_for_login
+
+call_command("migrate", verbosity=0)
+user = User.objects.create_user("ana@example.com", "tornillo-llave-inglesa-42")
+genuine = token_pair_for_login(user).access
+claims = jwt.decode(genuine, options={"verify_signature": False})
+claims["exp"] = int((timezone.now() + timedelta(days=365)).timestamp())  # a longer life, re-signed
+forged = jwt.encode(claims, %(dev_secret)r, algorithm="HS256")
+client = Client(HTTP_HOST="example.com")
+answers = [
+    client.get("/api/v1/me/", secure=True, HTTP_AUTHORIZATION=f"Bearer {token}").status_code
+    for token in (genuine, forged)
+]
+print(json.dumps(answers))
+"""
+
+
+def test_a_production_server_refuses_a_token_signed_with_the_development_key(tmp_path):
+    result = run_python(production_env(tmp_path), "-c", FORGED_TOKEN_PROBE % {"dev_secret": DEV_SECRET})
+
+    assert result.returncode == 0, result.stderr
+    genuine, forged = json.loads(result.stdout.strip().splitlines()[-1])
+    assert genuine == 200
+    assert forged == 401
+
+
+def test_no_proxy_is_trusted_unless_behind_tls_proxy_names_one(tmp_path):
+    env = production_env(tmp_path)
+    env.pop("BEHIND_TLS_PROXY", None)
+
+    assert settings_as_json(env, "[settings.TRUSTED_PROXIES, settings.SECURE_PROXY_SSL_HEADER]") == [[], None]
+
+
+@pytest.mark.parametrize(
+    ("behind_tls_proxy", "forwarded_allow_ips", "trusted"),
+    [
+        pytest.param("10.0.0.0/8,::1", None, ["10.0.0.0/8", "::1/128"], id="addresses"),
+        pytest.param("1", None, ["127.0.0.1/32", "::1/128"], id="old-bool-local-proxy"),
+        pytest.param("1", "*", ["*"], id="old-bool-platform-router"),
+    ],
+)
+def test_behind_tls_proxy_names_the_trusted_proxies(tmp_path, behind_tls_proxy, forwarded_allow_ips, trusted):
+    env = production_env(tmp_path, BEHIND_TLS_PROXY=behind_tls_proxy)
+    env.pop("FORWARDED_ALLOW_IPS", None)
+    if forwarded_allow_ips is not None:
+        env["FORWARDED_ALLOW_IPS"] = forwarded_allow_ips
+
+    values = settings_as_json(env, "[settings.TRUSTED_PROXIES, settings.SECURE_PROXY_SSL_HEADER]")
+
+    assert values == [trusted, ["HTTP_X_FORWARDED_PROTO", "https"]]
+
+
+def test_a_behind_tls_proxy_that_is_not_an_address_refuses_to_start(tmp_path):
+    result = run_python(production_env(tmp_path, BEHIND_TLS_PROXY="nginx"), "manage.py", "check")
+
+    assert result.returncode != 0
+    assert "BEHIND_TLS_PROXY: 'nginx' is not an IP address or network" in result.stderr
 
 
 def test_production_cookies_and_redirects_are_secure(tmp_path):
