@@ -14,6 +14,9 @@ from autoagenda.core.models import TimeStampedModel
 from autoagenda.core.timeutils import format_hhmm
 
 MAX_NOTICE_MINUTES = 43_200
+# Capacity limits (null = none); anything larger means "no limit" anyway, and must fit PostgreSQL's integer.
+MAX_APPOINTMENTS_PER_HOUR = 10_000
+MAX_APPOINTMENTS_PER_DAY = 100_000
 
 
 class Sector(models.TextChoices):
