@@ -6,7 +6,7 @@ code against it, .ci/fuzz_api.py):
 - 400 where there is a body (malformed JSON is `parse_error`) or a query string;
 - 401 wherever a bearer token is read: a stale or forged one is refused even where anonymous callers are welcome;
 - 403 wherever a signed-in role may be refused;
-- 404 where the path names an object;
+- 404 where the path names an object, and on paginated lists (a page past the last one);
 - 429 everywhere: every view is throttled.
 """
 
@@ -36,7 +36,7 @@ def _codes(operation: dict[str, Any]) -> list[str]:
         codes.append("400")
     if _reads_a_token(operation):
         codes += ["401", "403"]
-    if any(p.get("in") == "path" for p in parameters):
+    if any(p.get("in") == "path" or p.get("name") == "page" for p in parameters):
         codes.append("404")
     codes.append("429")
     return codes

@@ -22,7 +22,7 @@ class VehicleForm(forms.Form):
     )
     make = forms.CharField(label=_("Make"), max_length=60)
     model = forms.CharField(label=_("Model"), max_length=60)
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=1900)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2100)
     mileage = forms.IntegerField(label=_("Mileage (km)"), required=False, min_value=0, max_value=MAX_MILEAGE)
     color = forms.CharField(label=_("Colour"), required=False, max_length=30)
     vin = forms.CharField(

@@ -8,7 +8,6 @@ from functools import cache
 from typing import Any
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 from holidays import registry
 
@@ -118,13 +117,15 @@ class LocationForm(forms.Form):
     max_appointments_per_hour = forms.IntegerField(
         label=_("Maximum appointments per hour"),
         required=False,
-        validators=[MinValueValidator(1), MaxValueValidator(MAX_APPOINTMENTS_PER_HOUR)],
+        min_value=1,
+        max_value=MAX_APPOINTMENTS_PER_HOUR,
         help_text=_("Leave empty for no limit."),
     )
     max_appointments_per_day = forms.IntegerField(
         label=_("Maximum appointments per day"),
         required=False,
-        validators=[MinValueValidator(1), MaxValueValidator(MAX_APPOINTMENTS_PER_DAY)],
+        min_value=1,
+        max_value=MAX_APPOINTMENTS_PER_DAY,
         help_text=_("Leave empty for no limit."),
     )
 
