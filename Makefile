@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck migrations-check pytest install messages bench clean worker
+.PHONY: run test lint typecheck migrations-check pytest install messages bench clean worker fuzz
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ migrations-check: install
 
 pytest: install
 	TESTING=1 $(BIN)/pytest -q $(PYTEST_ARGS)
+
+## Schemathesis over every API operation against a real server on PostgreSQL (what .ci/run does last).
+fuzz: install
+	$(PY) .ci/fuzz_api.py
 
 ## Regenerate translation catalogues (needs gettext) and compile them.
 messages: install
