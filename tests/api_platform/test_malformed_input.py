@@ -356,3 +356,26 @@ def test_a_nul_character_in_a_page_query_or_form_is_a_400(cast, web):
     response = web(cast.manager).post(f"/locations/{cast.location.pk}/closures/", {"kind": "day", "reason": "a\x00"})
     assert response.status_code == 400
     assert not Closure.objects.exists()
+
+
+def _api_routes():
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                yield prefix + str(pattern.pattern)
+
+    return sorted(route for route in walk(get_resolver().url_patterns) if route.startswith("api/v1/"))
+
+
+@pytest.mark.parametrize("route", _api_routes())
+def test_options_and_oversized_ids_never_fail_on_any_api_route(cast, api, route):
+    client = api(cast.admin)
+    for raw in ("1", "0", TOO_BIG_FOR_SQLITE, "99999999999999999999"):
+        url = "/" + re.sub(r"<(?:int|id):\w+>", raw, route)
+        for method in ("options", "get", "post", "patch", "put", "delete"):
+            response = getattr(client, method)(url, {}, format="json")
+            assert response.status_code < 500, (method, url, response.content)
