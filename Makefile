@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # (the settings default it to off, so that a deployment which forgets it is refused).
 export DEBUG ?= 1
 
-.PHONY: run test lint typecheck migrations-check pytest install messages bench clean worker
+.PHONY: run test lint typecheck migrations-check pytest install messages bench clean worker fuzz
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ migrations-check: install
 
 pytest: install
 	TESTING=1 $(BIN)/pytest -q $(PYTEST_ARGS)
+
+## Schemathesis over every API operation against a real server on PostgreSQL (what .ci/run does last).
+fuzz: install
+	$(PY) .ci/fuzz_api.py
 
 ## Regenerate translation catalogues (needs gettext) and compile them.
 messages: install

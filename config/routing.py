@@ -3,19 +3,22 @@
 The public display takes any Origin and no login (a TV in the waiting room is
 just a browser pointed at a URL). The desk panel uses the session cookie, so it
 sits behind the same Origin check Django applies to forms (ALLOWED_HOSTS):
-another site cannot open it with a staff member's cookie.
+another site cannot open it with a staff member's cookie. Any other path, or an
+id that is not one, is refused by the last route (never a 500).
 """
 
 from channels.auth import AuthMiddlewareStack
 from channels.security.websocket import AllowedHostsOriginValidator
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, re_path
 
+from autoagenda.core.consumers import NoSuchRouteConsumer
 from autoagenda.walkins.consumers import DeskConsumer, DisplayConsumer
 
 websocket_urlpatterns: list[URLPattern] = [
-    path("ws/locations/<int:location_id>/display/", DisplayConsumer.as_asgi()),
+    path("ws/locations/<id:location_id>/display/", DisplayConsumer.as_asgi()),
     path(
-        "ws/locations/<int:location_id>/desk/",
+        "ws/locations/<id:location_id>/desk/",
         AllowedHostsOriginValidator(AuthMiddlewareStack(DeskConsumer.as_asgi())),
     ),
+    re_path(r"", NoSuchRouteConsumer.as_asgi()),
 ]

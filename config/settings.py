@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "autoagenda.core.middleware.ApiErrorMiddleware",
+    "autoagenda.core.middleware.RefuseNulMiddleware",
     # Axes must be last: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -224,7 +225,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "autoagenda.core.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["autoagenda.core.parsers.JSONParser"],
+    "DEFAULT_METADATA_CLASS": "autoagenda.core.api.Metadata",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -276,6 +278,12 @@ SPECTACULAR_SETTINGS = {
     # must not break them); the JWT security scheme still comes from each endpoint.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
+    # `<id:…>` (autoagenda/core/converters.py): a positive 64-bit integer.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "autoagenda.core.schema.document_errors",
+    ],
 }
 
 # --- Internationalisation -------------------------------------------------

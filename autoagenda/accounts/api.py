@@ -24,6 +24,7 @@ from rest_framework.throttling import AnonRateThrottle
 from autoagenda.accounts import permissions, selectors, services
 from autoagenda.accounts.models import STAFF_ROLES, ApplicationStatus, ProfessionalApplication, Role, User
 from autoagenda.core.api import error_responses
+from autoagenda.core.api_fields import IdField
 from autoagenda.locations.models import Location
 
 STAFF_ROLE_HELP = _("A staff role: mechanic, receptionist, manager or admin.")
@@ -161,7 +162,7 @@ class StaffUpdateSerializer(serializers.Serializer):
 
 class StaffFilterSerializer(serializers.Serializer):
     role = StaffRoleField(required=False)
-    location = serializers.IntegerField(min_value=1, required=False, help_text=_("Only staff of this location."))
+    location = IdField(required=False, help_text=_("Only staff of this location."))
     q = serializers.CharField(max_length=100, required=False, help_text=_("Words to find in name, email or phone."))
 
 

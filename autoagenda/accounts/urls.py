@@ -15,9 +15,9 @@ urlpatterns = [
     path("password/reset/complete/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
-    path("users/<int:pk>/", views.user_edit, name="user_edit"),
-    path("users/<int:pk>/deactivate/", views.user_deactivate, name="user_deactivate"),
+    path("users/<id:pk>/", views.user_edit, name="user_edit"),
+    path("users/<id:pk>/deactivate/", views.user_deactivate, name="user_deactivate"),
     path("apply/", views.apply, name="apply"),
     path("applications/", views.application_list, name="application_list"),
-    path("applications/<int:pk>/decide/", views.application_decide, name="application_decide"),
+    path("applications/<id:pk>/decide/", views.application_decide, name="application_decide"),
 ]

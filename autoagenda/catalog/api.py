@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
-from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -17,6 +17,7 @@ from autoagenda.accounts import permissions
 from autoagenda.accounts.models import Role, User
 from autoagenda.catalog import selectors, services
 from autoagenda.catalog.models import Service
+from autoagenda.core import bounds
 from autoagenda.core.money import format_amount
 from autoagenda.locations.models import Location
 
@@ -85,19 +86,10 @@ def _location_filter(request: Request) -> int | None:
     raw = request.query_params.get("location")
     if raw in (None, ""):
         return None
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        raise serializers.ValidationError({"location": [_("Enter a location id.")]}) from None
-
-
-class _ReadOpen(BasePermission):
-    """Anyone may browse the catalog (clients pick a service before logging in); writes need a login."""
-
-    def has_permission(self, request: Any, view: Any) -> bool:
-        if request.method in ("GET", "HEAD", "OPTIONS"):
-            return AllowAny().has_permission(request, view)
-        return IsAuthenticated().has_permission(request, view)
+    location_id = bounds.parse_id(raw)
+    if location_id is None:
+        raise serializers.ValidationError({"location": [_("Enter a location id.")]})
+    return location_id
 
 
 @extend_schema_view(
@@ -114,7 +106,9 @@ class _ReadOpen(BasePermission):
 )
 class ServiceListCreateView(generics.ListCreateAPIView[Service]):
     serializer_class = ServiceSerializer
-    permission_classes = (_ReadOpen,)
+    # Anyone may browse the catalog: a visitor picks a service (and asks for its availability, which is public
+    # too) before signing up. Writes need a login. DRF's own class, so the schema says so (security: [{}]).
+    permission_classes = (IsAuthenticatedOrReadOnly,)
 
     def get_queryset(self) -> QuerySet[Service]:
         return selectors.services_for(self.request.user, location_id=_location_filter(self.request))
@@ -137,7 +131,7 @@ class ServiceListCreateView(generics.ListCreateAPIView[Service]):
 )
 class ServiceDetailView(generics.RetrieveUpdateAPIView[Service]):
     serializer_class = ServiceSerializer
-    permission_classes = (_ReadOpen,)
+    permission_classes = (IsAuthenticatedOrReadOnly,)
     http_method_names = ("get", "patch", "head", "options")
 
     def get_object(self) -> Service:

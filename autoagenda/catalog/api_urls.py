@@ -4,5 +4,5 @@ from autoagenda.catalog import api
 
 urlpatterns = [
     path("services/", api.ServiceListCreateView.as_view(), name="api-services"),
-    path("services/<int:pk>/", api.ServiceDetailView.as_view(), name="api-service"),
+    path("services/<id:pk>/", api.ServiceDetailView.as_view(), name="api-service"),
 ]

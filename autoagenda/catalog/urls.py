@@ -6,5 +6,5 @@ app_name = "catalog"
 urlpatterns = [
     path("", views.service_list, name="list"),
     path("new/", views.service_create, name="create"),
-    path("<int:pk>/", views.service_edit, name="edit"),
+    path("<id:pk>/", views.service_edit, name="edit"),
 ]

@@ -6,4 +6,9 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
         from autoagenda.core import checks  # noqa: F401  (registers system checks)
+        from autoagenda.core.converters import IdConverter
+
+        register_converter(IdConverter, "id")

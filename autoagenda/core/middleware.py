@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import is_valid_path
 from django.utils.translation import gettext as _
 
@@ -63,3 +63,36 @@ class ApiErrorMiddleware:
             logger.exception("Unhandled API error", exc_info=exception)
             return JsonResponse({"code": "server_error", "detail": _("A server error occurred.")}, status=500)
         return None
+
+
+class RefuseNulMiddleware:
+    """A NUL character in a query string or a posted form is a 400, before any view sees it.
+
+    PostgreSQL cannot store or even compare text containing U+0000 (psycopg raises, a 500); serializer and form
+    fields already refuse it, but filters such as `?plate=` and `?q=` are read straight from the query string.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        sources = [request.GET]
+        if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
+            sources.append(request.POST)
+        for source in sources:
+            for key, values in source.lists():
+                if "\x00" in key or any("\x00" in value for value in values):
+                    return self._refuse(request, key.replace("\x00", ""))
+        return self.get_response(request)
+
+    @staticmethod
+    def _refuse(request: HttpRequest, field: str) -> HttpResponse:
+        message = _("Null characters are not allowed.")
+        if request.path.startswith("/api/"):
+            body = {
+                "code": "invalid",
+                "detail": _("Invalid input."),
+                "errors": {field or "non_field_errors": [message]},
+            }
+            return JsonResponse(body, status=400)
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")

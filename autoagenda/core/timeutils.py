@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from datetime import time
+from datetime import UTC, datetime, time, tzinfo
 from functools import cache
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$|^24:00$")
@@ -30,3 +30,24 @@ def format_hhmm(minutes: int) -> str:
 def minute_to_time(minutes: int) -> time:
     """Wall-clock time for display; 1440 shows as 00:00 of the next day."""
     return time(hour=(minutes // 60) % 24, minute=minutes % 60)
+
+
+def isoformat_in(moment: datetime, zone: tzinfo | None) -> str:
+    """RFC 3339 for `moment` with `zone`'s offset at that instant; UTC when that offset cannot be written.
+
+    Through UTC on purpose: `astimezone` to a datetime's own zone changes nothing, so wall-clock arithmetic that
+    landed in a DST gap would otherwise keep its stale offset. RFC 3339 offsets are whole minutes: before a zone's
+    first rule zoneinfo answers local mean time (Santiago's -04:42:45), and near year 1 or 9999 the conversion
+    itself overflows; the same instant in UTC is always valid.
+    """
+    utc = moment.astimezone(UTC)
+    if zone is None:
+        return utc.isoformat()
+    try:
+        local = utc.astimezone(zone)
+    except (OverflowError, ValueError):
+        return utc.isoformat()
+    offset = local.utcoffset()
+    if offset is None or offset.total_seconds() % 60:
+        return utc.isoformat()
+    return local.isoformat()

@@ -19,8 +19,10 @@ from rest_framework.views import APIView
 
 from autoagenda.accounts import permissions
 from autoagenda.accounts.models import User
+from autoagenda.core import bounds
 from autoagenda.customers import selectors, services
 from autoagenda.customers.models import Vehicle
+from autoagenda.customers.services import MAX_MILEAGE
 from autoagenda.customers.vin import decode_vin
 
 VEHICLE_OUTPUT_FIELDS = (
@@ -55,10 +57,10 @@ class VehicleWriteSerializer(serializers.Serializer[Any]):
     )
     make = serializers.CharField(max_length=60)
     model = serializers.CharField(max_length=60)
-    year = serializers.IntegerField(required=False, allow_null=True)
+    year = serializers.IntegerField(required=False, allow_null=True, min_value=1900, max_value=2100)
     plate = serializers.CharField(max_length=40)
     vin = serializers.CharField(required=False, allow_blank=True, max_length=40)
-    mileage = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    mileage = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=MAX_MILEAGE)
     color = serializers.CharField(required=False, allow_blank=True, max_length=30)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
@@ -77,10 +79,10 @@ def _int_param(request: Request, name: str) -> int | None:
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return None
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        raise serializers.ValidationError({name: [_("Enter a whole number.")]}) from None
+    value = bounds.parse_id(raw)
+    if value is None:
+        raise serializers.ValidationError({name: [str(bounds.ID_MESSAGE)]})
+    return value
 
 
 @extend_schema_view(

@@ -5,5 +5,5 @@ from autoagenda.customers import api
 urlpatterns = [
     path("vehicles/", api.VehicleListCreateView.as_view(), name="api-vehicles"),
     path("vehicles/decode-vin/", api.VinDecodeView.as_view(), name="api-vehicle-decode-vin"),
-    path("vehicles/<int:pk>/", api.VehicleDetailView.as_view(), name="api-vehicle"),
+    path("vehicles/<id:pk>/", api.VehicleDetailView.as_view(), name="api-vehicle"),
 ]

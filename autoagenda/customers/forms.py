@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from autoagenda.accounts import permissions
 from autoagenda.accounts.models import Role, User
 from autoagenda.customers.models import Vehicle
+from autoagenda.customers.services import MAX_MILEAGE
 
 
 class VehicleForm(forms.Form):
@@ -21,8 +22,8 @@ class VehicleForm(forms.Form):
     )
     make = forms.CharField(label=_("Make"), max_length=60)
     model = forms.CharField(label=_("Model"), max_length=60)
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=1900)
-    mileage = forms.IntegerField(label=_("Mileage (km)"), required=False, min_value=0)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2100)
+    mileage = forms.IntegerField(label=_("Mileage (km)"), required=False, min_value=0, max_value=MAX_MILEAGE)
     color = forms.CharField(label=_("Colour"), required=False, max_length=30)
     vin = forms.CharField(
         label=_("VIN"),

@@ -7,6 +7,6 @@ urlpatterns = [
     path("", views.vehicle_list, name="list"),
     path("new/", views.vehicle_create, name="create"),
     path("decode-vin/", views.vin_decode, name="decode_vin"),
-    path("<int:pk>/", views.vehicle_edit, name="edit"),
-    path("<int:pk>/delete/", views.vehicle_delete, name="delete"),
+    path("<id:pk>/", views.vehicle_edit, name="edit"),
+    path("<id:pk>/delete/", views.vehicle_delete, name="delete"),
 ]

@@ -6,7 +6,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -18,10 +17,20 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from autoagenda.accounts import permissions
+from autoagenda.core import bounds
 from autoagenda.core.api import error_responses
+from autoagenda.core.api_fields import AwareDateTimeField, BoundedDateField
 from autoagenda.core.timeutils import format_hhmm, parse_hhmm, valid_timezones
 from autoagenda.locations import selectors, services
-from autoagenda.locations.models import MAX_NOTICE_MINUTES, Closure, Location, OpeningHours, Sector
+from autoagenda.locations.models import (
+    MAX_APPOINTMENTS_PER_DAY,
+    MAX_APPOINTMENTS_PER_HOUR,
+    MAX_NOTICE_MINUTES,
+    Closure,
+    Location,
+    OpeningHours,
+    Sector,
+)
 
 # --- Fields ---------------------------------------------------------------
 
@@ -43,27 +52,6 @@ class HHMMField(serializers.Field):
         return format_hhmm(value)
 
 
-class AwareDateTimeField(serializers.DateTimeField):
-    """ISO 8601 with an offset in, the location's own offset out."""
-
-    default_error_messages = {
-        **serializers.DateTimeField.default_error_messages,
-        "offset": _("Include the UTC offset, e.g. 2026-12-01T09:00:00-03:00."),
-    }
-
-    def to_internal_value(self, value: Any) -> datetime:
-        if isinstance(value, str):
-            parsed = parse_datetime(value.strip())
-            if parsed is not None and parsed.tzinfo is None:
-                self.fail("offset")
-        return super().to_internal_value(value)
-
-    def to_representation(self, value: datetime) -> str:
-        location = self.context.get("location")
-        zone = location.zone if location is not None else timezone.get_current_timezone()
-        return value.astimezone(zone).isoformat()
-
-
 # --- Serializers ----------------------------------------------------------
 
 
@@ -77,8 +65,12 @@ class LocationSerializer(serializers.Serializer):
     country = serializers.CharField(max_length=2, min_length=2, help_text=_("ISO 3166 two-letter code, e.g. CL."))
     sector = serializers.ChoiceField(choices=Sector.choices, required=False)
     slot_minutes = serializers.IntegerField(min_value=5, max_value=240, required=False)
-    max_appointments_per_hour = serializers.IntegerField(min_value=1, allow_null=True, required=False)
-    max_appointments_per_day = serializers.IntegerField(min_value=1, allow_null=True, required=False)
+    max_appointments_per_hour = serializers.IntegerField(
+        min_value=1, max_value=MAX_APPOINTMENTS_PER_HOUR, allow_null=True, required=False
+    )
+    max_appointments_per_day = serializers.IntegerField(
+        min_value=1, max_value=MAX_APPOINTMENTS_PER_DAY, allow_null=True, required=False
+    )
     min_notice_minutes = serializers.IntegerField(min_value=0, max_value=MAX_NOTICE_MINUTES, required=False)
     booking_horizon_days = serializers.IntegerField(min_value=1, max_value=730, required=False)
     cancellation_window_minutes = serializers.IntegerField(min_value=0, max_value=MAX_NOTICE_MINUTES, required=False)
@@ -115,9 +107,9 @@ class OpeningHoursSerializer(serializers.Serializer):
 
 class ClosureSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    date = serializers.DateField(required=False, allow_null=True, help_text=_("A whole local day."))
+    date = BoundedDateField(required=False, allow_null=True, help_text=_("A whole local day."))
     start = AwareDateTimeField(required=False)
-    end = AwareDateTimeField(required=False)
+    end = AwareDateTimeField(required=False, help_text=_("At most 1098 days after the start."))
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -135,13 +127,15 @@ class ClosureSerializer(serializers.Serializer):
                 raise serializers.ValidationError(missing)
             if attrs["end"] <= attrs["start"]:
                 raise serializers.ValidationError({"end": [_("The end must be after the start.")]})
+            if not bounds.span_in_bounds(attrs["start"], attrs["end"]):
+                raise serializers.ValidationError({"end": [bounds.span_message()]})
         return attrs
 
 
 class ClosureFilterSerializer(serializers.Serializer):
     # `from` is a Python keyword: the field is renamed below.
-    from_ = serializers.DateField(required=False, help_text=_("Local date, inclusive."))
-    to = serializers.DateField(required=False, help_text=_("Local date, inclusive."))
+    from_ = BoundedDateField(required=False, help_text=_("Local date, inclusive."))
+    to = BoundedDateField(required=False, help_text=_("Local date, inclusive."))
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
@@ -160,7 +154,9 @@ class HolidaySerializer(serializers.Serializer):
 
 
 class HolidayFilterSerializer(serializers.Serializer):
-    year = serializers.IntegerField(min_value=1950, max_value=2100, required=False)
+    year = serializers.IntegerField(
+        min_value=bounds.EARLIEST_DATE.year, max_value=bounds.LATEST_DATE.year, required=False
+    )
 
 
 def _list_errors(errors: Any) -> Any:

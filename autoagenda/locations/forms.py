@@ -8,12 +8,19 @@ from functools import cache
 from typing import Any
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 from holidays import registry
 
+from autoagenda.core.forms import BoundedDateField, BoundedDateTimeField
 from autoagenda.core.timeutils import format_hhmm, parse_hhmm, valid_timezones
-from autoagenda.locations.models import MAX_NOTICE_MINUTES, Location, Sector, Weekday
+from autoagenda.locations.models import (
+    MAX_APPOINTMENTS_PER_DAY,
+    MAX_APPOINTMENTS_PER_HOUR,
+    MAX_NOTICE_MINUTES,
+    Location,
+    Sector,
+    Weekday,
+)
 from autoagenda.locations.services import holiday_countries
 
 # Zones people pick from; legacy aliases (US/Eastern, Etc/GMT+3) still validate but are not offered.
@@ -110,13 +117,15 @@ class LocationForm(forms.Form):
     max_appointments_per_hour = forms.IntegerField(
         label=_("Maximum appointments per hour"),
         required=False,
-        validators=[MinValueValidator(1)],
+        min_value=1,
+        max_value=MAX_APPOINTMENTS_PER_HOUR,
         help_text=_("Leave empty for no limit."),
     )
     max_appointments_per_day = forms.IntegerField(
         label=_("Maximum appointments per day"),
         required=False,
-        validators=[MinValueValidator(1), MaxValueValidator(100_000)],
+        min_value=1,
+        max_value=MAX_APPOINTMENTS_PER_DAY,
         help_text=_("Leave empty for no limit."),
     )
 
@@ -176,14 +185,14 @@ class ClosureForm(forms.Form):
         widget=forms.RadioSelect,
         initial=WHOLE_DAY,
     )
-    date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    start = forms.DateTimeField(
+    date = BoundedDateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = BoundedDateTimeField(
         label=_("From"),
         required=False,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    end = forms.DateTimeField(
+    end = BoundedDateTimeField(
         label=_("Until"),
         required=False,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],

@@ -10,10 +10,14 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from autoagenda.core import bounds
 from autoagenda.core.models import TimeStampedModel
 from autoagenda.core.timeutils import format_hhmm
 
 MAX_NOTICE_MINUTES = 43_200
+# Capacity limits (null = none); anything larger means "no limit" anyway, and must fit PostgreSQL's integer.
+MAX_APPOINTMENTS_PER_HOUR = 10_000
+MAX_APPOINTMENTS_PER_DAY = 100_000
 
 
 class Sector(models.TextChoices):
@@ -162,6 +166,15 @@ class Closure(models.Model):
         ordering = ("start",)
         constraints: ClassVar = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="locations_closure_end_after_start"),
+            # core.bounds: nothing near datetime's edges, so every page can show it in any zone.
+            models.CheckConstraint(
+                condition=Q(start__gte=bounds.STORED_EARLIEST, end__lte=bounds.STORED_LATEST),
+                name="locations_closure_within_bounds",
+            ),
+            models.CheckConstraint(
+                condition=Q(date__isnull=True) | Q(date__gte=bounds.EARLIEST_DATE, date__lte=bounds.LATEST_DATE),
+                name="locations_closure_date_within_bounds",
+            ),
         ]
         indexes: ClassVar = [models.Index(fields=["location", "start", "end"], name="locations_closure_span")]
 

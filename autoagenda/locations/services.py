@@ -21,10 +21,19 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from autoagenda.accounts import permissions
+from autoagenda.core import bounds
 from autoagenda.core.errors import ApplicationError
 from autoagenda.core.timeutils import valid_timezones
 from autoagenda.core.weekly import MINUTES_PER_DAY, Interval, is_int, weekly_plan_errors
-from autoagenda.locations.models import MAX_NOTICE_MINUTES, Closure, Location, OpeningHours, Sector
+from autoagenda.locations.models import (
+    MAX_APPOINTMENTS_PER_DAY,
+    MAX_APPOINTMENTS_PER_HOUR,
+    MAX_NOTICE_MINUTES,
+    Closure,
+    Location,
+    OpeningHours,
+    Sector,
+)
 
 # Fields a caller may set on a location; anything else is a programming error.
 LOCATION_FIELDS = (
@@ -52,7 +61,10 @@ INT_RANGES: dict[str, tuple[int, int]] = {
     "cancellation_window_minutes": (0, MAX_NOTICE_MINUTES),
 }
 MAX_LENGTHS = {"name": 120, "address": 255, "phone": 32, "email": 254}
-CAPACITY_FIELDS = ("max_appointments_per_hour", "max_appointments_per_day")
+CAPACITY_FIELDS = {
+    "max_appointments_per_hour": MAX_APPOINTMENTS_PER_HOUR,
+    "max_appointments_per_day": MAX_APPOINTMENTS_PER_DAY,
+}
 _COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 
 
@@ -92,10 +104,10 @@ def location_field_errors(values: Mapping[str, Any]) -> dict[str, list[str]]:
         value = values.get(field)
         if not is_int(value) or not low <= value <= high:
             add(field, _("Enter a whole number from %(min)s to %(max)s.") % {"min": low, "max": high})
-    for field in CAPACITY_FIELDS:
+    for field, most in CAPACITY_FIELDS.items():
         value = values.get(field)
-        if value is not None and (not is_int(value) or value < 1):
-            add(field, _("Leave empty for no limit, or enter at least 1."))
+        if value is not None and (not is_int(value) or not 1 <= value <= most):
+            add(field, _("Leave empty for no limit, or enter a whole number from 1 to %(max)s.") % {"max": most})
     notice, horizon = values.get("min_notice_minutes"), values.get("booking_horizon_days")
     if (
         "min_notice_minutes" not in errors
@@ -214,6 +226,8 @@ def closure_add(
     if date is not None:
         if start is not None or end is not None:
             errors["date"] = [_("Give either a date or a start and an end, not both.")]
+        elif not bounds.date_in_bounds(date):
+            errors["date"] = [str(bounds.DATE_MESSAGE)]
         else:
             start, end = local_day_span(location, date)
             if Closure.objects.filter(location=location, date=date).exists():
@@ -227,8 +241,8 @@ def closure_add(
             errors["end"] = [_("Give a date for a whole day, or a start and an end.")]
         elif end.tzinfo is None or end.utcoffset() is None:
             errors["end"] = [_("Include the UTC offset, e.g. 2026-12-01T18:00:00-03:00.")]
-        if not errors and end <= start:  # type: ignore[operator]
-            errors["end"] = [_("The end must be after the start.")]
+        if start is not None and end is not None and "start" not in errors and "end" not in errors:
+            errors.update(bounds.span_errors(start, end))
     if errors:
         raise ApplicationError("invalid", _("The closure was not saved."), errors=errors)
     assert start is not None

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
@@ -20,6 +17,8 @@ from rest_framework.views import APIView
 
 from autoagenda.accounts import permissions
 from autoagenda.accounts.models import User
+from autoagenda.core import bounds
+from autoagenda.core.api_fields import AwareDateTimeField
 from autoagenda.core.timeutils import format_hhmm, parse_hhmm
 from autoagenda.locations.models import Location
 from autoagenda.scheduling import selectors, services
@@ -40,26 +39,6 @@ class TimeOfDayField(serializers.Field):
 
     def to_representation(self, value: int) -> str:
         return format_hhmm(value)
-
-
-class AwareDateTimeField(serializers.DateTimeField):
-    """A timestamp that must carry its UTC offset; answers in the zone given in the context."""
-
-    default_error_messages = {"naive": _("Include the UTC offset, e.g. 2026-12-01T09:00:00-03:00.")}
-
-    def to_internal_value(self, value: Any) -> datetime:
-        if isinstance(value, str):
-            try:
-                parsed = parse_datetime(value.strip())
-            except ValueError:
-                parsed = None
-            if parsed is not None and timezone.is_naive(parsed):
-                self.fail("naive")
-        return super().to_internal_value(value)
-
-    def to_representation(self, value: datetime) -> str:
-        zone = self.context.get("zone")
-        return (value.astimezone(zone) if zone else value).isoformat()
 
 
 class WorkingHoursItemSerializer(serializers.Serializer):
@@ -98,10 +77,10 @@ def _location_param(request: Request) -> int | None:
     raw = request.query_params.get("location")
     if raw in (None, ""):
         return None
-    try:
-        return int(str(raw))
-    except ValueError:
-        raise ValidationError({"location": [_("Enter a location id.")]}) from None
+    location_id = bounds.parse_id(raw)
+    if location_id is None:
+        raise ValidationError({"location": [_("Enter a location id.")]})
+    return location_id
 
 
 def _hours_answer(request: Request, user: User, location_id: int | None = None) -> Response:

@@ -11,7 +11,7 @@ import json
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import datetime
 from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
@@ -33,10 +33,11 @@ from autoagenda.accounts import permissions
 from autoagenda.accounts.models import User
 from autoagenda.catalog.models import Service
 from autoagenda.core.api import error_responses
+from autoagenda.core.api_fields import AwareDateTimeField, BoundedDateField, IdField
+from autoagenda.core.timeutils import isoformat_in
 from autoagenda.customers.models import Vehicle
 from autoagenda.locations.models import Location
 from autoagenda.scheduling import availability, freshness, selectors, services
-from autoagenda.scheduling.api import AwareDateTimeField
 from autoagenda.scheduling.models import Appointment, AppointmentStatus
 
 T = TypeVar("T")
@@ -44,15 +45,6 @@ StrOrPromise = str | Promise
 
 # Rule 12: `to - from` is at most 61 days (62 dates).
 MAX_RANGE_DAYS = 61
-# Ids are PostgreSQL integers; anything larger cannot exist and must not reach the database.
-MAX_ID = 2_147_483_647
-# Far enough from date.min/date.max that the engine and the selectors can add a horizon or a day without
-# overflowing (a 500 on bad input); any start or date outside is refused as out of range.
-EARLIEST_DATE = date(1900, 1, 1)
-LATEST_DATE = date(8999, 12, 31)
-EARLIEST_MOMENT = datetime.combine(EARLIEST_DATE, time(0), tzinfo=UTC)
-LATEST_MOMENT = datetime.combine(LATEST_DATE, time(0), tzinfo=UTC)
-
 STAFF_STATUSES = (
     AppointmentStatus.CONFIRMED,
     AppointmentStatus.CHECKED_IN,
@@ -63,27 +55,14 @@ STAFF_STATUSES = (
 
 
 def _id_field(**kwargs: Any) -> serializers.IntegerField:
-    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+    return IdField(**kwargs)
 
 
-class BookingStartField(AwareDateTimeField):
-    """A start with its UTC offset, within the years the scheduling code can compute with."""
-
-    def to_internal_value(self, value: Any) -> datetime:
-        moment = super().to_internal_value(value)
-        if not EARLIEST_MOMENT <= moment <= LATEST_MOMENT:
-            self.fail("overflow")
-        return moment
+# A start with its UTC offset, within 2000–2100 (core.bounds).
+BookingStartField = AwareDateTimeField
 
 
-def _check_date_bounds(attrs: dict[str, Any]) -> None:
-    errors = {
-        name: [_("Enter a date between 1900-01-01 and 8999-12-31.")]
-        for name in ("from", "to")
-        if attrs.get(name) is not None and not EARLIEST_DATE <= attrs[name] <= LATEST_DATE
-    }
-    if errors:
-        raise serializers.ValidationError(errors)
+def _check_date_order(attrs: dict[str, Any]) -> None:
     if attrs.get("from") and attrs.get("to") and attrs["to"] < attrs["from"]:
         raise serializers.ValidationError({"to": [_("The end date must not be before the start date.")]})
 
@@ -98,12 +77,8 @@ class _FromToMixin:
 
 
 def _local(moment: datetime, zone: ZoneInfo) -> str:
-    """ISO 8601 with the zone's real offset at that instant (rule 9).
-
-    Through UTC on purpose: `astimezone` to a datetime's own zone changes nothing, so wall-clock arithmetic
-    that landed in a DST gap (02:30 on a spring-forward night) would otherwise keep its stale offset.
-    """
-    return moment.astimezone(UTC).astimezone(zone).isoformat()
+    """RFC 3339 with the zone's real offset at that instant (rule 9)."""
+    return isoformat_in(moment, zone)
 
 
 # --- Availability -----------------------------------------------------------
@@ -111,12 +86,12 @@ def _local(moment: datetime, zone: ZoneInfo) -> str:
 
 class AvailabilityFilterSerializer(_FromToMixin, serializers.Serializer):
     service = _id_field(help_text=_("The service to book; it must be offered at the location."))
-    from_ = serializers.DateField(help_text=_("First local date, inclusive."))
-    to = serializers.DateField(help_text=_("Last local date, inclusive; at most 61 days after `from`."))
+    from_ = BoundedDateField(help_text=_("First local date, inclusive."))
+    to = BoundedDateField(help_text=_("Last local date, inclusive; at most 61 days after `from`."))
     mechanic = _id_field(required=False, help_text=_("Only slots where this mechanic is eligible and free."))
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        _check_date_bounds(attrs)
+        _check_date_order(attrs)
         if (attrs["to"] - attrs["from"]).days > MAX_RANGE_DAYS:
             raise serializers.ValidationError({"to": [_("Ask for at most 62 days at a time.")]})
         location: Location = self.context["location"]
@@ -292,12 +267,12 @@ class AppointmentCreateSerializer(serializers.Serializer):
 
 class AppointmentFilterSerializer(_FromToMixin, serializers.Serializer):
     location = _id_field(required=False)
-    from_ = serializers.DateField(required=False, help_text=_("First local date, inclusive."))
-    to = serializers.DateField(required=False, help_text=_("Last local date, inclusive."))
+    from_ = BoundedDateField(required=False, help_text=_("First local date, inclusive."))
+    to = BoundedDateField(required=False, help_text=_("Last local date, inclusive."))
     status = serializers.ChoiceField(choices=AppointmentStatus.choices, required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        _check_date_bounds(attrs)
+        _check_date_order(attrs)
         return attrs
 
 

@@ -11,6 +11,7 @@ from django import forms
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
+from autoagenda.core.forms import BoundedDateTimeField
 from autoagenda.core.timeutils import format_hhmm, parse_hhmm
 from autoagenda.locations.models import Weekday
 
@@ -108,10 +109,10 @@ class WeekHoursForm(forms.Form):
 class TimeOffForm(forms.Form):
     """Times are typed in the staff member's zone; the view activates it while cleaning."""
 
-    start = forms.DateTimeField(
+    start = BoundedDateTimeField(
         label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
-    end = forms.DateTimeField(
+    end = BoundedDateTimeField(
         label=_("Until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=200)

@@ -16,17 +16,19 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from autoagenda.accounts.models import User
+from autoagenda.core import bounds
+from autoagenda.core.forms import BoundedDateField, IdField
 from autoagenda.scheduling.services import NOTES_MAX
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 class ChoicesForm(forms.Form):
-    vehicle = forms.IntegerField(required=False, min_value=1)
-    service = forms.IntegerField(required=False, min_value=1)
-    mechanic = forms.IntegerField(required=False, min_value=1)
-    reschedule = forms.IntegerField(required=False, min_value=1)
-    date = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    vehicle = IdField(required=False)
+    service = IdField(required=False)
+    mechanic = IdField(required=False)
+    reschedule = IdField(required=False)
+    date = BoundedDateField(required=False, input_formats=["%Y-%m-%d"])
     month = forms.CharField(required=False, max_length=7)
     start = forms.CharField(required=False, max_length=40)
 
@@ -35,8 +37,10 @@ class ChoicesForm(forms.Form):
         if not raw:
             return None
         match = _MONTH.match(raw)
-        if match is None or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1:
+        if match is None or not 1 <= int(match.group(2)) <= 12:
             raise forms.ValidationError(_("Use YYYY-MM."))
+        if not bounds.EARLIEST_DATE.year <= int(match.group(1)) <= bounds.LATEST_DATE.year:
+            raise forms.ValidationError(bounds.DATE_MESSAGE)
         return dt.date(int(match.group(1)), int(match.group(2)), 1)
 
     def clean_start(self) -> dt.datetime | None:
@@ -49,6 +53,7 @@ class ChoicesForm(forms.Form):
             raise forms.ValidationError(_("Enter a date and time.")) from None
         if value.tzinfo is None or value.utcoffset() is None:
             raise forms.ValidationError(_("Include the UTC offset, e.g. 2026-12-01T09:00:00-03:00."))
+        bounds.validate_moment(value)
         return value
 
     def valid_data(self) -> dict[str, Any]:

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from autoagenda.accounts.models import User
 from autoagenda.catalog.models import Service
+from autoagenda.core import bounds
+from autoagenda.core.forms import BoundedDateField
 from autoagenda.customers.models import Vehicle
 from autoagenda.scheduling.selectors_calendar import STATUS_ACTIONS
 
@@ -19,12 +21,12 @@ NOTES_MAX = 2000
 
 
 def parse_start(value: str) -> datetime | None:
-    """A slot's start as the pages post it: ISO 8601 with the location's offset (None when it is not one)."""
+    """A slot's start as the pages post it: ISO 8601 with the location's offset, within 2000–2100 (else None)."""
     try:
         start = datetime.fromisoformat((value or "").strip())
     except ValueError:
         return None
-    return start if start.tzinfo is not None and start.utcoffset() is not None else None
+    return start if bounds.moment_in_bounds(start) else None
 
 
 def person_label(user: User) -> str:
@@ -40,7 +42,7 @@ def _set_choices(form: forms.Form, name: str, choices: list[tuple[str, Any]]) ->
 class CalendarFilterForm(forms.Form):
     """The day and week views' query string; anything unreadable falls back to the defaults."""
 
-    date = forms.DateField(label=_("Date"), required=False, widget=DATE_WIDGET)
+    date = BoundedDateField(label=_("Date"), required=False, widget=DATE_WIDGET)
     mechanic = forms.ChoiceField(label=_("Mechanic"), required=False)
     cancelled = forms.BooleanField(label=_("Show cancelled"), required=False)
 
@@ -71,7 +73,7 @@ class ReassignForm(forms.Form):
 class MoveForm(forms.Form):
     """Reschedule: a date to look at, an optional mechanic, and the chosen slot's start."""
 
-    date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    date = BoundedDateField(label=_("Date"), widget=DATE_WIDGET)
     mechanic = forms.ChoiceField(label=_("Mechanic"), required=False)
     start = forms.CharField(label=_("Time"), required=False)
 
@@ -119,7 +121,7 @@ class DeskBookingForm(forms.Form):
     """
 
     service = forms.ChoiceField(label=_("Service"))
-    date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    date = BoundedDateField(label=_("Date"), widget=DATE_WIDGET)
     mechanic = forms.ChoiceField(label=_("Mechanic"), required=False)
     start = forms.CharField(label=_("Time"), error_messages={"required": _("Choose one of the free times.")})
     vehicle = forms.ChoiceField(label=_("Vehicle"), required=False)

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from autoagenda.core import bounds
 from autoagenda.core.timeutils import format_hhmm
 from autoagenda.locations.models import Weekday
 
@@ -68,6 +69,11 @@ class TimeOff(models.Model):
         ordering = ("start",)
         constraints: ClassVar = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="scheduling_timeoff_end_after_start"),
+            # core.bounds: nothing near datetime's edges, so every page can show it in any zone.
+            models.CheckConstraint(
+                condition=Q(start__gte=bounds.STORED_EARLIEST, end__lte=bounds.STORED_LATEST),
+                name="scheduling_timeoff_within_bounds",
+            ),
         ]
         indexes: ClassVar = [models.Index(fields=["user", "start", "end"], name="scheduling_timeoff_span")]
 

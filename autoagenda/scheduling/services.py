@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from autoagenda.accounts import permissions
 from autoagenda.accounts.models import Role, StaffMembership, User
 from autoagenda.catalog.models import Service
+from autoagenda.core import bounds
 from autoagenda.core.errors import ApplicationError
 from autoagenda.core.weekly import weekly_plan_errors
 from autoagenda.customers.models import Vehicle
@@ -129,8 +130,8 @@ def time_off_add(*, actor: Any, user: User, start: datetime, end: datetime, reas
             errors[field] = [_("Enter a date and time.")]
         elif value.tzinfo is None or value.utcoffset() is None:
             errors[field] = [_("Include the UTC offset, e.g. 2026-12-01T09:00:00-03:00.")]
-    if not errors and end <= start:
-        errors["end"] = [_("The end must be after the start.")]
+    if not errors:
+        errors.update(bounds.span_errors(start, end))
     if len(reason) > REASON_MAX:
         errors["reason"] = [_("Use at most %(limit)s characters.") % {"limit": REASON_MAX}]
     if errors:

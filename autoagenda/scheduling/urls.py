@@ -5,6 +5,6 @@ from autoagenda.scheduling import views
 app_name = "scheduling"
 urlpatterns = [
     path("", views.staff_list, name="staff_list"),
-    path("<int:pk>/hours/", views.staff_hours, name="staff_hours"),
-    path("<int:pk>/time-off/", views.staff_time_off, name="staff_time_off"),
+    path("<id:pk>/hours/", views.staff_hours, name="staff_hours"),
+    path("<id:pk>/time-off/", views.staff_time_off, name="staff_time_off"),
 ]

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from autoagenda.accounts import permissions
 from autoagenda.accounts import services as account_services
 from autoagenda.accounts.models import Role, User
+from autoagenda.core import bounds
 from autoagenda.core.errors import ApplicationError
 from autoagenda.core.forms import add_application_error
 from autoagenda.customers.models import Vehicle
@@ -80,10 +81,12 @@ def _now_day(location: Location) -> date:
 
 
 def _param_date(raw: str | None, default: date) -> date:
+    """`?date=` as given, or `default` when it is not a date within 2000–2100 (the pages never fail on it)."""
     try:
-        return date.fromisoformat(raw or "")
+        day = date.fromisoformat(raw or "")
     except ValueError:
         return default
+    return day if bounds.date_in_bounds(day) else default
 
 
 def _url(name: str, *args: Any, **query: Any) -> str:

@@ -21,12 +21,14 @@ from rest_framework.views import APIView
 
 from autoagenda.accounts import permissions
 from autoagenda.catalog.models import Service
+from autoagenda.core import bounds
 from autoagenda.core.api import error_responses
+from autoagenda.core.api_fields import BoundedDateField
 from autoagenda.locations.models import Location
 from autoagenda.walkins import selectors, services
 from autoagenda.walkins.models import Desk, Queue, Ticket, TicketStatus
 
-MAX_ID = 2_147_483_647
+MAX_ID = bounds.ID_MAX
 
 
 def _ids(**kwargs: Any) -> serializers.ListField:
@@ -442,7 +444,7 @@ class TicketFilterSerializer(serializers.Serializer[Any]):
     queue = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
     desk = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
     status = serializers.ChoiceField(choices=TicketStatus.choices, required=False)
-    date = serializers.DateField(required=False, help_text=_("The location's local date."))
+    date = BoundedDateField(required=False, help_text=_("The location's local date."))
 
 
 class TicketListView(GenericAPIView[Ticket]):

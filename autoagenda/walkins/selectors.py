@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
+from autoagenda.core.timeutils import isoformat_in
 from autoagenda.locations.models import Location
 from autoagenda.walkins.models import (
     AT_DESK_STATUSES,
@@ -48,8 +49,8 @@ def local_today(location: Location, now: datetime | None = None) -> date:
 
 
 def local_iso(moment: datetime, location: Location) -> str:
-    """ISO 8601 with the location's UTC offset at that instant."""
-    return moment.astimezone(UTC).astimezone(location.zone).isoformat()
+    """RFC 3339 with the location's UTC offset at that instant."""
+    return isoformat_in(moment, location.zone)
 
 
 # --- Queues and desks -----------------------------------------------------------------

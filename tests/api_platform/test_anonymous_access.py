@@ -18,9 +18,9 @@ PUBLIC_API = {
     ("api/v1/auth/logout/", "post"),
     ("api/v1/auth/register/", "post"),
     ("api/v1/services/", "get"),  # the catalog clients browse before booking
-    ("api/v1/services/<int:pk>/", "get"),
-    ("api/v1/locations/<int:pk>/availability/", "get"),  # a visitor picks a time before signing up
-    ("api/v1/locations/<int:pk>/display/", "get"),  # the walk-in queue's public screen (walkins)
+    ("api/v1/services/<id:pk>/", "get"),
+    ("api/v1/locations/<id:pk>/availability/", "get"),  # a visitor picks a time before signing up
+    ("api/v1/locations/<id:pk>/display/", "get"),  # the walk-in queue's public screen (walkins)
     ("api/schema/", "get"),
     ("api/docs/", "get"),
 }
@@ -36,7 +36,7 @@ PUBLIC_WEB = {
     "accounts/password/reset/sent/",
     "accounts/password/reset/<uidb64>/<token>/",
     "accounts/password/reset/complete/",
-    "queue/locations/<int:location_id>/display/",  # the walk-in queue's public screen (a TV, no login)
+    "queue/locations/<id:location_id>/display/",  # the walk-in queue's public screen (a TV, no login)
 }
 
 
@@ -49,7 +49,7 @@ def _routes(patterns=None, prefix=""):
 
 
 def _concrete(route: str) -> str:
-    return "/" + re.sub(r"<int:\w+>", "1", route)
+    return "/" + re.sub(r"<(?:int|id):\w+>", "1", route)
 
 
 ROUTES = [r for r in _routes() if not r.startswith(("backoffice/", "__errors__/"))]

@@ -97,3 +97,53 @@ def test_the_sidecar_assets_exist():
 
     for name in ("swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js"):
         assert finders.find(f"drf_spectacular_sidecar/swagger-ui-dist/{name}")
+
+
+def _operations(schema):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method in ("get", "put", "post", "patch", "delete"):
+                yield path, method, operation
+
+
+def test_every_operation_declares_its_security_truthfully(cast, schema):
+    """An operation that needs no token says so ({} in its security), and one that does answers 401 without."""
+    checked = 0
+    for path, method, operation in _operations(schema):
+        url = re.sub(r"\{\w+\}", str(cast.location.pk), path)
+        kwargs = {"data": "{}", "content_type": "application/json"} if method != "get" else {}
+        response = getattr(Client(), method)(url, **kwargs)
+        anonymous_allowed = {} in operation["security"]
+        if anonymous_allowed:
+            assert response.status_code != 401, (method, path, response.content)
+        else:
+            assert response.status_code == 401, (method, path, response.status_code)
+        checked += 1
+    assert checked > 60
+
+
+def test_the_service_catalog_is_public_in_the_schema_as_in_the_answers(schema):
+    for path in ("/api/v1/services/", "/api/v1/services/{id}/"):
+        assert {} in schema["paths"][path]["get"]["security"]
+    assert {} not in schema["paths"]["/api/v1/services/"]["post"]["security"]
+    assert {} not in schema["paths"]["/api/v1/services/{id}/"]["patch"]["security"]
+
+
+def test_every_operation_documents_the_errors_the_platform_can_answer(schema):
+    for path, method, operation in _operations(schema):
+        codes = set(operation["responses"])
+        assert "429" in codes, (method, path)
+        if "{" in path:
+            assert "404" in codes, (method, path)
+        if "requestBody" in operation:
+            assert "400" in codes, (method, path)
+        if any(operation["security"]):
+            assert {"401", "403"} <= codes, (method, path)
+        for code in codes - {"200", "201", "204"}:
+            content = operation["responses"][code].get("content", {})
+            assert content["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}, (path, code)
+
+
+def test_path_ids_are_positive_64_bit_integers_in_the_schema(schema):
+    parameter = next(p for p in schema["paths"]["/api/v1/vehicles/{id}/"]["get"]["parameters"] if p["name"] == "id")
+    assert parameter["schema"]["type"] == "integer"

@@ -195,6 +195,9 @@ def test_an_unknown_or_invisible_location_is_not_found(cast, api, service):
         ({"start": 1764590400}, ["start"]),
         ({"start": "0001-01-01T00:00:00+00:00"}, ["start"]),  # out of range, not a server error
         ({"start": "9999-12-31T23:00:00+00:00"}, ["start"]),
+        ({"start": "2199-12-31T23:30:00+14:00"}, ["start"]),  # after 2100 (core.bounds)
+        ({"start": "1999-12-31T09:00:00-03:00"}, ["start"]),  # before 2000
+        ({"start": "2026-12-01T12:99:00-03:00"}, ["start"]),
         ({"start": NINE, "location": "here"}, ["location"]),
         ({"start": NINE, "service": None}, ["service"]),
         ({"start": NINE, "mechanic": "any"}, ["mechanic"]),
@@ -230,7 +233,7 @@ def test_malformed_json_is_a_parse_error(cast, api):
         "2026-11-27T10:00:00-03:00",  # in the past
         "2027-03-01T10:00:00-03:00",  # past the 60-day horizon
         "2026-12-08T10:00:00-03:00",  # Immaculate Conception, a Chilean public holiday
-        "2199-12-31T23:30:00+14:00",  # far away, still no error
+        "2100-12-31T23:30:00+14:00",  # far away, still no error
     ],
 )
 def test_a_well_formed_start_that_is_not_offered_is_a_conflict(cast, api, service, start):
@@ -338,8 +341,10 @@ def test_the_list_filters_by_local_dates_inclusive_location_and_status(cast, api
         ({"from": "2026-12-02", "to": "2026-12-01"}, "to"),
         ({"status": "lost"}, "status"),
         ({"location": "main"}, "location"),
-        ({"location": "99999999999"}, "location"),
+        ({"location": "9223372036854775808"}, "location"),  # not a 64-bit id
+        ({"location": "0"}, "location"),
         ({"from": "0001-01-01"}, "from"),
+        ({"to": "9999-12-31"}, "to"),
     ],
 )
 def test_bad_list_filters_are_refused(cast, api, params, field):

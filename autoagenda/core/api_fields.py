@@ -1,0 +1,68 @@
+"""DRF fields every app's API uses for dates, timestamps, ids and counts, all within `core.bounds`.
+
+A serializer that takes a date, a timestamp or an integer uses one of these (or gives `min_value`/`max_value`
+itself); tests/api_platform/test_field_bounds.py walks every serializer and fails on a field without bounds.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from autoagenda.core import bounds
+from autoagenda.core.timeutils import isoformat_in
+
+
+class BoundedDateField(serializers.DateField):
+    """`YYYY-MM-DD` from 2000-01-01 to 2100-12-31."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["validators"] = [*kwargs.get("validators", ()), bounds.validate_date]
+        super().__init__(**kwargs)
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """ISO 8601 with its UTC offset in (years 2000–2100), RFC 3339 with the zone's own offset out.
+
+    The zone for answers comes from the serializer's context: `zone`, or the `location`'s zone.
+    """
+
+    default_error_messages = {
+        **serializers.DateTimeField.default_error_messages,
+        "naive": _("Include the UTC offset, e.g. 2026-12-01T09:00:00-03:00."),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["validators"] = [*kwargs.get("validators", ()), bounds.validate_moment]
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, value: Any) -> datetime:
+        if isinstance(value, str):
+            try:
+                parsed = parse_datetime(value.strip())
+            except ValueError:  # well-formed but impossible: 2026-02-30, 12:99
+                self.fail("invalid", format="YYYY-MM-DDThh:mm[:ss[.uuuuuu]]±hh:mm")
+            if parsed is not None and timezone.is_naive(parsed):
+                self.fail("naive")
+        return super().to_internal_value(value)
+
+    def to_representation(self, value: datetime) -> str:
+        zone = self.context.get("zone")
+        location = self.context.get("location")
+        if zone is None and location is not None:
+            zone = location.zone
+        return isoformat_in(value, zone or timezone.get_current_timezone())
+
+
+class IdField(serializers.IntegerField):
+    """An object's id: a positive 64-bit integer (larger cannot exist, and SQLite's driver would overflow)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", bounds.ID_MAX)
+        super().__init__(**kwargs)
