@@ -226,7 +226,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "autoagenda.core.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["autoagenda.core.parsers.JSONParser"],
-    "DEFAULT_METADATA_CLASS": "autoagenda.core.api.Metadata",
+    "DEFAULT_METADATA_CLASS": "autoagenda.core.metadata.Metadata",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",

@@ -13,7 +13,6 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
-from rest_framework.metadata import BaseMetadata
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -193,26 +192,8 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
     }
 
 
-class Metadata(BaseMetadata):
-    """OPTIONS answers what the view is and which media types it speaks; the schema describes its fields.
-
-    DRF's SimpleMetadata builds the view's serializer and, for PUT, fetches the object: a view without a
-    `serializer_class`, or an id that cannot exist, turned a harmless OPTIONS into a 500; and it describes the
-    output serializer as if it were the input. /api/schema/ is the one description of every operation.
-    """
-
-    def determine_metadata(self, request: Any, view: Any) -> dict[str, Any]:
-        return {
-            "name": view.get_view_name(),
-            "description": view.get_view_description(),
-            "renders": [renderer.media_type for renderer in view.renderer_classes],
-            "parses": [parser.media_type for parser in view.parser_classes],
-        }
-
-
 __all__ = [
     "ErrorSerializer",
-    "Metadata",
     "Pagination",
     "application_error_response",
     "error_body",
