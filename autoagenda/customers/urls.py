@@ -9,4 +9,6 @@ urlpatterns = [
     path("decode-vin/", views.vin_decode, name="decode_vin"),
     path("<int:pk>/", views.vehicle_edit, name="edit"),
     path("<int:pk>/delete/", views.vehicle_delete, name="delete"),
+    path("<int:pk>/archive/", views.vehicle_archive, name="archive"),
+    path("<int:pk>/restore/", views.vehicle_restore, name="restore"),
 ]
