@@ -492,12 +492,12 @@ def new_booking(request: HttpRequest, location_id: int) -> HttpResponse:
     actor = request.user
     assert isinstance(actor, User)  # login_required
     today = _now_day(location)
+    if request.method == "POST" and request.POST.get("action") == "use_client":
+        return _use_client_found_elsewhere(request, location)
+
     data = request.POST if request.method == "POST" else request.GET
     client = _desk_client(request, data.get("client"))
     client_form = DeskClientForm()
-
-    if request.method == "POST" and request.POST.get("action") == "use_client":
-        return _use_client_found_elsewhere(request, location)
 
     if request.method == "POST" and request.POST.get("action") == "create_client":
         client_form = DeskClientForm(request.POST)
