@@ -9,8 +9,12 @@ without a rule fails `test_every_route_has_a_rule`, so a new route must be added
 
 Whatever the status, no answer may contain the cast's private data (`world.secrets`): the client's name, email,
 phone, plate and VIN, the appointment's notes, the walk-in ticket's name and phone, the mechanic's time-off
-reason. A 2xx where the rule does not say `SCOPED`, or a secret in any body, is a leak. The counts are reported
-in pytest's summary (`conftest.py`) and checked by `test_the_sweep_covers_every_route`.
+reason. Searches ask for a part of a secret ("Reservada" for "Reservadaswp"), so the page echoing the query is
+not a leak and a result showing the whole secret is. A 2xx where the rule does not say `SCOPED`, or a secret in
+any body, is a leak. The counts are reported in pytest's summary (`conftest.py`: "isolation sweep: …") and
+checked by `test_the_sweep_covers_every_route`.
+
+WebSocket routes are not in the URL configuration; tests/walkins/test_live_consumers.py covers them.
 """
 
 from __future__ import annotations
@@ -85,6 +89,18 @@ def resolved_routes() -> list[Route]:
 
 
 @dataclass(frozen=True)
+class Variant:
+    """The same route tried again with other parameters or a query string, e.g. the intruder's own desk searching
+    for the cast's client (`own_location` is the intruder's location: the other one for staff)."""
+
+    query: str
+    params: Mapping[str, str] = field(default_factory=dict)
+    staff: PerMethod = SCOPED
+    client: PerMethod = SCOPED
+    methods: tuple[str, ...] = ("GET",)
+
+
+@dataclass(frozen=True)
 class Rule:
     """How to try one route: path parameters (world keys or literal strings), methods, and the outcomes.
 
@@ -98,6 +114,7 @@ class Rule:
     client: PerMethod = 404
     methods: tuple[str, ...] | None = None
     body: Callable[[Any], dict[str, Any]] | None = None
+    variants: tuple[Variant, ...] = ()
     why: str = ""
 
 
@@ -137,7 +154,12 @@ RULES: dict[str, Rule] = {
         params={"uidb64": "client_uid", "token": "set-password"}, staff=SCOPED, client=SCOPED, why="a bad token"
     ),
     "accounts/password/reset/complete/": PUBLIC,
-    "accounts/users/": R(staff=SCOPED, client=403, why="staff see the people of their locations"),
+    "accounts/users/": R(
+        staff=SCOPED,
+        client=403,
+        variants=(Variant("q=Reservada", client=403), Variant("q=client%40example", client=403)),
+        why="staff see the people of their locations",
+    ),
     "accounts/users/new/": R(staff=SCOPED, client=403, why="the empty form; managers only"),
     "accounts/users/<int:pk>/": R(params={"pk": "client"}, staff=404, client=(403, 404)),
     "accounts/users/<int:pk>/deactivate/": R(params={"pk": "client"}, staff=(403, 404), client=(403, 404)),
@@ -160,8 +182,15 @@ RULES: dict[str, Rule] = {
     "services/new/": R(staff=SCOPED, client=403, why="the empty form (managers); no data"),
     "services/<int:pk>/": R(params={"pk": "service"}, staff=404, client=(403, 404)),
     # --- vehicles (HTML)
-    "vehicles/": LIST,
-    "vehicles/new/": R(staff=SCOPED, client=SCOPED, why="the empty form; the owner is chosen by email"),
+    "vehicles/": R(
+        staff=SCOPED, client=SCOPED, variants=(Variant("q=SWEEP0"), Variant("q=Reservada")), why="scoped list"
+    ),
+    "vehicles/new/": R(
+        staff=SCOPED,
+        client=SCOPED,
+        variants=(Variant("owner={client}"),),
+        why="the empty form; the owner is chosen by email (never prefilled with a client they do not serve)",
+    ),
     "vehicles/decode-vin/": PUBLIC,
     "vehicles/<int:pk>/": R(params=VEHICLE),
     "vehicles/<int:pk>/delete/": R(params=VEHICLE),
@@ -179,9 +208,9 @@ RULES: dict[str, Rule] = {
     "book/<int:location>/day/": R(params={"location": "location"}, staff=403, client=SCOPED, why="free times"),
     "book/<int:location>/confirm/": R(params={"location": "location"}, staff=403, client=SCOPED, why="own booking"),
     "book/appointments/": R(staff=403, client=SCOPED, why="the caller's own appointments"),
-    "book/appointments/<int:pk>/": R(params=APPOINTMENT, staff=403, client=404),
-    "book/appointments/<int:pk>/calendar.ics": R(params=APPOINTMENT, staff=403, client=404),
-    "book/appointments/<int:pk>/cancel/": R(params=APPOINTMENT, staff=403, client=404),
+    "book/appointments/<int:pk>/": R(params=APPOINTMENT),
+    "book/appointments/<int:pk>/calendar.ics": R(params=APPOINTMENT),
+    "book/appointments/<int:pk>/cancel/": R(params=APPOINTMENT),
     # --- staff calendar (HTML)
     "calendar/": R(staff=SCOPED, client=403, why="redirects to the caller's own location"),
     "calendar/mine/": R(staff=SCOPED, client=403, why="the caller's own work"),
@@ -189,9 +218,31 @@ RULES: dict[str, Rule] = {
     "calendar/<int:location_id>/day/": R(params=LOCATION_ID, staff=404, client=403),
     "calendar/<int:location_id>/week/": R(params=LOCATION_ID, staff=404, client=403),
     "calendar/<int:location_id>/today/": R(params=LOCATION_ID, staff=404, client=403),
-    "calendar/<int:location_id>/new/": R(params=LOCATION_ID, staff=404, client=403),
-    "calendar/<int:location_id>/new/clients/": R(params=LOCATION_ID, staff=404, client=403),
-    "calendar/<int:location_id>/new/slots/": R(params=LOCATION_ID, staff=404, client=403),
+    "calendar/<int:location_id>/new/": R(
+        params=LOCATION_ID,
+        staff=404,
+        client=403,
+        variants=(
+            Variant("client={client}", params={"location_id": "own_location"}, staff=404, client=403),
+            Variant("q=Reservada", params={"location_id": "own_location"}, client=403),
+        ),
+    ),
+    "calendar/<int:location_id>/new/clients/": R(
+        params=LOCATION_ID,
+        staff=404,
+        client=403,
+        variants=tuple(
+            Variant(f"q={q}", params={"location_id": "own_location"}, client=403)
+            for q in ("Reservada", "Clienta", "client%40example", "7777", "SWEEP", "SWEEP0")
+        ),
+        why="an intruder's own desk finds the cast's client by no part of their data",
+    ),
+    "calendar/<int:location_id>/new/slots/": R(
+        params=LOCATION_ID,
+        staff=404,
+        client=403,
+        variants=(Variant("client={client}", params={"location_id": "own_location"}, staff=404, client=403),),
+    ),
     "calendar/appointments/<int:pk>/": R(params=APPOINTMENT),
     "calendar/appointments/<int:pk>/status/": R(params=APPOINTMENT),
     "calendar/appointments/<int:pk>/cancel/": R(params=APPOINTMENT),
@@ -230,6 +281,7 @@ RULES: dict[str, Rule] = {
     "api/v1/staff/": R(
         staff={"GET": SCOPED, "POST": 403},
         client=403,
+        variants=(Variant("location={location}", client=403), Variant("q=mechanic%40example.com", client=403)),
         body=lambda w: {
             "email": "new@example.com",
             "first_name": "N",
@@ -260,6 +312,7 @@ RULES: dict[str, Rule] = {
     "api/v1/vehicles/": R(
         staff={"GET": SCOPED, "POST": (400, 403)},
         client={"GET": SCOPED, "POST": SCOPED},
+        variants=(Variant("owner={client}"), Variant("plate=SWEEP0"), Variant("plate=SWEEP")),
         body=lambda w: {"owner": w.client.pk, "make": "Kia", "model": "Rio", "plate": "INTRUD1"},
         why="a list scoped to the caller; a client adds their own; staff may not name an owner they do not serve",
     ),
@@ -276,6 +329,7 @@ RULES: dict[str, Rule] = {
     "api/v1/appointments/": R(
         staff={"GET": SCOPED, "POST": (400, 404)},
         client={"GET": SCOPED, "POST": 400},
+        variants=(Variant("location={location}"),),
         body=lambda w: {
             "location": w.location.pk,
             "service": w.service.pk,
@@ -299,7 +353,9 @@ RULES: dict[str, Rule] = {
     "api/v1/desks/<int:pk>/open/": R(params=DESK, client=403),
     "api/v1/desks/<int:pk>/close/": R(params=DESK, client=403),
     "api/v1/desks/<int:pk>/call-next/": R(params=DESK, client=403),
-    "api/v1/tickets/": R(staff=SCOPED, client=403, why="tickets of the caller's locations"),
+    "api/v1/tickets/": R(
+        staff=SCOPED, client=403, variants=(Variant("location={location}", client=403),), why="the caller's locations"
+    ),
     "api/v1/tickets/<int:pk>/": R(params=TICKET, client=403),
     **{
         f"api/v1/tickets/<int:pk>/{action}/": R(params=TICKET, client=403)
@@ -391,7 +447,9 @@ class World:
             "+56 9 6666 0202",
         )
 
-    def value(self, key: str) -> str:
+    def value(self, key: str, who: str = "outsider") -> str:
+        if key == "own_location":
+            return str((self.cast.other_location if who in STAFF_INTRUDERS else self.location).pk)
         obj = getattr(self, key, None)
         if obj is None:
             return key  # a literal
@@ -405,7 +463,7 @@ _NAMED_GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
 _GROUP = re.compile(r"\([^)]*\)")
 
 
-def path_for(route: Route, rule: Rule, world: World) -> str:
+def path_for(route: Route, rule: Rule | Variant, world: World, who: str = "outsider") -> str:
     pattern = route.pattern.replace("^", "").replace("$", "")
     params = dict(rule.params)
     if pattern.startswith(ADMIN_PREFIX):
@@ -417,16 +475,19 @@ def path_for(route: Route, rule: Rule, world: World) -> str:
     params.setdefault("code", "404")
 
     def named(match: re.Match[str]) -> str:
-        return world.value(params.get(match.group(1), "1"))
+        return world.value(params.get(match.group(1), "1"), who)
 
     path = _CONVERTER.sub(named, pattern)
     path = _NAMED_GROUP.sub(named, path)
     positional = iter([world.value(params.get("object_id", "1")), "1", "1"])
     path = _GROUP.sub(lambda m: next(positional), path)
+    if isinstance(rule, Variant):
+        query = re.sub(r"\{(\w+)\}", lambda m: world.value(m.group(1), who), rule.query)
+        path = f"{path}?{query}"
     return "/" + path
 
 
-def outcome(rule: Rule, who: str, method: str) -> Outcome:
+def outcome(rule: Rule | Variant, who: str, method: str) -> Outcome:
     chosen = rule.client if who == "outsider" else rule.staff
     if isinstance(chosen, Mapping):
         return chosen.get(method, 405)
@@ -448,12 +509,17 @@ def _try(client: Any, method: str, path: str, body: dict[str, Any] | None, is_ap
     return call(path, body or {}) if method == "POST" else call(path)
 
 
-def methods_for(route: Route, rule: Rule) -> tuple[str, ...]:
+def methods_for(route: Route, rule: Rule | Variant) -> tuple[str, ...]:
     return rule.methods or (API_METHODS if route.is_api else HTML_METHODS)
 
 
+def tries(route: Route, rule: Rule) -> list[tuple[Rule | Variant, str]]:
+    """(rule or variant, method) pairs for one route, each tried by every intruder."""
+    return [(r, m) for r in (rule, *rule.variants) for m in methods_for(route, r)]
+
+
 def planned_attempts(routes: list[Route]) -> int:
-    return sum(len(methods_for(r, rule)) * len(INTRUDERS) for r in routes if (rule := rule_for(r)) is not None)
+    return sum(len(tries(r, rule)) * len(INTRUDERS) for r in routes if (rule := rule_for(r)) is not None)
 
 
 def sweep(world: World, routes: list[Route]) -> Tally:
@@ -463,11 +529,10 @@ def sweep(world: World, routes: list[Route]) -> Tally:
         rule = rule_for(route)
         assert rule is not None, route.pattern
         tally.routes += 1
-        path = path_for(route, rule, world)
-        methods = methods_for(route, rule)
         for who in INTRUDERS:
-            for method in methods:
-                body = rule.body(world) if rule.body and method == "POST" else None
+            for attempt, method in tries(route, rule):
+                path = path_for(route, attempt, world, who)
+                body = rule.body(world) if rule.body and method == "POST" and attempt is rule else None
                 sid = transaction_savepoint()
                 try:
                     # A fresh login for every page: the logout routes would end a shared session.
@@ -476,20 +541,20 @@ def sweep(world: World, routes: list[Route]) -> Tally:
                 finally:
                     transaction_rollback(sid)
                 tally.attempts += 1
-                expected = outcome(rule, who, method)
+                expected = outcome(attempt, who, method)
                 status = response.status_code
                 content = b"" if getattr(response, "streaming", False) else response.content
-                text = content.decode("utf-8", "replace")
+                text = content.decode("utf-8", "replace").lower()
                 where = f"{who} {method} {path} → {status}"
-                found = [s for s in world.secrets if s in text or s.lower() in text.lower()]
+                found = [secret for secret in world.secrets if secret.lower() in text]
                 if found:
                     tally.leaks.append(f"{where}: shows {found}")
                 if 200 <= status < 300 and expected != SCOPED:
                     tally.leaks.append(f"{where}: expected {expected}")
                     continue
-                allowed = (expected,) if isinstance(expected, int) else expected
                 if expected == SCOPED:
                     continue
+                allowed = (expected,) if isinstance(expected, int) else expected
                 if status not in (*allowed, 405):
                     tally.mismatches.append(f"{where}: expected {expected}")
     return tally
