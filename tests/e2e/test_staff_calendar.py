@@ -11,7 +11,15 @@ import time_machine
 from autoagenda.accounts.models import Role
 from autoagenda.scheduling.models import Appointment
 from tests.e2e.conftest import log_in, screenshot
-from tests.factories import PASSWORD, AppointmentFactory, ServiceFactory, StaffFactory, UserFactory, VehicleFactory
+from tests.factories import (
+    PASSWORD,
+    AppointmentFactory,
+    ClientLocationFactory,
+    ServiceFactory,
+    StaffFactory,
+    UserFactory,
+    VehicleFactory,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,6 +41,7 @@ def _workshop(cast):
     rosa = StaffFactory(role=Role.MECHANIC, location=location, first_name="Rosa", last_name="Mella")
     ana = UserFactory(first_name="Ana", last_name="Pizarro", phone="+56 9 8765 4321")
     VehicleFactory(owner=ana, plate="HXTZ55", make="Suzuki", model="Swift")
+    ClientLocationFactory(client=ana, location=cast.location)  # a regular: the desk finds her by name
     cast.client.first_name, cast.client.last_name = "Carla", "Fuentes"
     cast.client.save()
     booked = AppointmentFactory(
