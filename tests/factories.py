@@ -175,3 +175,18 @@ class AppointmentFactory(DjangoModelFactory):
     occupied_until = factory.LazyAttribute(lambda o: o.end + timedelta(minutes=o.buffer_minutes))
     local_date = factory.LazyAttribute(lambda o: o.start.astimezone(o.location.zone).date())
     local_hour = factory.LazyAttribute(lambda o: o.start.astimezone(o.location.zone).hour)
+
+
+# --- Customers: the locations that serve a client ------------------------------------
+
+
+class ClientLocationFactory(DjangoModelFactory):
+    """`location` serves `client`: its staff see the client's profile, vehicles and history."""
+
+    class Meta:
+        model = "customers.ClientLocation"
+        django_get_or_create = ("client", "location")
+
+    client = factory.SubFactory(UserFactory)
+    location = factory.SubFactory(LocationFactory)
+    source = "booking"

@@ -139,10 +139,48 @@ def can_create_locations(user: Any) -> bool:
 
 
 # --- People ---------------------------------------------------------------
+#
+# customers: a client is visible to the staff of the locations that serve them (`ClientLocation`: a booking,
+# a walk-in ticket naming them, the desk creating them or finding them by an exact identifier), never to
+# the staff of every location. Admins see everyone; a client sees themselves.
+
+
+def _served_client_ids(location_ids: QuerySet[StaffMembership, Any] | None) -> QuerySet[Any, Any]:
+    from autoagenda.customers.models import ClientLocation
+
+    links = (
+        ClientLocation.objects.all()
+        if location_ids is None
+        else ClientLocation.objects.filter(location_id__in=location_ids)
+    )
+    return links.values("client_id")
+
+
+def clients_visible_to(user: Any) -> QuerySet[User]:
+    """The clients whose profile, vehicles and history `user` may see (their appointments stay scoped apart)."""
+    u = _user(user)
+    if u is None:
+        return User.objects.none()
+    clients = User.objects.filter(role=Role.CLIENT)
+    if u.role == Role.ADMIN:
+        return clients
+    if is_staff_member(u):
+        return clients.filter(id__in=_served_client_ids(location_ids_for(u)))
+    return clients.filter(pk=u.pk)
+
+
+def can_see_client(user: Any, client: User) -> bool:
+    u = _user(user)
+    if u is None:
+        return False
+    if u.pk == client.pk or u.role == Role.ADMIN:
+        return True
+    return is_staff_member(u) and clients_visible_to(u).filter(pk=client.pk).exists()
 
 
 def users_visible_to(user: Any) -> QuerySet[User]:
-    """Admins see everyone; other staff see clients and colleagues at their locations; clients only themselves."""
+    """Admins see everyone; other staff see their colleagues and the clients their locations serve; clients
+    only themselves."""
     u = _user(user)
     if u is None:
         return User.objects.none()
@@ -152,7 +190,8 @@ def users_visible_to(user: Any) -> QuerySet[User]:
         ids = location_ids_for(u)
         memberships = StaffMembership.objects.all() if ids is None else StaffMembership.objects.filter(location__in=ids)
         colleagues = memberships.values("user_id")
-        return User.objects.filter(Q(role=Role.CLIENT) | Q(id__in=colleagues) | Q(pk=u.pk)).distinct()
+        served = Q(role=Role.CLIENT, id__in=_served_client_ids(ids))
+        return User.objects.filter(served | Q(id__in=colleagues) | Q(pk=u.pk)).distinct()
     return User.objects.filter(pk=u.pk)
 
 
@@ -286,23 +325,32 @@ def get_service_for_user(user: Any, pk: Any, *, manage: bool = False) -> Service
 
 
 def vehicles_visible_to(user: Any) -> QuerySet[Vehicle]:
-    """A client sees their own vehicles; staff see clients' vehicles (the front desk books them)."""
+    """A client sees their own vehicles; staff those of the clients their locations serve; admins all."""
     from autoagenda.customers.models import Vehicle
 
     u = _user(user)
     if u is None:
         return Vehicle.objects.none()
-    if is_staff_member(u):
+    if u.role == Role.ADMIN:
         return Vehicle.objects.all()
+    if is_staff_member(u):
+        return Vehicle.objects.filter(owner_id__in=_served_client_ids(location_ids_for(u)))
     return Vehicle.objects.filter(owner=u)
 
 
+VEHICLE_EDITOR_ROLES = (Role.ADMIN, Role.MANAGER, Role.RECEPTIONIST)
+
+
 def can_edit_vehicle(user: Any, vehicle: Vehicle) -> bool:
-    return vehicle.owner_id == getattr(user, "pk", None) or role_of(user) in (
-        Role.ADMIN,
-        Role.MANAGER,
-        Role.RECEPTIONIST,
-    )
+    """The owner, and the front desk (admins, managers, receptionists) of a location that serves the owner."""
+    u = _user(user)
+    if u is None:
+        return False
+    if vehicle.owner_id == u.pk:
+        return True
+    if u.role not in VEHICLE_EDITOR_ROLES:
+        return False
+    return u.role == Role.ADMIN or clients_visible_to(u).filter(pk=vehicle.owner_id).exists()
 
 
 def get_vehicle_for_user(user: Any, pk: Any, *, manage: bool = False) -> Vehicle:
@@ -395,18 +443,48 @@ def scope_appointments(queryset: QuerySet[M], user: Any) -> QuerySet[M]:
     return queryset.filter(client=u)
 
 
+def acts_on_all_appointments(user: Any) -> bool:
+    """Receptionists, managers and admins act on every appointment of their locations; a mechanic only on
+    the ones assigned to them (PRODUCT.md), though they see the whole calendar."""
+    return role_of(user) in (Role.ADMIN, Role.MANAGER, Role.RECEPTIONIST)
+
+
+def can_act_on_appointment(user: Any, appointment: Appointment) -> bool:
+    """Staff of the appointment's location who may change it: everyone but a mechanic it is not assigned to."""
+    u = _user(user)
+    if u is None or not is_staff_member(u) or not can_work_at(u, appointment.location):
+        return False
+    return acts_on_all_appointments(u) or appointment.mechanic_id == u.pk
+
+
+def appointment_action_checker(user: Any, location: Location) -> Callable[[Appointment], bool]:
+    """`can_act_on_appointment` for a whole list of one location's appointments, without a query per row."""
+    u = _user(user)
+    if u is None or not is_staff_member(u) or not can_work_at(u, location):
+        return lambda appointment: False
+    if acts_on_all_appointments(u):
+        return lambda appointment: True
+    return lambda appointment: appointment.mechanic_id == u.pk
+
+
 def can_change_appointment(user: Any, appointment: Appointment) -> bool:
-    """Cancel or reschedule: the appointment's client, or staff of its location (the time window is the service's)."""
+    """Cancel or reschedule: the appointment's client, or staff who may act on it (the time window is the
+    service's)."""
     u = _user(user)
     if u is None:
         return False
     if is_staff_member(u):
-        return can_work_at(u, appointment.location)
+        return can_act_on_appointment(u, appointment)
     return appointment.client_id == u.pk
 
 
 def can_set_appointment_status(user: Any, appointment: Appointment) -> bool:
-    """Check-in, start, finish, no-show: any staff member of the appointment's location."""
+    """Check-in, start, finish, no-show: staff of the location who may act on it (a mechanic: their own)."""
+    return can_act_on_appointment(user, appointment)
+
+
+def can_view_appointment_panel(user: Any, appointment: Appointment) -> bool:
+    """The staff calendar's panel: any staff member of the location (a mechanic reads colleagues' too)."""
     return is_staff_member(user) and can_work_at(user, appointment.location)
 
 

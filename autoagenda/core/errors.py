@@ -18,6 +18,7 @@ CONFLICT_CODES = frozenset(
         "invalid_transition",
         "overpayment",
         "conflict",
+        "vehicle_has_history",
     }
 )
 STATUS_BY_CODE = {

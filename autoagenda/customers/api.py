@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from autoagenda.accounts import permissions
 from autoagenda.accounts.models import User
 from autoagenda.core import bounds
+from autoagenda.core.api import error_responses
 from autoagenda.customers import selectors, services
 from autoagenda.customers.models import Vehicle
 from autoagenda.customers.services import MAX_MILEAGE
@@ -38,6 +39,7 @@ VEHICLE_OUTPUT_FIELDS = (
     "notes",
     "vin_manufacturer",
     "vin_country",
+    "archived_at",
 )
 
 
@@ -48,9 +50,19 @@ class VehicleSerializer(serializers.ModelSerializer[Vehicle]):
         read_only_fields = fields
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class VisibleClientField(serializers.PrimaryKeyRelatedField):
+    """A client id the caller may see; any other id is answered exactly like one that does not exist."""
+
+    def get_queryset(self) -> QuerySet[User]:
+        request = self.context.get("request")
+        if request is None:  # the schema generator
+            return User.objects.none()
+        return permissions.clients_visible_to(request.user)
+
+
 class VehicleWriteSerializer(serializers.Serializer[Any]):
-    owner = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.all(),
+    owner = VisibleClientField(
         required=False,
         allow_null=True,
         help_text=_("Staff: the client who owns the vehicle. Clients leave it out."),
@@ -85,12 +97,33 @@ def _int_param(request: Request, name: str) -> int | None:
     return value
 
 
+def _bool_param(request: Request, name: str) -> bool | None:
+    raw = (request.query_params.get(name) or "").lower()
+    if raw == "":
+        return None
+    if raw in ("1", "true", "yes"):
+        return True
+    if raw in ("0", "false", "no"):
+        return False
+    raise serializers.ValidationError({name: [_("Use true or false.")]})
+
+
 @extend_schema_view(
     get=extend_schema(
-        summary="List vehicles (clients: their own; staff: every client's)",
+        summary="List vehicles (clients: their own; staff: those of the clients their locations serve)",
+        description=(
+            "Staff see a client's vehicles once one of their locations serves the client (a booking, a walk-in "
+            "ticket, the desk creating or finding them); admins see all. Archived vehicles are listed with "
+            "`archived_at` set unless `archived=false`."
+        ),
         parameters=[
             OpenApiParameter("owner", OpenApiTypes.INT, description="Only this client's vehicles."),
             OpenApiParameter("plate", OpenApiTypes.STR, description="Plate or part of it; separators ignored."),
+            OpenApiParameter(
+                "archived",
+                OpenApiTypes.BOOL,
+                description="`true`: only archived vehicles; `false`: only bookable ones; absent: both.",
+            ),
         ],
     ),
     post=extend_schema(
@@ -105,12 +138,15 @@ class VehicleListCreateView(generics.ListCreateAPIView[Vehicle]):
     def get_queryset(self) -> QuerySet[Vehicle]:
         request = self.request
         return selectors.vehicles_for(
-            request.user, owner_id=_int_param(request, "owner"), plate=request.query_params.get("plate")
+            request.user,
+            owner_id=_int_param(request, "owner"),
+            plate=request.query_params.get("plate"),
+            archived=_bool_param(request, "archived"),
         )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         permissions.require(permissions.can_add_vehicles(request.user))
-        data = VehicleWriteSerializer(data=request.data)
+        data = VehicleWriteSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         owner = fields.pop("owner", None)
@@ -125,7 +161,14 @@ class VehicleListCreateView(generics.ListCreateAPIView[Vehicle]):
         request=VehicleUpdateSerializer,
         responses={200: VehicleSerializer},
     ),
-    delete=extend_schema(summary="Delete a vehicle (its owner or the front desk)", responses={204: None}),
+    delete=extend_schema(
+        summary="Delete a vehicle that was never booked (its owner or the front desk)",
+        description=(
+            "A vehicle with history (any appointment; later work orders) is never deleted: the answer is 409 "
+            "`vehicle_has_history` and nothing changes. Archive it instead (`POST /api/v1/vehicles/{id}/archive/`)."
+        ),
+        responses={204: None, **error_responses(401, 403, 404, 409)},
+    ),
 )
 class VehicleDetailView(generics.RetrieveUpdateDestroyAPIView[Vehicle]):
     serializer_class = VehicleSerializer
@@ -156,3 +199,36 @@ class VinDecodeView(APIView):
     def get(self, request: Request) -> Response:
         info = decode_vin(request.query_params.get("vin", ""))
         return Response(VinDecodeSerializer(info).data)
+
+
+class _VehicleActionView(APIView):
+    serializer_class = VehicleSerializer
+
+    def _vehicle(self, request: Request, pk: int) -> Vehicle:
+        return permissions.get_vehicle_for_user(request.user, pk, manage=True)
+
+
+class VehicleArchiveView(_VehicleActionView):
+    @extend_schema(
+        summary="Archive a vehicle (its owner or the front desk)",
+        description=(
+            "It leaves the booking choices and stays on its appointments; archiving again changes nothing. "
+            "Undo with `POST /api/v1/vehicles/{id}/restore/`."
+        ),
+        request=None,
+        responses={200: VehicleSerializer, **error_responses(401, 403, 404)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        vehicle = services.vehicle_archive(actor=request.user, vehicle=self._vehicle(request, pk))
+        return Response(VehicleSerializer(vehicle).data)
+
+
+class VehicleRestoreView(_VehicleActionView):
+    @extend_schema(
+        summary="Restore an archived vehicle (its owner or the front desk)",
+        request=None,
+        responses={200: VehicleSerializer, **error_responses(401, 403, 404)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        vehicle = services.vehicle_restore(actor=request.user, vehicle=self._vehicle(request, pk))
+        return Response(VehicleSerializer(vehicle).data)

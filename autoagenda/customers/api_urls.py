@@ -6,4 +6,6 @@ urlpatterns = [
     path("vehicles/", api.VehicleListCreateView.as_view(), name="api-vehicles"),
     path("vehicles/decode-vin/", api.VinDecodeView.as_view(), name="api-vehicle-decode-vin"),
     path("vehicles/<id:pk>/", api.VehicleDetailView.as_view(), name="api-vehicle"),
+    path("vehicles/<id:pk>/archive/", api.VehicleArchiveView.as_view(), name="api-vehicle-archive"),
+    path("vehicles/<id:pk>/restore/", api.VehicleRestoreView.as_view(), name="api-vehicle-restore"),
 ]

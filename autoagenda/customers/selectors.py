@@ -1,14 +1,22 @@
-"""Reads of clients' vehicles, always scoped to what the user may see."""
+"""Reads of clients and their vehicles, always scoped to what the user may see."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Replace
 
 from autoagenda.accounts import permissions
+from autoagenda.accounts.models import Role, User
+from autoagenda.customers.identifiers import (
+    PHONE_SEPARATORS,
+    is_plate,
+    normalize_email,
+    normalize_phone,
+    normalize_plate,
+)
 from autoagenda.customers.models import Vehicle
-from autoagenda.customers.services import normalize_plate
 from autoagenda.locations.models import Location, Sector
 
 
@@ -18,10 +26,18 @@ def vehicle_features_enabled() -> bool:
 
 
 def vehicles_for(
-    user: Any, *, owner_id: int | None = None, plate: str | None = None, query: str | None = None
+    user: Any,
+    *,
+    owner_id: int | None = None,
+    plate: str | None = None,
+    query: str | None = None,
+    archived: bool | None = None,
 ) -> QuerySet[Vehicle]:
-    """The vehicles `user` may see, optionally by owner, by (part of a) plate, or by a free-text search."""
+    """The vehicles `user` may see, optionally by owner, by (part of a) plate, by a free-text search, or
+    only the archived (`archived=True`) or the bookable ones (`archived=False`)."""
     qs = permissions.vehicles_visible_to(user).select_related("owner")
+    if archived is not None:
+        qs = qs.filter(archived_at__isnull=not archived)
     if owner_id is not None:
         qs = qs.filter(owner_id=owner_id)
     if plate:
@@ -39,3 +55,43 @@ def vehicles_for(
                 | Q(owner__last_name__icontains=word)
             )
     return qs.order_by("plate", "id")
+
+
+def vehicle_has_history(vehicle: Vehicle) -> bool:
+    """Appointments (later, work orders) point at it: it may be archived, never deleted."""
+    return vehicle.appointments.exists()
+
+
+def bookable_vehicles_of(user: Any, owner_id: int) -> QuerySet[Vehicle]:
+    """The vehicles a booking for `owner_id` may name: visible to `user` and not archived."""
+    return vehicles_for(user, owner_id=owner_id, archived=False)
+
+
+def _stripped_phone() -> Any:
+    expression: Any = F("phone")
+    for separator in PHONE_SEPARATORS:
+        expression = Replace(expression, Value(separator), Value(""))
+    return expression
+
+
+def clients_by_exact_identifier(identifier: str) -> QuerySet[User]:
+    """Active clients named exactly by `identifier`, wherever they are served: the whole email (any case),
+    the whole phone number in E.164 (separators ignored on both sides), or a vehicle's exact plate.
+
+    Anything else (part of a name, of a phone, of a plate) names nobody here: partial searches only look
+    among the clients the searcher already sees.
+    """
+    clients = User.objects.filter(role=Role.CLIENT, is_active=True)
+    condition = Q()
+    if email := normalize_email(identifier):
+        condition |= Q(email__iexact=email)
+    if phone := normalize_phone(identifier):
+        clients = clients.alias(stripped_phone=_stripped_phone())
+        condition |= Q(stripped_phone=phone)
+    plate = normalize_plate(identifier)
+    if is_plate(plate) and not email:
+        plated = Vehicle.objects.filter(plate=plate, archived_at__isnull=True).values("owner_id")
+        condition |= Q(id__in=plated)
+    if not condition:
+        return clients.none()
+    return clients.filter(condition)

@@ -1,4 +1,4 @@
-"""Every write on clients' vehicles.
+"""Every write on clients' vehicles, and on which locations serve a client.
 
 Each function validates the whole request first and changes nothing when
 anything is wrong, so the caller gets every problem at once.
@@ -6,9 +6,8 @@ anything is wrong, so the caller gets every problem at once.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
@@ -18,19 +17,29 @@ from django.utils.translation import gettext as _
 from autoagenda.accounts import permissions
 from autoagenda.accounts.models import Role, User
 from autoagenda.core.errors import ApplicationError
-from autoagenda.customers.models import Vehicle
+from autoagenda.customers.identifiers import is_plate, normalize_plate
+from autoagenda.customers.models import ClientLinkSource, ClientLocation, Vehicle
+from autoagenda.customers.selectors import clients_by_exact_identifier, vehicle_has_history
 from autoagenda.customers.vin import decode_vin, normalize_vin
+
+if TYPE_CHECKING:
+    from autoagenda.locations.models import Location
+
+__all__ = [
+    "client_create_at_desk",
+    "client_link_found_at_desk",
+    "client_link_location",
+    "normalize_plate",
+    "vehicle_archive",
+    "vehicle_create",
+    "vehicle_delete",
+    "vehicle_restore",
+    "vehicle_update",
+]
 
 VEHICLE_FIELDS = ("make", "model", "year", "plate", "vin", "mileage", "color", "notes")
 MAX_MILEAGE = 9_999_999
-_PLATE_SEPARATORS = re.compile(r"[\s.\-·]+")
-_PLATE = re.compile(r"^[A-Z0-9]{2,12}$")
 _TEXT_LIMITS = {"make": 60, "model": 60, "color": 30, "notes": 500}
-
-
-def normalize_plate(raw: str | None) -> str:
-    """`ab-cd 12` and `AB.CD.12` are the same plate: `ABCD12`."""
-    return _PLATE_SEPARATORS.sub("", raw or "").upper()
 
 
 def _is_int(value: Any) -> bool:
@@ -74,7 +83,7 @@ def _errors_for(values: Mapping[str, Any], *, owner: User, vehicle: Vehicle | No
     plate = values.get("plate") or ""
     if not plate:
         add("plate", _("This field is required."))
-    elif not _PLATE.match(plate):
+    elif not is_plate(plate):
         add("plate", _("A plate has 2 to 12 letters and digits (spaces, dots and dashes are ignored)."))
     else:
         same = Vehicle.objects.filter(owner=owner, plate=plate)
@@ -132,7 +141,8 @@ def vehicle_create(
     if permissions.can_add_vehicles_for_others(actor):
         if owner is None:
             raise ApplicationError.invalid("owner", _("Choose the client who owns the vehicle."))
-        if owner.role != Role.CLIENT or not owner.is_active:
+        # A client no location of the actor serves is refused exactly like someone who is not a client.
+        if owner.role != Role.CLIENT or not owner.is_active or not permissions.can_see_client(actor, owner):
             raise ApplicationError.invalid("owner", _("The owner must be an active client."))
     else:
         permissions.require(permissions.role_of(actor) == Role.CLIENT)
@@ -167,11 +177,84 @@ def vehicle_update(*, actor: Any, vehicle: Vehicle, **changes: Any) -> Vehicle:
 
 
 def vehicle_delete(*, actor: Any, vehicle: Vehicle) -> None:
+    """Delete a vehicle that was never booked; one with history can only be archived (409 `vehicle_has_history`)."""
     permissions.require(permissions.can_edit_vehicle(actor, vehicle))
+    history_error = ApplicationError(
+        "vehicle_has_history",
+        _("This vehicle has appointments or work orders, so it cannot be deleted. Archive it instead."),
+    )
     try:
         with transaction.atomic():
+            if vehicle_has_history(vehicle):
+                raise history_error
             vehicle.delete()
-    except ProtectedError:
-        raise ApplicationError(
-            "conflict", _("This vehicle has bookings or work orders and cannot be deleted.")
-        ) from None
+    except ProtectedError:  # booked between the check and the delete: the database's PROTECT decides
+        raise history_error from None
+
+
+def vehicle_archive(*, actor: Any, vehicle: Vehicle) -> Vehicle:
+    """Out of the booking choices, still on its appointments; archiving twice keeps the first date."""
+    permissions.require(permissions.can_edit_vehicle(actor, vehicle))
+    with transaction.atomic():
+        now = timezone.now()
+        Vehicle.objects.filter(pk=vehicle.pk, archived_at__isnull=True).update(archived_at=now, updated_at=now)
+        vehicle.archived_at = Vehicle.objects.values_list("archived_at", flat=True).get(pk=vehicle.pk)
+    return vehicle
+
+
+def vehicle_restore(*, actor: Any, vehicle: Vehicle) -> Vehicle:
+    """An archived vehicle back in the booking choices (the client bought it back, or it was archived by mistake)."""
+    permissions.require(permissions.can_edit_vehicle(actor, vehicle))
+    with transaction.atomic():
+        Vehicle.objects.filter(pk=vehicle.pk).update(archived_at=None, updated_at=timezone.now())
+    vehicle.archived_at = None
+    return vehicle
+
+
+# --- Which locations serve a client ------------------------------------------------
+#
+# Staff see a client (profile, vehicles, history) only where the client is served: `ClientLocation` rows,
+# written here by whatever serves them, inside the caller's transaction, idempotently.
+
+
+def client_link_location(*, client: User, location: Location, source: str) -> None:
+    """`location` serves `client` from now on; a link that exists already stays as it was (one INSERT either way).
+
+    `ignore_conflicts` makes it race-free without a savepoint: two bookings linking the same pair at once
+    both succeed and leave one row (customers_clientlocation_unique).
+    """
+    if client.role != Role.CLIENT:
+        return
+    with transaction.atomic(savepoint=False):
+        ClientLocation.objects.bulk_create(
+            [ClientLocation(client=client, location=location, source=source)], ignore_conflicts=True
+        )
+
+
+def client_create_at_desk(
+    *, actor: User, location: Location, first_name: str, last_name: str = "", phone: str = "", email: str = ""
+) -> User:
+    """A phone or walk-in client created by the desk of `location`, which then serves them."""
+    from autoagenda.accounts import services as account_services
+
+    permissions.require(permissions.can_book_at(actor, location) and permissions.is_staff_member(actor))
+    with transaction.atomic():
+        client = account_services.client_create_at_desk(
+            actor=actor, first_name=first_name, last_name=last_name, phone=phone, email=email
+        )
+        client_link_location(client=client, location=location, source=ClientLinkSource.DESK_CREATED)
+    return client
+
+
+def client_link_found_at_desk(*, actor: User, location: Location, client_id: Any, identifier: str) -> User:
+    """The desk books for a client of another location it found by an exact identifier: now it serves them too.
+
+    The identifier is checked again here, so a crafted request cannot link a client by id alone; a client
+    it does not name is refused exactly like an unknown one.
+    """
+
+    permissions.require(permissions.can_book_at(actor, location) and permissions.is_staff_member(actor))
+    with transaction.atomic():
+        client = permissions.get_visible_or_404(clients_by_exact_identifier(identifier), client_id)
+        client_link_location(client=client, location=location, source=ClientLinkSource.DESK_FOUND)
+    return client

@@ -9,4 +9,6 @@ urlpatterns = [
     path("decode-vin/", views.vin_decode, name="decode_vin"),
     path("<id:pk>/", views.vehicle_edit, name="edit"),
     path("<id:pk>/delete/", views.vehicle_delete, name="delete"),
+    path("<id:pk>/archive/", views.vehicle_archive, name="archive"),
+    path("<id:pk>/restore/", views.vehicle_restore, name="restore"),
 ]

@@ -16,7 +16,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from autoagenda.accounts import permissions
 from autoagenda.accounts.models import Role
@@ -108,16 +108,39 @@ def vehicle_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @vehicles_page
 @require_http_methods(["GET", "POST"])
 def vehicle_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a vehicle that was never booked; one with history is offered the archive instead."""
     vehicle = permissions.get_vehicle_for_user(request.user, pk, manage=True)
+    context = {"vehicle": vehicle, "has_history": selectors.vehicle_has_history(vehicle)}
     if request.method == "POST":
         try:
             services.vehicle_delete(actor=request.user, vehicle=vehicle)
         except ApplicationError as exc:
             messages.error(request, exc.message)
-            return render(request, "customers/vehicle_confirm_delete.html", {"vehicle": vehicle}, status=409)
+            context["has_history"] = True
+            return render(request, "customers/vehicle_confirm_delete.html", context, status=409)
         messages.success(request, _("Vehicle %(plate)s deleted.") % {"plate": vehicle.plate})
         return redirect("customers:list")
-    return render(request, "customers/vehicle_confirm_delete.html", {"vehicle": vehicle})
+    return render(request, "customers/vehicle_confirm_delete.html", context)
+
+
+@vehicles_page
+@require_POST
+def vehicle_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    vehicle = permissions.get_vehicle_for_user(request.user, pk, manage=True)
+    services.vehicle_archive(actor=request.user, vehicle=vehicle)
+    messages.success(
+        request, _("Vehicle %(plate)s archived: it is no longer offered for bookings.") % {"plate": vehicle.plate}
+    )
+    return redirect("customers:list")
+
+
+@vehicles_page
+@require_POST
+def vehicle_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    vehicle = permissions.get_vehicle_for_user(request.user, pk, manage=True)
+    services.vehicle_restore(actor=request.user, vehicle=vehicle)
+    messages.success(request, _("Vehicle %(plate)s restored.") % {"plate": vehicle.plate})
+    return redirect("customers:list")
 
 
 @vehicles_page

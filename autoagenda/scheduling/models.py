@@ -151,7 +151,7 @@ class Appointment(models.Model):
         related_name="assigned_appointments",
     )
     vehicle = models.ForeignKey(
-        "customers.Vehicle", null=True, blank=True, on_delete=models.SET_NULL, related_name="appointments"
+        "customers.Vehicle", null=True, blank=True, on_delete=models.PROTECT, related_name="appointments"
     )
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))

@@ -23,8 +23,9 @@ from autoagenda.accounts.models import Role, StaffMembership, User
 from autoagenda.accounts.services import is_placeholder_email
 from autoagenda.catalog.models import Service
 from autoagenda.core.timeutils import format_hhmm
+from autoagenda.customers.identifiers import normalize_plate
 from autoagenda.customers.models import Vehicle
-from autoagenda.customers.services import normalize_plate
+from autoagenda.customers.selectors import clients_by_exact_identifier
 from autoagenda.locations.models import Closure, Location
 from autoagenda.locations.selectors import closures_between, opening_hours_by_weekday, public_holidays
 from autoagenda.scheduling import selectors
@@ -575,14 +576,21 @@ class ClientMatch:
     client: User
     vehicles: list[Vehicle]
     email: str  # "" for a desk-created client's placeholder address
+    # Served only elsewhere, found by the exact identifier typed: picking them links them to this location.
+    # Until then the desk learns nothing it was not told: no vehicles, no contact details.
+    elsewhere: bool = False
 
 
 def clients_matching(actor: Any, query: str, *, limit: int = 8) -> list[ClientMatch]:
-    """Clients by name, phone, email or a vehicle's plate: every word must match, two queries."""
+    """Clients the actor sees by name, phone, email or a vehicle's plate (every word must match), then
+    clients of other locations named exactly by the whole query (full email, E.164 phone, exact plate).
+
+    Three queries at most: the visible matches, their vehicles, the exact matches elsewhere.
+    """
     words = query.split()[:5]
     if not words or len(query.strip()) < 2:
         return []
-    qs = permissions.users_visible_to(actor).filter(role=Role.CLIENT, is_active=True)
+    qs = permissions.clients_visible_to(actor).filter(is_active=True)
     for word in words:
         digits = "".join(ch for ch in word if ch.isdigit())
         condition = (
@@ -597,12 +605,23 @@ def clients_matching(actor: Any, query: str, *, limit: int = 8) -> list[ClientMa
         if plate:
             condition |= Q(vehicles__plate__contains=plate)
         qs = qs.filter(condition)
+    bookable = Vehicle.objects.filter(archived_at__isnull=True).order_by("plate", "id")
     clients = (
         qs.distinct()
-        .prefetch_related(Prefetch("vehicles", queryset=Vehicle.objects.order_by("plate", "id")))
+        .prefetch_related(Prefetch("vehicles", queryset=bookable))
         .order_by("first_name", "last_name", "id")[:limit]
     )
-    return [
+    matches = [
         ClientMatch(client=c, vehicles=list(c.vehicles.all()), email="" if is_placeholder_email(c.email) else c.email)
         for c in clients
     ]
+    if len(matches) < limit:
+        seen = [m.client.pk for m in matches]
+        elsewhere = (
+            clients_by_exact_identifier(query)
+            .exclude(pk__in=seen)
+            .exclude(pk__in=permissions.clients_visible_to(actor).values("pk"))
+            .order_by("first_name", "last_name", "id")[: limit - len(matches)]
+        )
+        matches.extend(ClientMatch(client=c, vehicles=[], email="", elsewhere=True) for c in elsewhere)
+    return matches

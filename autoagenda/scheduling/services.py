@@ -22,7 +22,8 @@ from autoagenda.catalog.models import Service
 from autoagenda.core import bounds
 from autoagenda.core.errors import ApplicationError
 from autoagenda.core.weekly import weekly_plan_errors
-from autoagenda.customers.models import Vehicle
+from autoagenda.customers.models import ClientLinkSource, Vehicle
+from autoagenda.customers.services import client_link_location
 from autoagenda.locations.models import Location
 from autoagenda.scheduling import availability, freshness, selectors
 from autoagenda.scheduling.models import (
@@ -273,7 +274,9 @@ def _booking_client(actor: User, client: User | None, errors: dict[str, list[str
     if client is None:
         errors["client"] = [_("Choose the client this appointment is for.")]
         return None
-    if client.role != Role.CLIENT or not client.is_active:
+    # A client no location of the actor serves looks exactly like someone who is not a client (API.md: 404
+    # or its field's error for what the caller may not see); the desk finds them by an exact identifier first.
+    if client.role != Role.CLIENT or not client.is_active or not permissions.can_see_client(actor, client):
         errors["client"] = [_("Appointments are booked for clients.")]
         return None
     return client
@@ -304,6 +307,8 @@ def appointment_book(
         errors["mechanic"] = [_("This service does not need a mechanic.")]
     if vehicle is not None and booked_for is not None and vehicle.owner_id != booked_for.pk:
         errors["vehicle"] = [_("Choose one of the client's vehicles.")]
+    elif vehicle is not None and vehicle.archived_at is not None:
+        errors["vehicle"] = [_("This vehicle is archived; restore it to book it again.")]
     notes = (notes or "").strip()
     if len(notes) > NOTES_MAX:
         errors["notes"] = [_("Use at most %(limit)s characters.") % {"limit": NOTES_MAX}]
@@ -347,6 +352,8 @@ def appointment_book(
         )
         _save_guarded(appointment)
         _history(appointment, from_status="", actor=actor)
+        # From now on this location serves the client: its staff see their profile, vehicles and history.
+        client_link_location(client=booked_for, location=location, source=ClientLinkSource.BOOKING)
     return appointment
 
 

@@ -324,7 +324,7 @@ def vehicle(request: HttpRequest, location: int) -> HttpResponse:
                 messages.success(request, _("Vehicle %(plate)s added.") % {"plate": added.plate})
                 return redirect(flow.url("service", vehicle=added.pk))
         status = 400
-    vehicles = permissions.vehicles_visible_to(request.user).order_by("plate", "id")
+    vehicles = permissions.vehicles_visible_to(request.user).filter(archived_at__isnull=True).order_by("plate", "id")
     choices = [{"vehicle": v, "url": flow.url("service", vehicle=v.pk)} for v in vehicles]
     context = _context(flow, "vehicle", choices=choices, form=form, show_form=not choices or status == 400)
     return render(request, "scheduling/booking/vehicle.html", context, status=status)

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,8 +31,9 @@ from autoagenda.accounts.models import Role, User
 from autoagenda.core import bounds
 from autoagenda.core.errors import ApplicationError
 from autoagenda.core.forms import add_application_error
+from autoagenda.customers import services as customer_services
 from autoagenda.customers.models import Vehicle
-from autoagenda.customers.selectors import vehicles_for
+from autoagenda.customers.selectors import bookable_vehicles_of
 from autoagenda.locations.models import Location
 from autoagenda.scheduling import availability, selectors, services
 from autoagenda.scheduling import selectors_calendar as cal
@@ -62,10 +63,13 @@ def _staff_location(request: HttpRequest, location_id: Any) -> Location:
     return location
 
 
-def _staff_appointment(request: HttpRequest, pk: Any) -> Appointment:
-    """404 when not visible (another location's, another client's); 403 for the client who owns it."""
+def _staff_appointment(request: HttpRequest, pk: Any, *, act: bool = True) -> Appointment:
+    """404 when not visible (another location's, another client's); 403 for the client who owns it, and,
+    when `act`, for a mechanic it is not assigned to (they read the panel, without its actions)."""
     appointment = cal.appointment_for_panel(request.user, pk)
-    permissions.require(permissions.can_set_appointment_status(request.user, appointment))
+    permissions.require(permissions.can_view_appointment_panel(request.user, appointment))
+    if act:
+        permissions.require(permissions.can_act_on_appointment(request.user, appointment))
     return appointment
 
 
@@ -230,7 +234,8 @@ def today_view(request: HttpRequest, location_id: int) -> HttpResponse:
     today = _now_day(location)
     appointments = cal.today_list(request.user, location, today)
     context = _calendar_context(request, location, "today", today, today)
-    rows = [(a, cal.status_actions(a)) for a in appointments]
+    may_act = permissions.appointment_action_checker(request.user, location)
+    rows = [(a, cal.status_actions(a) if may_act(a) else []) for a in appointments]
     counts: dict[str, int] = {}
     for a in appointments:
         counts[a.status] = counts.get(a.status, 0) + 1
@@ -283,14 +288,16 @@ def _in_drawer(request: HttpRequest) -> bool:
 
 def _panel_context(request: HttpRequest, appointment: Appointment, **extra: Any) -> dict[str, Any]:
     location = appointment.location
-    movable = appointment.status in services.MOVABLE_STATUSES
+    can_act = permissions.can_act_on_appointment(request.user, appointment)
+    movable = can_act and appointment.status in services.MOVABLE_STATUSES
     mechanics = cal.eligible_mechanics(location, appointment.service) if movable else []
     context: dict[str, Any] = {
         "appointment": appointment,
         "location": location,
         "zone": location.zone,
-        "actions": cal.status_actions(appointment),
-        "can_cancel": cal.can_cancel(appointment),
+        "can_act": can_act,
+        "actions": cal.status_actions(appointment) if can_act else [],
+        "can_cancel": can_act and cal.can_cancel(appointment),
         "movable": movable,
         "reassign_form": ReassignForm(mechanics=mechanics, current=appointment.mechanic_id) if mechanics else None,
         "cancel_form": CancelForm(),
@@ -314,7 +321,7 @@ def _panel(request: HttpRequest, appointment: Appointment, *, status: int = 200,
 @login_required
 @require_GET
 def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _panel(request, _staff_appointment(request, pk))
+    return _panel(request, _staff_appointment(request, pk, act=False))
 
 
 def _done(request: HttpRequest, appointment: Appointment, notice: str) -> HttpResponse:
@@ -488,6 +495,9 @@ def new_booking(request: HttpRequest, location_id: int) -> HttpResponse:
     actor = request.user
     assert isinstance(actor, User)  # login_required
     today = _now_day(location)
+    if request.method == "POST" and request.POST.get("action") == "use_client":
+        return _use_client_found_elsewhere(request, location)
+
     data = request.POST if request.method == "POST" else request.GET
     client = _desk_client(request, data.get("client"))
     client_form = DeskClientForm()
@@ -496,7 +506,9 @@ def new_booking(request: HttpRequest, location_id: int) -> HttpResponse:
         client_form = DeskClientForm(request.POST)
         if client_form.is_valid():
             try:
-                client = account_services.client_create_at_desk(actor=actor, **client_form.cleaned_data)
+                client = customer_services.client_create_at_desk(
+                    actor=actor, location=location, **client_form.cleaned_data
+                )
             except ApplicationError as exc:
                 add_application_error(client_form, exc)
             else:
@@ -508,6 +520,23 @@ def new_booking(request: HttpRequest, location_id: int) -> HttpResponse:
     if request.method == "POST" and client is None:
         return _new_page(request, location, None, today, client_form=client_form, status=400, client_missing=True)
     return _new_page(request, location, client, today, client_form=client_form)
+
+
+def _use_client_found_elsewhere(request: HttpRequest, location: Location) -> HttpResponse:
+    """The desk picked a client of another location found by an exact identifier: this location serves
+    them from now on, and the booking form opens for them. A client the identifier does not name is 404."""
+    actor = request.user
+    assert isinstance(actor, User)  # login_required
+    client = customer_services.client_link_found_at_desk(
+        actor=actor,
+        location=location,
+        client_id=request.POST.get("client"),
+        identifier=request.POST.get("identifier", ""),
+    )
+    messages.success(request, _("%(name)s is now also a client of this location.") % {"name": person_label(client)})
+    kept = _keep_params(QueryDict(request.POST.get("keep", "")))
+    query = f"client={client.pk}" + (f"&{kept}" if kept else "")
+    return redirect(f"{reverse('calendar:new', args=[location.pk])}?{query}")
 
 
 def _new_page(
@@ -524,7 +553,7 @@ def _new_page(
     actor = request.user
     services_here = cal.bookable_services(location)
     mechanics = cal.mechanics_at(location)
-    vehicles: list[Vehicle] = list(vehicles_for(actor, owner_id=client.pk)) if client is not None else []
+    vehicles: list[Vehicle] = list(bookable_vehicles_of(actor, client.pk)) if client is not None else []
     data = request.POST if request.method == "POST" else request.GET
     day = _param_date(data.get("date"), today)
     service = next((s for s in services_here if str(s.pk) == data.get("service")), None)

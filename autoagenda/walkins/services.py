@@ -24,6 +24,8 @@ from autoagenda.accounts import permissions
 from autoagenda.accounts.models import User
 from autoagenda.catalog.models import Service
 from autoagenda.core.errors import ApplicationError
+from autoagenda.customers.models import ClientLinkSource
+from autoagenda.customers.services import client_link_location
 from autoagenda.locations.models import Location
 from autoagenda.scheduling.models import Appointment
 from autoagenda.walkins import events, selectors
@@ -344,6 +346,8 @@ def _issue(
             issued_by=_user(actor),
         )
         _event(ticket, TicketAction.ISSUED, actor=actor, at=now, to_queue=current_queue)
+        if customer is not None:  # a ticket that names a client: this location serves them
+            client_link_location(client=customer, location=location, source=ClientLinkSource.WALKIN)
         _publish_after_commit(location.pk)
     ticket.queue = queue
     return ticket

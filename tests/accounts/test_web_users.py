@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from autoagenda.accounts.models import ApplicationStatus, LoginSession, ProfessionalApplication, Role, User
 from autoagenda.accounts.tokens import token_pair_for_login
-from tests.factories import ProfessionalApplicationFactory, StaffFactory, UserFactory
+from tests.factories import ClientLocationFactory, ProfessionalApplicationFactory, StaffFactory, UserFactory
 
 STRONG = "tornillo-llave-inglesa-42"
 USERS = reverse("accounts:user_list")
@@ -18,11 +18,19 @@ def _emails(response) -> set[str]:
 # --- User list ----------------------------------------------------------------------
 
 
-def test_a_manager_sees_colleagues_and_clients_but_no_other_location_staff(cast, web):
+def test_a_manager_sees_colleagues_and_their_locations_clients_but_no_other_location_staff(cast, web):
+    ClientLocationFactory(client=cast.client, location=cast.location)
+    ClientLocationFactory(client=cast.outsider, location=cast.other_location)
     emails = _emails(web(cast.manager).get(USERS))
     assert {"manager@example.com", "recep@example.com", "mechanic@example.com", "client@example.com"} <= emails
     assert emails.isdisjoint(
-        {"other.manager@example.com", "other.recep@example.com", "other.mechanic@example.com", "admin@example.com"}
+        {
+            "other.manager@example.com",
+            "other.recep@example.com",
+            "other.mechanic@example.com",
+            "admin@example.com",
+            "outsider@example.com",  # a client only the other location serves
+        }
     )
 
 

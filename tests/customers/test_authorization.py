@@ -1,16 +1,32 @@
-"""Who may do what with vehicles: every role of the cast × own / another client's / anonymous."""
+"""Who may do what with vehicles: every role of the cast × own / another client's / anonymous.
+
+The client is served at `cast.location` only: staff of the other location see neither the client nor their
+vehicles (404, or the owner field's error for an id they may not see), exactly as if they did not exist.
+"""
 
 import pytest
+from django.utils import timezone
 
 from autoagenda.customers.models import Vehicle
-from tests.factories import VehicleFactory
+from tests.factories import AppointmentFactory, ClientLocationFactory, ServiceFactory, VehicleFactory
 from tests.matrix import ROLES, expect
 
 
 @pytest.fixture
 def vehicle(cast):
-    """The client's vehicle (the outsider is another client)."""
+    """The client's vehicle; the client is served at cast.location (the outsider is another client)."""
+    ClientLocationFactory(client=cast.client, location=cast.location)
     return VehicleFactory(owner=cast.client, plate="CAST01")
+
+
+@pytest.fixture
+def booked_vehicle(cast, vehicle):
+    """The same vehicle with history: one appointment at cast.location."""
+    service = ServiceFactory(locations=[cast.location])
+    AppointmentFactory(
+        location=cast.location, service=service, client=cast.client, vehicle=vehicle, start=timezone.now()
+    )
+    return vehicle
 
 
 def assert_web(response, status):
@@ -22,6 +38,7 @@ def assert_web(response, status):
 # --- API ---------------------------------------------------------------------
 
 API_LIST = {**dict.fromkeys(ROLES, 200), "anonymous": 401}
+SEES_THE_VEHICLE = {"admin", "manager", "receptionist", "mechanic", "client"}
 
 
 @pytest.mark.parametrize(("who", "status"), expect(API_LIST))
@@ -30,7 +47,7 @@ def test_api_list_vehicles(cast, api, vehicle, who, status):
     assert response.status_code == status
     if status == 200:
         visible = [v["id"] for v in response.json()["results"]]
-        assert (vehicle.pk in visible) == (who != "outsider")
+        assert (vehicle.pk in visible) == (who in SEES_THE_VEHICLE)
 
 
 API_CREATE = {
@@ -40,8 +57,8 @@ API_CREATE = {
     "mechanic": 403,
     "client": 201,
     "outsider": 201,
-    "other_manager": 201,
-    "other_receptionist": 201,
+    "other_manager": 400,  # the owner is a client they may not see: the same answer as an id that does not exist
+    "other_receptionist": 400,
     "other_mechanic": 403,
     "anonymous": 401,
 }
@@ -49,6 +66,7 @@ API_CREATE = {
 
 @pytest.mark.parametrize(("who", "status"), expect(API_CREATE))
 def test_api_create_a_vehicle(cast, api, who, status):
+    ClientLocationFactory(client=cast.client, location=cast.location)
     user = cast.by_name(who)
     body = {"make": "Kia", "model": "Rio", "plate": "NEW001"}
     if who not in ("client", "outsider"):
@@ -59,6 +77,7 @@ def test_api_create_a_vehicle(cast, api, who, status):
 
 
 API_READ = {**dict.fromkeys(ROLES, 200), "outsider": 404, "anonymous": 401}
+API_READ.update(dict.fromkeys(("other_manager", "other_receptionist", "other_mechanic"), 404))
 
 
 @pytest.mark.parametrize(("who", "status"), expect(API_READ))
@@ -73,9 +92,9 @@ API_EDIT = {
     "mechanic": 403,
     "client": 200,
     "outsider": 404,
-    "other_manager": 200,
-    "other_receptionist": 200,
-    "other_mechanic": 403,
+    "other_manager": 404,
+    "other_receptionist": 404,
+    "other_mechanic": 404,
     "anonymous": 401,
 }
 
@@ -92,6 +111,27 @@ def test_api_update_a_vehicle(cast, api, vehicle, who, status):
 def test_api_delete_a_vehicle(cast, api, vehicle, who, status):
     assert api(cast.by_name(who)).delete(f"/api/v1/vehicles/{vehicle.pk}/").status_code == status
     assert Vehicle.objects.filter(pk=vehicle.pk).exists() == (status != 204)
+
+
+@pytest.mark.parametrize(("who", "status"), expect({k: 409 if v == 200 else v for k, v in API_EDIT.items()}))
+def test_api_delete_a_vehicle_with_history_is_refused(cast, api, booked_vehicle, who, status):
+    response = api(cast.by_name(who)).delete(f"/api/v1/vehicles/{booked_vehicle.pk}/")
+    assert response.status_code == status
+    if status == 409:
+        assert response.json()["code"] == "vehicle_has_history"
+    assert Vehicle.objects.filter(pk=booked_vehicle.pk).exists()
+
+
+@pytest.mark.parametrize("action", ["archive", "restore"])
+@pytest.mark.parametrize(("who", "status"), expect(API_EDIT))
+def test_api_archive_and_restore_a_vehicle(cast, api, booked_vehicle, who, status, action):
+    if action == "restore":
+        Vehicle.objects.filter(pk=booked_vehicle.pk).update(archived_at=timezone.now())
+    response = api(cast.by_name(who)).post(f"/api/v1/vehicles/{booked_vehicle.pk}/{action}/")
+    assert response.status_code == status
+    booked_vehicle.refresh_from_db()
+    changed = booked_vehicle.is_archived == (action == "archive")
+    assert changed == (status == 200)
 
 
 @pytest.mark.parametrize(("who", "status"), expect(API_LIST))
@@ -115,7 +155,7 @@ def test_web_decode_vin(cast, web, who, status):
 
 
 WEB_CREATE = {**API_CREATE, "admin": 200, "manager": 200, "receptionist": 200, "client": 200, "outsider": 200}
-WEB_CREATE.update({"other_manager": 200, "other_receptionist": 200, "anonymous": 302})
+WEB_CREATE.update({"other_manager": 200, "other_receptionist": 200, "anonymous": 302})  # the empty form
 
 
 @pytest.mark.parametrize(("who", "status"), expect(WEB_CREATE))
@@ -143,3 +183,24 @@ def test_web_vehicle_delete_post(cast, web, vehicle, who, status):
     if who == "anonymous":
         assert response.url.startswith("/accounts/login/")
     assert Vehicle.objects.filter(pk=vehicle.pk).exists() == (status != 302 or who == "anonymous")
+
+
+@pytest.mark.parametrize("action", ["archive", "restore"])
+@pytest.mark.parametrize(("who", "status"), expect({k: 302 if v == 200 else v for k, v in WEB_EDIT.items()}))
+def test_web_vehicle_archive_and_restore(cast, web, booked_vehicle, who, status, action):
+    if action == "restore":
+        Vehicle.objects.filter(pk=booked_vehicle.pk).update(archived_at=timezone.now())
+    response = web(cast.by_name(who)).post(f"/vehicles/{booked_vehicle.pk}/{action}/")
+    assert response.status_code == status
+    if status == 302:
+        assert response.url.startswith("/accounts/login/" if who == "anonymous" else "/vehicles/")
+    booked_vehicle.refresh_from_db()
+    changed = booked_vehicle.is_archived == (action == "archive")
+    assert changed == (status == 302 and who != "anonymous")
+
+
+@pytest.mark.parametrize(("who", "status"), expect({k: 409 if v == 200 else v for k, v in WEB_EDIT.items()}))
+def test_web_vehicle_delete_post_with_history_is_refused(cast, web, booked_vehicle, who, status):
+    response = web(cast.by_name(who)).post(f"/vehicles/{booked_vehicle.pk}/delete/")
+    assert_web(response, status)
+    assert Vehicle.objects.filter(pk=booked_vehicle.pk).exists()

@@ -5,10 +5,20 @@ import time_machine
 
 from autoagenda.customers.models import Vehicle
 from autoagenda.locations.models import Location, Sector
-from tests.factories import UserFactory, VehicleFactory
+from tests.factories import ClientLocationFactory, UserFactory, VehicleFactory
+
+
+@pytest.fixture(autouse=True)
+def _both_clients_served_here(cast):
+    """The client and the outsider are both clients of cast.location, so its front desk sees them;
+    which staff see which clients is tests/customers/test_authorization.py's and test_client_scope.py's."""
+    ClientLocationFactory(client=cast.client, location=cast.location)
+    ClientLocationFactory(client=cast.outsider, location=cast.location)
+
 
 VEHICLE_KEYS = {
     "id",
+    "archived_at",
     "owner",
     "make",
     "model",
@@ -46,6 +56,7 @@ def test_a_client_adds_their_own_vehicle(cast, api):
         "notes": "",
         "vin_manufacturer": "Honda",
         "vin_country": "United States",
+        "archived_at": None,
     }
 
 

@@ -4,7 +4,15 @@ import pytest
 
 from autoagenda.customers.models import Vehicle
 from autoagenda.locations.models import Location, Sector
-from tests.factories import VehicleFactory
+from tests.factories import ClientLocationFactory, VehicleFactory
+
+
+@pytest.fixture(autouse=True)
+def _both_clients_served_here(cast):
+    """The client and the outsider are both clients of cast.location, so its front desk sees them;
+    which staff see which clients is tests/customers/test_authorization.py's and test_client_scope.py's."""
+    ClientLocationFactory(client=cast.client, location=cast.location)
+    ClientLocationFactory(client=cast.outsider, location=cast.location)
 
 
 def form_data(**overrides):

@@ -8,12 +8,23 @@ always a free time within the notice and the horizon.
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from autoagenda.customers.models import Vehicle
 from autoagenda.scheduling.models import Appointment, AppointmentStatus
 from tests.e2e.conftest import log_in, screenshot
-from tests.factories import PASSWORD, LocationFactory, ServiceFactory, StaffFactory, UserFactory, VehicleFactory
+from tests.factories import (
+    PASSWORD,
+    AppointmentFactory,
+    LocationFactory,
+    ServiceFactory,
+    StaffFactory,
+    UserFactory,
+    VehicleFactory,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -106,3 +117,30 @@ def test_a_client_books_on_a_phone_in_spanish(live_server, page_at):
     assert page.locator(f"a[href$='/book/appointments/{appointment.pk}/cancel/']").count() == 1
     assert_fits(page, "my appointments")
     screenshot(page, "booking-mine-es-375")
+
+
+def test_a_client_archives_a_booked_vehicle_instead_of_deleting_it(live_server, page_at, cast):
+    vehicle = VehicleFactory(owner=cast.client, plate="ARCH01", make="Fiat", model="Uno")
+    AppointmentFactory(
+        location=cast.location,
+        service=ServiceFactory(locations=[cast.location]),
+        client=cast.client,
+        vehicle=vehicle,
+        start=datetime(2026, 12, 1, 9, 0, tzinfo=ZoneInfo("America/Santiago")),
+    )
+    for width, lang in ((375, "es"), (1280, "en")):
+        page = page_at(width, lang=lang)
+        log_in(page, live_server.url, cast.client.email, PASSWORD)
+        page.goto(f"{live_server.url}/vehicles/{vehicle.pk}/delete/")
+        if page.locator("html").get_attribute("lang") != lang:
+            page.click(f"button.langswitch__btn[value={lang}]")
+            page.wait_for_load_state("networkidle")
+        assert page.locator("form button.btn--danger").count() == 0  # no delete for a vehicle with history
+        screenshot(page, f"vehicle-archive-{lang}-{width}")
+    page.locator("form button.btn--primary").click()
+    page.wait_for_load_state("networkidle")
+    assert "Archived" in page.locator("table").inner_text()
+    screenshot(page, "vehicle-list-archived-en-1280")
+    vehicle.refresh_from_db()
+    assert vehicle.is_archived
+    assert Vehicle.objects.filter(pk=vehicle.pk).exists()

@@ -11,7 +11,15 @@ import time_machine
 from autoagenda.accounts.models import Role
 from autoagenda.scheduling.models import Appointment
 from tests.e2e.conftest import log_in, screenshot
-from tests.factories import PASSWORD, AppointmentFactory, ServiceFactory, StaffFactory, UserFactory, VehicleFactory
+from tests.factories import (
+    PASSWORD,
+    AppointmentFactory,
+    ClientLocationFactory,
+    ServiceFactory,
+    StaffFactory,
+    UserFactory,
+    VehicleFactory,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,6 +41,7 @@ def _workshop(cast):
     rosa = StaffFactory(role=Role.MECHANIC, location=location, first_name="Rosa", last_name="Mella")
     ana = UserFactory(first_name="Ana", last_name="Pizarro", phone="+56 9 8765 4321")
     VehicleFactory(owner=ana, plate="HXTZ55", make="Suzuki", model="Swift")
+    ClientLocationFactory(client=ana, location=cast.location)  # a regular: the desk finds her by name
     cast.client.first_name, cast.client.last_name = "Carla", "Fuentes"
     cast.client.save()
     booked = AppointmentFactory(
@@ -145,3 +154,35 @@ def test_todays_list_and_the_calendars_read_well_on_a_phone_in_spanish(live_serv
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"today's list scrolls sideways by {overflow}px at 375px"
         screenshot(page, "calendar-today-es-375")
+
+
+def test_the_desk_finds_a_client_of_another_location_only_by_their_full_phone_and_books_for_them(
+    live_server, page_at, cast
+):
+    with time_machine.travel(START, tick=True):
+        _booked, oil, _ana = _workshop(cast)
+        lucia = UserFactory(first_name="Lucía", last_name="Madrid", phone="+34 612 34 56 78")
+        VehicleFactory(owner=lucia, plate="4455KLM", make="Seat", model="Ibiza")
+        ClientLocationFactory(client=lucia, location=cast.other_location)
+        for width, lang in ((1280, "en"), (375, "es")):
+            page = page_at(width, lang=lang)
+            log_in(page, live_server.url, cast.receptionist.email, PASSWORD)
+            page.goto(f"{live_server.url}/calendar/{cast.location.pk}/new/?service={oil.pk}&date=2026-12-03")
+            _switch_language(page, lang)
+            page.fill("#client-q", "lucía")
+            page.locator("#client-results .empty").wait_for()
+            assert "Lucía" not in page.locator("#client-results").inner_text()
+            page.fill("#client-q", "+34 612 34 56 78")
+            page.locator("#client-results form.cal-result--elsewhere").wait_for()
+            results = page.locator("#client-results").inner_text()
+            assert "Lucía Madrid" in results
+            assert "4455KLM" not in results  # nothing more until the desk serves her
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 1, f"the desk scrolls sideways by {overflow}px at {width}px"
+            screenshot(page, f"calendar-new-elsewhere-{lang}-{width}")
+        page.locator("#client-results form.cal-result--elsewhere button").click()
+        page.wait_for_load_state("networkidle")
+        assert "Lucía Madrid" in page.locator(".cal-client").inner_text()
+        assert "4455KLM" in page.locator(".cal-client").inner_text()
+        assert "2026-12-03" in page.url
+        screenshot(page, "calendar-new-linked-es-375")

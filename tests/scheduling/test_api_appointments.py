@@ -15,7 +15,14 @@ import time_machine
 
 from autoagenda.accounts.models import Role
 from autoagenda.scheduling.models import Appointment, AppointmentStatus, AppointmentStatusChange
-from tests.factories import LocationFactory, ServiceFactory, StaffFactory, UserFactory, VehicleFactory
+from tests.factories import (
+    ClientLocationFactory,
+    LocationFactory,
+    ServiceFactory,
+    StaffFactory,
+    UserFactory,
+    VehicleFactory,
+)
 
 SCL = ZoneInfo("America/Santiago")
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=SCL)
@@ -27,6 +34,12 @@ TEN = "2026-12-01T10:00:00-03:00"
 def clock(db):
     with time_machine.travel(NOW, tick=False):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _client_served_here(cast):
+    """cast.client is a client of cast.location, so its desk may book for them (test_client_scope.py: who may)."""
+    ClientLocationFactory(client=cast.client, location=cast.location)
 
 
 @pytest.fixture

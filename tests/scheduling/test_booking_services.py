@@ -24,6 +24,7 @@ from autoagenda.scheduling.services import (
 )
 from tests.factories import (
     AppointmentFactory,
+    ClientLocationFactory,
     LocationFactory,
     ServiceFactory,
     StaffFactory,
@@ -101,6 +102,7 @@ def test_a_client_books_a_confirmed_appointment_with_its_times_worked_out(cast, 
 
 
 def test_staff_book_for_a_client(cast, book):
+    ClientLocationFactory(client=cast.client, location=cast.location)
     appointment = book(cast.receptionist, at(TUESDAY, 10), client=cast.client)
     assert appointment.client == cast.client
     assert appointment.created_by == cast.receptionist

@@ -21,6 +21,7 @@ from autoagenda.core.errors import ApplicationError
 from autoagenda.scheduling.models import Appointment, AppointmentStatusChange
 from tests.factories import (
     AppointmentFactory,
+    ClientLocationFactory,
     ClosureFactory,
     ServiceFactory,
     StaffFactory,
@@ -40,6 +41,12 @@ CLIENTS = ("client", "outsider")
 def _fixed_time():
     with time_machine.travel(NOW, tick=False):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _client_served_here(db, cast):
+    """cast.client is a client of cast.location (test_client_scope.py: which desk finds whom)."""
+    ClientLocationFactory(client=cast.client, location=cast.location)
 
 
 @pytest.fixture
@@ -509,6 +516,7 @@ def test_a_mechanic_sees_their_own_work_today_upcoming_and_done(cast, web, servi
 def test_the_desk_finds_clients_by_name_phone_email_or_plate(cast, web, service):
     ana = UserFactory(first_name="Ana", last_name="Huenchumilla", phone="+56 9 8765 4321", email="ana@example.com")
     VehicleFactory(owner=ana, plate="HXTZ55")
+    ClientLocationFactory(client=ana, location=cast.location)
     client = web(cast.receptionist)
     for query in ("huenchu", "8765", "ana@example", "hx-tz55", "ana hxtz"):
         response = client.get(f"/calendar/{cast.location.pk}/new/clients/?q={query}")

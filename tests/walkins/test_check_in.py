@@ -71,6 +71,8 @@ def test_checking_in_issues_a_priority_ticket_in_the_services_queue(cast, recept
 
 
 def test_a_mechanic_checking_a_client_in_also_queues_them(cast, reception, appointment):
+    appointment.mechanic = cast.mechanic  # a mechanic checks in only the appointments assigned to them
+    appointment.save()
     check_in(cast, appointment, who=cast.mechanic)
     assert Ticket.objects.filter(appointment=appointment, priority=True).exists()
 

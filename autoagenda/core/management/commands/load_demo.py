@@ -32,7 +32,8 @@ from autoagenda.catalog.models import Service
 from autoagenda.core import money
 from autoagenda.core.errors import ApplicationError
 from autoagenda.core.management import demo
-from autoagenda.customers.models import Vehicle
+from autoagenda.customers import services as customer_services
+from autoagenda.customers.models import ClientLinkSource, Vehicle
 from autoagenda.locations.models import Closure, Location, OpeningHours, Sector
 from autoagenda.scheduling import selectors as scheduling_selectors
 from autoagenda.scheduling import services as scheduling_services
@@ -324,6 +325,10 @@ class DemoLoader:
         services = list(Service.objects.filter(locations=location, is_active=True).order_by("name", "pk"))
         if not clients or not services:
             return
+        # The receptionist knows the workshop's regulars (at a real desk: found by their full email, phone or
+        # plate); each booking below links them again, idempotently.
+        for client in clients:
+            customer_services.client_link_location(client=client, location=location, source=ClientLinkSource.BOOKING)
         rng = random.Random(f"{plan.seed}:{location_name}")
         today = timezone.localdate(self.now, location.zone)
         last = today + timedelta(days=plan.days - 1)
