@@ -59,7 +59,7 @@ PerMethod = Outcome | Mapping[str, Outcome]
 
 @dataclass(frozen=True)
 class Route:
-    pattern: str  # the full pattern, e.g. "api/v1/vehicles/<int:pk>/"
+    pattern: str  # the full pattern, e.g. "api/v1/vehicles/<id:pk>/"
     name: str
 
     @property
@@ -161,26 +161,26 @@ RULES: dict[str, Rule] = {
         why="staff see the people of their locations",
     ),
     "accounts/users/new/": R(staff=SCOPED, client=403, why="the empty form; managers only"),
-    "accounts/users/<int:pk>/": R(params={"pk": "client"}, staff=404, client=(403, 404)),
-    "accounts/users/<int:pk>/deactivate/": R(params={"pk": "client"}, staff=(403, 404), client=(403, 404)),
+    "accounts/users/<id:pk>/": R(params={"pk": "client"}, staff=404, client=(403, 404)),
+    "accounts/users/<id:pk>/deactivate/": R(params={"pk": "client"}, staff=(403, 404), client=(403, 404)),
     "accounts/apply/": SELF,
     "accounts/applications/": R(staff=403, client=SCOPED, why="an applicant's own"),
-    "accounts/applications/<int:pk>/decide/": R(params={"pk": "application"}, staff=403, client=(403, 404)),
+    "accounts/applications/<id:pk>/decide/": R(params={"pk": "application"}, staff=403, client=(403, 404)),
     # --- locations (HTML)
     "locations/": LIST,
     "locations/new/": R(staff=403, client=403),
-    "locations/<int:pk>/": R(params=PK, client={"GET": SCOPED}, why="clients read a location's hours to book"),
-    "locations/<int:pk>/edit/": R(params=PK, staff=404, client=(403, 404)),
-    "locations/<int:pk>/hours/": R(params=PK, staff=404, client=(403, 404)),
-    "locations/<int:pk>/hours/interval/": R(params=PK, staff=404, client=(403, 404)),
-    "locations/<int:pk>/closures/": R(params=PK, staff=404, client=(403, 404)),
-    "locations/<int:pk>/closures/<int:closure_id>/delete/": R(
+    "locations/<id:pk>/": R(params=PK, client={"GET": SCOPED}, why="clients read a location's hours to book"),
+    "locations/<id:pk>/edit/": R(params=PK, staff=404, client=(403, 404)),
+    "locations/<id:pk>/hours/": R(params=PK, staff=404, client=(403, 404)),
+    "locations/<id:pk>/hours/interval/": R(params=PK, staff=404, client=(403, 404)),
+    "locations/<id:pk>/closures/": R(params=PK, staff=404, client=(403, 404)),
+    "locations/<id:pk>/closures/<id:closure_id>/delete/": R(
         params={"pk": "location", "closure_id": "closure"}, staff=404, client=(403, 404)
     ),
     # --- catalog (HTML)
     "services/": LIST,
     "services/new/": R(staff=SCOPED, client=403, why="the empty form (managers); no data"),
-    "services/<int:pk>/": R(params={"pk": "service"}, staff=404, client=(403, 404)),
+    "services/<id:pk>/": R(params={"pk": "service"}, staff=404, client=(403, 404)),
     # --- vehicles (HTML)
     "vehicles/": R(
         staff=SCOPED, client=SCOPED, variants=(Variant("q=SWEEP0"), Variant("q=Reservada")), why="scoped list"
@@ -192,33 +192,33 @@ RULES: dict[str, Rule] = {
         why="the empty form; the owner is chosen by email (never prefilled with a client they do not serve)",
     ),
     "vehicles/decode-vin/": PUBLIC,
-    "vehicles/<int:pk>/": R(params=VEHICLE),
-    "vehicles/<int:pk>/delete/": R(params=VEHICLE),
-    "vehicles/<int:pk>/archive/": R(params=VEHICLE),
-    "vehicles/<int:pk>/restore/": R(params=VEHICLE),
+    "vehicles/<id:pk>/": R(params=VEHICLE),
+    "vehicles/<id:pk>/delete/": R(params=VEHICLE),
+    "vehicles/<id:pk>/archive/": R(params=VEHICLE),
+    "vehicles/<id:pk>/restore/": R(params=VEHICLE),
     # --- staff hours (HTML)
     "staff/": R(staff=SCOPED, client=403, why="staff of the caller's locations"),
-    "staff/<int:pk>/hours/": R(params=STAFF, staff=404, client=(403, 404)),
-    "staff/<int:pk>/time-off/": R(params=STAFF, staff=404, client=(403, 404)),
+    "staff/<id:pk>/hours/": R(params=STAFF, staff=404, client=(403, 404)),
+    "staff/<id:pk>/time-off/": R(params=STAFF, staff=404, client=(403, 404)),
     # --- client booking (HTML)
     "book/": R(staff=SCOPED, client=SCOPED, why="the locations on sale"),
-    "book/<int:location>/vehicle/": R(params={"location": "location"}, staff=403, client=SCOPED, why="own vehicles"),
-    "book/<int:location>/service/": R(params={"location": "location"}, staff=403, client=SCOPED, why="the catalog"),
-    "book/<int:location>/month/": R(params={"location": "location"}, staff=403, client=SCOPED, why="free days"),
-    "book/<int:location>/day/": R(params={"location": "location"}, staff=403, client=SCOPED, why="free times"),
-    "book/<int:location>/confirm/": R(params={"location": "location"}, staff=403, client=SCOPED, why="own booking"),
+    "book/<id:location>/vehicle/": R(params={"location": "location"}, staff=403, client=SCOPED, why="own vehicles"),
+    "book/<id:location>/service/": R(params={"location": "location"}, staff=403, client=SCOPED, why="the catalog"),
+    "book/<id:location>/month/": R(params={"location": "location"}, staff=403, client=SCOPED, why="free days"),
+    "book/<id:location>/day/": R(params={"location": "location"}, staff=403, client=SCOPED, why="free times"),
+    "book/<id:location>/confirm/": R(params={"location": "location"}, staff=403, client=SCOPED, why="own booking"),
     "book/appointments/": R(staff=403, client=SCOPED, why="the caller's own appointments"),
-    "book/appointments/<int:pk>/": R(params=APPOINTMENT),
-    "book/appointments/<int:pk>/calendar.ics": R(params=APPOINTMENT),
-    "book/appointments/<int:pk>/cancel/": R(params=APPOINTMENT),
+    "book/appointments/<id:pk>/": R(params=APPOINTMENT),
+    "book/appointments/<id:pk>/calendar.ics": R(params=APPOINTMENT),
+    "book/appointments/<id:pk>/cancel/": R(params=APPOINTMENT),
     # --- staff calendar (HTML)
     "calendar/": R(staff=SCOPED, client=403, why="redirects to the caller's own location"),
     "calendar/mine/": R(staff=SCOPED, client=403, why="the caller's own work"),
     "calendar/panel/close/": PUBLIC,
-    "calendar/<int:location_id>/day/": R(params=LOCATION_ID, staff=404, client=403),
-    "calendar/<int:location_id>/week/": R(params=LOCATION_ID, staff=404, client=403),
-    "calendar/<int:location_id>/today/": R(params=LOCATION_ID, staff=404, client=403),
-    "calendar/<int:location_id>/new/": R(
+    "calendar/<id:location_id>/day/": R(params=LOCATION_ID, staff=404, client=403),
+    "calendar/<id:location_id>/week/": R(params=LOCATION_ID, staff=404, client=403),
+    "calendar/<id:location_id>/today/": R(params=LOCATION_ID, staff=404, client=403),
+    "calendar/<id:location_id>/new/": R(
         params=LOCATION_ID,
         staff=404,
         client=403,
@@ -227,7 +227,7 @@ RULES: dict[str, Rule] = {
             Variant("q=Reservada", params={"location_id": "own_location"}, client=403),
         ),
     ),
-    "calendar/<int:location_id>/new/clients/": R(
+    "calendar/<id:location_id>/new/clients/": R(
         params=LOCATION_ID,
         staff=404,
         client=403,
@@ -237,38 +237,38 @@ RULES: dict[str, Rule] = {
         ),
         why="an intruder's own desk finds the cast's client by no part of their data",
     ),
-    "calendar/<int:location_id>/new/slots/": R(
+    "calendar/<id:location_id>/new/slots/": R(
         params=LOCATION_ID,
         staff=404,
         client=403,
         variants=(Variant("client={client}", params={"location_id": "own_location"}, staff=404, client=403),),
     ),
-    "calendar/appointments/<int:pk>/": R(params=APPOINTMENT),
-    "calendar/appointments/<int:pk>/status/": R(params=APPOINTMENT),
-    "calendar/appointments/<int:pk>/cancel/": R(params=APPOINTMENT),
-    "calendar/appointments/<int:pk>/reassign/": R(params=APPOINTMENT),
-    "calendar/appointments/<int:pk>/reschedule/": R(params=APPOINTMENT),
+    "calendar/appointments/<id:pk>/": R(params=APPOINTMENT),
+    "calendar/appointments/<id:pk>/status/": R(params=APPOINTMENT),
+    "calendar/appointments/<id:pk>/cancel/": R(params=APPOINTMENT),
+    "calendar/appointments/<id:pk>/reassign/": R(params=APPOINTMENT),
+    "calendar/appointments/<id:pk>/reschedule/": R(params=APPOINTMENT),
     # --- walk-in queue (HTML): staff business; a client is refused before any lookup
     "queue/": R(staff=SCOPED, client=403, why="the caller's own locations"),
-    "queue/<int:location_id>/reception/": R(params=LOCATION_ID, client=403),
-    "queue/<int:location_id>/desks/": R(params=LOCATION_ID, client=403),
-    "queue/<int:location_id>/setup/": R(params=LOCATION_ID, client=403),
-    "queue/<int:location_id>/queues/new/": R(params=LOCATION_ID, client=403),
-    "queue/<int:location_id>/desks/new/": R(params=LOCATION_ID, client=403),
-    "queue/queues/<int:pk>/edit/": R(params=QUEUE, client=403),
-    "queue/desks/<int:pk>/": R(params=DESK, client=403),
-    "queue/desks/<int:pk>/edit/": R(params=DESK, client=403),
-    "queue/desks/<int:pk>/open/": R(params=DESK, client=403),
-    "queue/desks/<int:pk>/close/": R(params=DESK, client=403),
-    "queue/desks/<int:pk>/call-next/": R(params=DESK, client=403),
+    "queue/<id:location_id>/reception/": R(params=LOCATION_ID, client=403),
+    "queue/<id:location_id>/desks/": R(params=LOCATION_ID, client=403),
+    "queue/<id:location_id>/setup/": R(params=LOCATION_ID, client=403),
+    "queue/<id:location_id>/queues/new/": R(params=LOCATION_ID, client=403),
+    "queue/<id:location_id>/desks/new/": R(params=LOCATION_ID, client=403),
+    "queue/queues/<id:pk>/edit/": R(params=QUEUE, client=403),
+    "queue/desks/<id:pk>/": R(params=DESK, client=403),
+    "queue/desks/<id:pk>/edit/": R(params=DESK, client=403),
+    "queue/desks/<id:pk>/open/": R(params=DESK, client=403),
+    "queue/desks/<id:pk>/close/": R(params=DESK, client=403),
+    "queue/desks/<id:pk>/call-next/": R(params=DESK, client=403),
     **{
-        f"queue/desks/<int:pk>/tickets/<int:ticket_id>/{action}/": R(
+        f"queue/desks/<id:pk>/tickets/<id:ticket_id>/{action}/": R(
             params={"pk": "desk", "ticket_id": "ticket"}, client=403
         )
         for action in ("recall", "start", "finish", "no-show", "cancel", "transfer")
     },
-    "queue/tickets/<int:pk>/": R(params=TICKET, client=403),
-    "queue/locations/<int:location_id>/display/": R(
+    "queue/tickets/<id:pk>/": R(params=TICKET, client=403),
+    "queue/locations/<id:location_id>/display/": R(
         params=LOCATION_ID, staff=SCOPED, client=SCOPED, why="the public screen: numbers, queues and desks only"
     ),
     # --- API: auth and people
@@ -291,23 +291,23 @@ RULES: dict[str, Rule] = {
             "password": "a-long-enough-password-1",
         },
     ),
-    "api/v1/staff/<int:pk>/": R(params=STAFF, client=403),
-    "api/v1/staff/<int:pk>/deactivate/": R(params=STAFF, client=403),
+    "api/v1/staff/<id:pk>/": R(params=STAFF, client=403),
+    "api/v1/staff/<id:pk>/deactivate/": R(params=STAFF, client=403),
     "api/v1/professional-applications/": R(staff=403, client=SCOPED, why="an applicant's own"),
-    "api/v1/professional-applications/<int:pk>/": R(params={"pk": "application"}, staff=403),
-    "api/v1/professional-applications/<int:pk>/approve/": R(params={"pk": "application"}, staff=403, client=(403, 404)),
-    "api/v1/professional-applications/<int:pk>/reject/": R(params={"pk": "application"}, staff=403, client=(403, 404)),
+    "api/v1/professional-applications/<id:pk>/": R(params={"pk": "application"}, staff=403),
+    "api/v1/professional-applications/<id:pk>/approve/": R(params={"pk": "application"}, staff=403, client=(403, 404)),
+    "api/v1/professional-applications/<id:pk>/reject/": R(params={"pk": "application"}, staff=403, client=(403, 404)),
     # --- API: locations and catalog
     "api/v1/locations/": R(staff=SCOPED, client={"GET": SCOPED, "POST": 403}, why="staff: theirs; clients: on sale"),
-    "api/v1/locations/<int:pk>/": R(params=PK, client={"GET": SCOPED, "PATCH": 403, "PUT": 403, "DELETE": 403}),
-    "api/v1/locations/<int:pk>/opening-hours/": R(params=PK, client={"GET": SCOPED, "PUT": 403}),
-    "api/v1/locations/<int:pk>/closures/": R(params=PK, client={"GET": SCOPED, "POST": 403}),
-    "api/v1/locations/<int:pk>/closures/<int:closure_id>/": R(
+    "api/v1/locations/<id:pk>/": R(params=PK, client={"GET": SCOPED, "PATCH": 403, "PUT": 403, "DELETE": 403}),
+    "api/v1/locations/<id:pk>/opening-hours/": R(params=PK, client={"GET": SCOPED, "PUT": 403}),
+    "api/v1/locations/<id:pk>/closures/": R(params=PK, client={"GET": SCOPED, "POST": 403}),
+    "api/v1/locations/<id:pk>/closures/<id:closure_id>/": R(
         params={"pk": "location", "closure_id": "closure"}, client={"GET": SCOPED, "DELETE": 403, "PATCH": 403}
     ),
-    "api/v1/locations/<int:pk>/holidays/": R(params=PK, client=SCOPED, why="public holidays"),
+    "api/v1/locations/<id:pk>/holidays/": R(params=PK, client=SCOPED, why="public holidays"),
     "api/v1/services/": R(staff=SCOPED, client={"GET": SCOPED, "POST": 403}, why="the catalog"),
-    "api/v1/services/<int:pk>/": R(params={"pk": "service"}, client={"GET": SCOPED, "PATCH": 403, "DELETE": 403}),
+    "api/v1/services/<id:pk>/": R(params={"pk": "service"}, client={"GET": SCOPED, "PATCH": 403, "DELETE": 403}),
     # --- API: vehicles
     "api/v1/vehicles/": R(
         staff={"GET": SCOPED, "POST": (400, 403)},
@@ -317,15 +317,15 @@ RULES: dict[str, Rule] = {
         why="a list scoped to the caller; a client adds their own; staff may not name an owner they do not serve",
     ),
     "api/v1/vehicles/decode-vin/": PUBLIC,
-    "api/v1/vehicles/<int:pk>/": R(params=VEHICLE),
-    "api/v1/vehicles/<int:pk>/archive/": R(params=VEHICLE),
-    "api/v1/vehicles/<int:pk>/restore/": R(params=VEHICLE),
+    "api/v1/vehicles/<id:pk>/": R(params=VEHICLE),
+    "api/v1/vehicles/<id:pk>/archive/": R(params=VEHICLE),
+    "api/v1/vehicles/<id:pk>/restore/": R(params=VEHICLE),
     # --- API: staff hours
-    "api/v1/staff/<int:pk>/working-hours/": R(params=STAFF, client=(403, 404)),
-    "api/v1/staff/<int:pk>/time-off/": R(params=STAFF, client=(403, 404)),
-    "api/v1/staff/<int:pk>/time-off/<int:tid>/": R(params={"pk": "mechanic", "tid": "time_off"}, client=(403, 404)),
+    "api/v1/staff/<id:pk>/working-hours/": R(params=STAFF, client=(403, 404)),
+    "api/v1/staff/<id:pk>/time-off/": R(params=STAFF, client=(403, 404)),
+    "api/v1/staff/<id:pk>/time-off/<id:tid>/": R(params={"pk": "mechanic", "tid": "time_off"}, client=(403, 404)),
     # --- API: availability and appointments
-    "api/v1/locations/<int:pk>/availability/": R(params=PK, client=SCOPED, why="public slots"),
+    "api/v1/locations/<id:pk>/availability/": R(params=PK, client=SCOPED, why="public slots"),
     "api/v1/appointments/": R(
         staff={"GET": SCOPED, "POST": (400, 404)},
         client={"GET": SCOPED, "POST": 400},
@@ -339,26 +339,26 @@ RULES: dict[str, Rule] = {
         },
         why="the caller's own; staff of another location may not book here nor for a client they do not serve",
     ),
-    "api/v1/appointments/<int:pk>/": R(params=APPOINTMENT),
-    "api/v1/appointments/<int:pk>/cancel/": R(params=APPOINTMENT),
-    "api/v1/appointments/<int:pk>/reschedule/": R(params=APPOINTMENT),
-    "api/v1/appointments/<int:pk>/status/": R(params=APPOINTMENT),
+    "api/v1/appointments/<id:pk>/": R(params=APPOINTMENT),
+    "api/v1/appointments/<id:pk>/cancel/": R(params=APPOINTMENT),
+    "api/v1/appointments/<id:pk>/reschedule/": R(params=APPOINTMENT),
+    "api/v1/appointments/<id:pk>/status/": R(params=APPOINTMENT),
     # --- API: walk-in queue
-    "api/v1/locations/<int:pk>/queues/": R(params=PK, client=403),
-    "api/v1/locations/<int:pk>/desks/": R(params=PK, client=403),
-    "api/v1/locations/<int:pk>/display/": R(params=PK, staff=SCOPED, client=SCOPED, why="the public screen"),
-    "api/v1/queues/<int:pk>/": R(params=QUEUE, client=403),
-    "api/v1/queues/<int:pk>/tickets/": R(params=QUEUE, client=403),
-    "api/v1/desks/<int:pk>/": R(params=DESK, client=403),
-    "api/v1/desks/<int:pk>/open/": R(params=DESK, client=403),
-    "api/v1/desks/<int:pk>/close/": R(params=DESK, client=403),
-    "api/v1/desks/<int:pk>/call-next/": R(params=DESK, client=403),
+    "api/v1/locations/<id:pk>/queues/": R(params=PK, client=403),
+    "api/v1/locations/<id:pk>/desks/": R(params=PK, client=403),
+    "api/v1/locations/<id:pk>/display/": R(params=PK, staff=SCOPED, client=SCOPED, why="the public screen"),
+    "api/v1/queues/<id:pk>/": R(params=QUEUE, client=403),
+    "api/v1/queues/<id:pk>/tickets/": R(params=QUEUE, client=403),
+    "api/v1/desks/<id:pk>/": R(params=DESK, client=403),
+    "api/v1/desks/<id:pk>/open/": R(params=DESK, client=403),
+    "api/v1/desks/<id:pk>/close/": R(params=DESK, client=403),
+    "api/v1/desks/<id:pk>/call-next/": R(params=DESK, client=403),
     "api/v1/tickets/": R(
         staff=SCOPED, client=403, variants=(Variant("location={location}", client=403),), why="the caller's locations"
     ),
-    "api/v1/tickets/<int:pk>/": R(params=TICKET, client=403),
+    "api/v1/tickets/<id:pk>/": R(params=TICKET, client=403),
     **{
-        f"api/v1/tickets/<int:pk>/{action}/": R(params=TICKET, client=403)
+        f"api/v1/tickets/<id:pk>/{action}/": R(params=TICKET, client=403)
         for action in ("recall", "start", "finish", "no-show", "cancel", "transfer")
     },
     # --- API schema and docs

@@ -26,7 +26,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("customers", "0002_client_location_and_vehicle_archive"),
-        ("scheduling", "0005_vehicle_with_history_is_protected"),
+        ("scheduling", "0006_vehicle_with_history_is_protected"),
         ("walkins", "0001_initial"),
     ]
 

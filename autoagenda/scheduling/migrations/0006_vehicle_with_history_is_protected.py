@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('customers', '0002_client_location_and_vehicle_archive'),
-        ('scheduling', '0004_availability_version'),
+        ('scheduling', '0005_timeoff_within_bounds'),
     ]
 
     operations = [
