@@ -29,7 +29,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
-from autoagenda.accounts import permissions
+from autoagenda.accounts import events, permissions
 from autoagenda.accounts.models import (
     LOCATION_ROLES,
     STAFF_ROLES,
@@ -290,7 +290,7 @@ def _set_memberships(user: User, role: str, location_ids: set[int]) -> None:
     StaffMembership.objects.bulk_create(
         StaffMembership(user=user, location_id=loc, role=role) for loc in sorted(location_ids - existing)
     )
-    _availability_changed()  # update() and bulk_create() send no signals
+    events.memberships_changed.send(events.MembershipsChanged(user_id=user.pk))  # update()/bulk_create(): no signals
 
 
 def staff_create(
@@ -509,10 +509,3 @@ def client_create_at_desk(
         except IntegrityError as exc:  # a concurrent sign-up took the email between the check and the insert
             raise ApplicationError.invalid("email", str(_("An account with this email already exists."))) from exc
     return user
-
-
-def _availability_changed() -> None:
-    """Cached availability answers are out once this transaction commits (scheduling/freshness.py)."""
-    from autoagenda.scheduling import freshness  # scheduling builds on this app
-
-    freshness.config_changed()

@@ -25,6 +25,7 @@ from autoagenda.core import bounds
 from autoagenda.core.errors import ApplicationError
 from autoagenda.core.timeutils import valid_timezones
 from autoagenda.core.weekly import MINUTES_PER_DAY, Interval, is_int, weekly_plan_errors
+from autoagenda.locations import events
 from autoagenda.locations.models import (
     MAX_APPOINTMENTS_PER_DAY,
     MAX_APPOINTMENTS_PER_HOUR,
@@ -187,7 +188,8 @@ def opening_hours_replace(*, actor: Any, location: Location, intervals: Iterable
     with transaction.atomic():
         OpeningHours.objects.filter(location=location).delete()
         OpeningHours.objects.bulk_create(rows)
-        _availability_changed()  # bulk_create sends no signals
+        # bulk_create sends no signals: tell the apps that cache what depends on opening hours.
+        events.availability_inputs_changed.send(events.AvailabilityInputsChanged(location_id=location.pk))
     return rows
 
 
@@ -257,10 +259,3 @@ def closure_delete(*, actor: Any, closure: Closure) -> None:
     permissions.require(permissions.can_manage_location(actor, closure.location))
     with transaction.atomic():
         closure.delete()
-
-
-def _availability_changed() -> None:
-    """Cached availability answers are out once this transaction commits (scheduling/freshness.py)."""
-    from autoagenda.scheduling import freshness  # scheduling builds on this app
-
-    freshness.config_changed()

@@ -12,8 +12,10 @@ The answer is computed with no minimum notice at the moment it was cached; each 
 start too soon for *its* `now`, so the minimum notice holds to the minute. The horizon depends on the local
 date, which is part of the key.
 
-Signals catch every save and delete (the services, the Django admin, factories); `config_changed()` is
-called by the few services that write with `bulk_create` or `update`, which send no signals.
+Signals catch every save and delete (the services, the Django admin, factories). The few services that write
+with `bulk_create` or `update`, which send no signals, call `config_changed()` here in scheduling, or send their
+app's event (`locations.events.availability_inputs_changed`, `accounts.events.memberships_changed`), to which
+`connect()` subscribes: the apps below scheduling never import this module.
 """
 
 from __future__ import annotations
@@ -212,12 +214,22 @@ def _relations_changed(sender: Any, action: str, **kwargs: Any) -> None:
         config_changed()
 
 
+def _inputs_changed(change: object) -> None:
+    """A lower app's event for a write that sends no signals (`bulk_create`, `update`): see `connect`."""
+    config_changed()
+
+
 def connect() -> None:
-    """Called from the app's `ready()`."""
+    """Called from the app's `ready()`: model signals for saves and deletes, the lower apps' events for the rest."""
+    from autoagenda.accounts import events as account_events
     from autoagenda.accounts.models import StaffMembership, User
     from autoagenda.catalog.models import Service
+    from autoagenda.locations import events as location_events
     from autoagenda.locations.models import Closure, Location, OpeningHours
     from autoagenda.scheduling.models import TimeOff, WorkingHours
+
+    location_events.availability_inputs_changed.subscribe(_inputs_changed)
+    account_events.memberships_changed.subscribe(_inputs_changed)
 
     post_save.connect(_appointment_changed, sender=Appointment, dispatch_uid="freshness-appointment-save")
     post_delete.connect(_appointment_changed, sender=Appointment, dispatch_uid="freshness-appointment-delete")

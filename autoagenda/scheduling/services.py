@@ -25,7 +25,7 @@ from autoagenda.core.weekly import weekly_plan_errors
 from autoagenda.customers.models import ClientLinkSource, Vehicle
 from autoagenda.customers.services import client_link_location
 from autoagenda.locations.models import Location
-from autoagenda.scheduling import availability, freshness, selectors
+from autoagenda.scheduling import availability, events, freshness, selectors
 from autoagenda.scheduling.models import (
     ALLOWED_TRANSITIONS,
     Appointment,
@@ -250,12 +250,16 @@ def _choose_mechanic(
     return picked
 
 
+def _actor_user(actor: Any) -> User | None:
+    return actor if isinstance(actor, User) else None
+
+
 def _history(appointment: Appointment, *, from_status: str, actor: Any, note: str = "") -> None:
     AppointmentStatusChange.objects.create(
         appointment=appointment,
         from_status=from_status,
         to_status=appointment.status,
-        changed_by=actor if isinstance(actor, User) else None,
+        changed_by=_actor_user(actor),
         note=note,
     )
 
@@ -354,6 +358,7 @@ def appointment_book(
         _history(appointment, from_status="", actor=actor)
         # From now on this location serves the client: its staff see their profile, vehicles and history.
         client_link_location(client=booked_for, location=location, source=ClientLinkSource.BOOKING)
+        events.appointment_booked.send(events.AppointmentBooked(appointment=appointment, actor=_actor_user(actor)))
     return appointment
 
 
@@ -415,6 +420,7 @@ def appointment_reschedule(
             lock_window=(start, start + timedelta(minutes=current.duration_minutes + current.buffer_minutes)),
         )
         mechanic_id = _choose_mechanic(query, local_start, wanted=mechanic, keep=current.mechanic_id)
+        previous_start, previous_mechanic_id = current.start, current.mechanic_id
         old_local = current.start.astimezone(location.zone)
         end = start + timedelta(minutes=current.duration_minutes)
         current.start = start
@@ -429,6 +435,14 @@ def appointment_reschedule(
             from_status=current.status,
             actor=actor,
             note=_("Rescheduled from %(start)s") % {"start": old_local.strftime("%Y-%m-%d %H:%M")},
+        )
+        events.appointment_rescheduled.send(
+            events.AppointmentRescheduled(
+                appointment=current,
+                actor=_actor_user(actor),
+                previous_start=previous_start,
+                previous_mechanic_id=previous_mechanic_id,
+            )
         )
     _copy_back(appointment, current, [*MOVED_ATTRS, "status"])
     return appointment
@@ -454,11 +468,17 @@ def _change_status(*, actor: Any, appointment: Appointment, status: str, note: s
         current.status = status
         current.save(update_fields=["status", "updated_at"])
         _history(current, from_status=previous, actor=actor, note=note)
-        if status == AppointmentStatus.CHECKED_IN:
-            # The client is here: they join the walk-in queue of their service, ahead of walk-ins.
-            from autoagenda.walkins.services import ticket_issue_for_check_in  # walkins builds on scheduling
-
-            ticket_issue_for_check_in(actor=actor, appointment=current)
+        # Apps above react in this transaction (walkins queues a checked-in client); their failure refuses it.
+        if status == AppointmentStatus.CANCELLED:
+            events.appointment_cancelled.send(
+                events.AppointmentCancelled(appointment=current, actor=_actor_user(actor), from_status=previous)
+            )
+        else:
+            events.appointment_status_changed.send(
+                events.AppointmentStatusChanged(
+                    appointment=current, actor=_actor_user(actor), from_status=previous, to_status=status
+                )
+            )
     _copy_back(appointment, current, ["status", "updated_at"])
     return appointment
 

@@ -27,7 +27,8 @@ from autoagenda.core.errors import ApplicationError
 from autoagenda.customers.models import ClientLinkSource
 from autoagenda.customers.services import client_link_location
 from autoagenda.locations.models import Location
-from autoagenda.scheduling.models import Appointment
+from autoagenda.scheduling.events import AppointmentStatusChanged
+from autoagenda.scheduling.models import Appointment, AppointmentStatus
 from autoagenda.walkins import events, selectors
 from autoagenda.walkins.models import (
     ALLOWED_ACTIONS,
@@ -388,11 +389,19 @@ def queue_for_service(location: Location, service: Service) -> Queue | None:
     )
 
 
-def ticket_issue_for_check_in(*, actor: Any, appointment: Appointment) -> Ticket | None:
-    """A checked-in booked client joins the queue of their service with priority (called by scheduling).
+def queue_checked_in_client(change: AppointmentStatusChanged) -> None:
+    """Subscribed to `scheduling.events.appointment_status_changed` (apps.py): the client is here, so they join
+    the walk-in queue of their service, ahead of walk-ins."""
+    if change.to_status == AppointmentStatus.CHECKED_IN:
+        ticket_issue_for_check_in(actor=change.actor, appointment=change.appointment)
 
-    Runs inside scheduling's status transaction, so a failed check-in issues nothing. No queue serves the
-    service: no ticket. Already has one: that one (checking in twice never gives two numbers).
+
+def ticket_issue_for_check_in(*, actor: Any, appointment: Appointment) -> Ticket | None:
+    """A checked-in booked client joins the queue of their service with priority.
+
+    Runs inside scheduling's status transaction (`queue_checked_in_client`), so a failed check-in issues
+    nothing. No queue serves the service: no ticket. Already has one: that one (checking in twice never gives
+    two numbers).
     """
     existing = Ticket.objects.filter(appointment=appointment).first()
     if existing is not None:

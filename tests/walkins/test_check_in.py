@@ -1,7 +1,8 @@
 """Booked clients: checking in an appointment puts the client in the queue of its service, with priority.
 
-scheduling's `appointment_set_status` calls `walkins.services.ticket_issue_for_check_in` in its own transaction
-when an appointment becomes `checked_in`; the tests go through that public entry point.
+scheduling's `appointment_set_status` sends `scheduling.events.appointment_status_changed` in its own transaction;
+walkins subscribes and calls `walkins.services.ticket_issue_for_check_in` when an appointment becomes
+`checked_in`; the tests go through that public entry point.
 """
 
 from __future__ import annotations
