@@ -1,6 +1,6 @@
 """WebSocket consumers: the public display and the staff desk panels of one location.
 
-`events.publish` sends to one channel group per location after each commit. The
+`live.publish` sends to one channel group per location after each commit. The
 display gets the whole state (with its sequence number) on connect and after
 every event, so a screen that reconnects after a network blip or a server
 restart re-syncs by itself and never shows a stale call.
@@ -33,7 +33,7 @@ from django.http import Http404
 
 from autoagenda.accounts import permissions
 from autoagenda.walkins import selectors
-from autoagenda.walkins.events import desk_group, display_group
+from autoagenda.walkins.live import desk_group, display_group
 
 logger = logging.getLogger(__name__)
 

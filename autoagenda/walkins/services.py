@@ -29,7 +29,7 @@ from autoagenda.customers.services import client_link_location
 from autoagenda.locations.models import Location
 from autoagenda.scheduling.events import AppointmentStatusChanged
 from autoagenda.scheduling.models import Appointment, AppointmentStatus
-from autoagenda.walkins import events, selectors
+from autoagenda.walkins import live, selectors
 from autoagenda.walkins.models import (
     ALLOWED_ACTIONS,
     AT_DESK_STATUSES,
@@ -59,7 +59,7 @@ def _user(actor: Any) -> User | None:
 
 
 def _publish_after_commit(location_id: int, call: dict[str, Any] | None = None) -> None:
-    transaction.on_commit(lambda: events.publish(location_id, call=call))
+    transaction.on_commit(lambda: live.publish(location_id, call=call))
 
 
 def _event(
@@ -476,7 +476,7 @@ def ticket_call_next(*, actor: Any, desk: Desk, queues: Iterable[Queue] | None =
         call = None
         if ticket is not None:
             _event(ticket, TicketAction.CALLED, actor=actor, at=now, desk=locked)
-            call = events.call_message(
+            call = live.call_message(
                 number=ticket.code, desk=locked.name, at=now, location=ticket.location, recall=False
             )
         _publish_after_commit(desk.location_id, call)
@@ -517,7 +517,7 @@ def ticket_recall(*, actor: Any, ticket: Ticket) -> Ticket:
         current.recall_count += 1
         current.save(update_fields=["recall_count"])
         _event(current, TicketAction.RECALLED, actor=actor, at=now, desk=current.desk)
-        call = events.call_message(
+        call = live.call_message(
             number=current.code,
             desk=current.desk.name if current.desk is not None else "",
             at=now,

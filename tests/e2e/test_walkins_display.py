@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from autoagenda.accounts.models import Role
 from autoagenda.accounts.tokens import token_pair_for_login
-from autoagenda.walkins import events, services
+from autoagenda.walkins import live, services
 from tests.e2e.conftest import screenshot
 from tests.factories import StaffFactory
 from tests.walkins.asgi_server import AsgiServer
@@ -33,7 +33,7 @@ def _morning(cast):
     Built before any screen listens, so the services' live events (whose channel layer would be this test
     process's, not the server's) are left out.
     """
-    with mock.patch.object(events, "publish"):
+    with mock.patch.object(live, "publish"):
         return _build_morning(cast)
 
 

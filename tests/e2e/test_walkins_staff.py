@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from autoagenda.accounts.models import Role
-from autoagenda.walkins import events, services
+from autoagenda.walkins import live, services
 from autoagenda.walkins.models import Ticket
 from tests.e2e.conftest import SCREENSHOTS, log_in, screenshot
 from tests.factories import PASSWORD, ServiceFactory, StaffFactory
@@ -70,7 +70,7 @@ def _issue(page, queue_pk: int, *, name: str = "", plate: str = "") -> str:
 def test_reception_issues_a_ticket_and_the_desk_agent_sees_it_arrive_and_calls_it(page_at, cast, monkeypatch):
     # Nobody listens yet, and Playwright's event loop shares this thread: the set-up publishes nothing.
     with monkeypatch.context() as quiet:
-        quiet.setattr(events, "publish", lambda *args, **kwargs: None)
+        quiet.setattr(live, "publish", lambda *args, **kwargs: None)
         reception, parts, desk1, agent = _workshop(cast)
     problems: list[str] = []
 

@@ -10,7 +10,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-from autoagenda.walkins import events, selectors, services
+from autoagenda.walkins import live, selectors, services
 from autoagenda.walkins.models import TicketEvent
 from tests.walkins.conftest import SANTIAGO
 from tests.walkins.factories import DeskFactory, QueueFactory
@@ -111,8 +111,8 @@ def listener(cast, settings):
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(events.display_group(cast.location.pk), channel)
-    async_to_sync(layer.group_add)(events.desk_group(cast.location.pk), channel)
+    async_to_sync(layer.group_add)(live.display_group(cast.location.pk), channel)
+    async_to_sync(layer.group_add)(live.desk_group(cast.location.pk), channel)
 
     def receive():
         return async_to_sync(layer.receive)(channel)
@@ -171,8 +171,8 @@ def test_a_broken_channel_layer_does_not_break_the_request(cast, reception, monk
         async def group_send(self, group, message):
             raise ConnectionError("redis is down")
 
-    monkeypatch.setattr(events, "get_channel_layer", lambda: Broken())
-    events.publish(cast.location.pk)
+    monkeypatch.setattr(live, "get_channel_layer", lambda: Broken())
+    live.publish(cast.location.pk)
     assert "was not delivered" in caplog.text
 
 

@@ -20,7 +20,7 @@ from channels.testing import WebsocketCommunicator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from autoagenda.walkins import events, selectors, services
+from autoagenda.walkins import live, selectors, services
 from config.asgi import application
 from tests.walkins.factories import DeskFactory, QueueFactory
 
@@ -226,12 +226,12 @@ async def test_an_event_the_screen_already_has_neither_chimes_again_nor_rolls_th
     same = dict(snapshot)
     same.pop("type")
     await layer.group_send(
-        events.display_group(counter.location.pk), {"type": "display.event", "call": call, "state": same}
+        live.display_group(counter.location.pk), {"type": "display.event", "call": call, "state": same}
     )
     assert (await screen.receive_json_from(TIMEOUT))["type"] == "display.state"
     # An older state (a slower process's event): not sent at all.
     await layer.group_send(
-        events.display_group(counter.location.pk), {"type": "display.event", "call": None, "state": stale}
+        live.display_group(counter.location.pk), {"type": "display.event", "call": None, "state": stale}
     )
     assert await screen.receive_nothing()
     await screen.disconnect()
@@ -328,7 +328,7 @@ def test_the_redis_layer_reads_longer_than_it_blocks_waiting_for_messages():
 def test_the_screens_of_a_location_share_one_subscription_per_process(counter, settings):
     """The group has one member per server process, however many TVs: each event is received once."""
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    group = events.display_group(counter.location.pk)
+    group = live.display_group(counter.location.pk)
 
     @run
     async def scenario() -> None:
