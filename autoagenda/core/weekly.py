@@ -9,13 +9,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TypeGuard
 
+from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from autoagenda.core.timeutils import format_hhmm
-from autoagenda.locations.models import Weekday
 
 MINUTES_PER_DAY = 1440
 Interval = tuple[int, int, int]  # (weekday, start_minute, end_minute)
+
+
+class Weekday(models.IntegerChoices):
+    """ISO weekdays, as every weekly plan stores them."""
+
+    MONDAY = 1, gettext_lazy("Monday")
+    TUESDAY = 2, gettext_lazy("Tuesday")
+    WEDNESDAY = 3, gettext_lazy("Wednesday")
+    THURSDAY = 4, gettext_lazy("Thursday")
+    FRIDAY = 5, gettext_lazy("Friday")
+    SATURDAY = 6, gettext_lazy("Saturday")
+    SUNDAY = 7, gettext_lazy("Sunday")
 
 
 def is_int(value: object) -> TypeGuard[int]:

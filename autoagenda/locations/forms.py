@@ -13,13 +13,13 @@ from holidays import registry
 
 from autoagenda.core.forms import BoundedDateField, BoundedDateTimeField
 from autoagenda.core.timeutils import format_hhmm, parse_hhmm, valid_timezones
+from autoagenda.core.weekly import Weekday
 from autoagenda.locations.models import (
     MAX_APPOINTMENTS_PER_DAY,
     MAX_APPOINTMENTS_PER_HOUR,
     MAX_NOTICE_MINUTES,
     Location,
     Sector,
-    Weekday,
 )
 from autoagenda.locations.services import holiday_countries
 

@@ -13,6 +13,9 @@ from simple_history.models import HistoricalRecords
 from autoagenda.core import bounds
 from autoagenda.core.models import TimeStampedModel
 from autoagenda.core.timeutils import format_hhmm
+from autoagenda.core.weekly import Weekday  # lives in core (the weekly-plan validator); importable from here too
+
+__all__ = ["Closure", "Location", "OpeningHours", "Sector", "Weekday"]
 
 MAX_NOTICE_MINUTES = 43_200
 # Capacity limits (null = none); anything larger means "no limit" anyway, and must fit PostgreSQL's integer.
@@ -23,16 +26,6 @@ MAX_APPOINTMENTS_PER_DAY = 100_000
 class Sector(models.TextChoices):
     AUTOMOTIVE = "automotive", _("Automotive workshop")
     GENERAL = "general", _("Other services")
-
-
-class Weekday(models.IntegerChoices):
-    MONDAY = 1, _("Monday")
-    TUESDAY = 2, _("Tuesday")
-    WEDNESDAY = 3, _("Wednesday")
-    THURSDAY = 4, _("Thursday")
-    FRIDAY = 5, _("Friday")
-    SATURDAY = 6, _("Saturday")
-    SUNDAY = 7, _("Sunday")
 
 
 class Location(TimeStampedModel):

@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from autoagenda.accounts import permissions
-from autoagenda.locations.models import Closure, Location, OpeningHours, Weekday
+from autoagenda.core.weekly import Weekday
+from autoagenda.locations.models import Closure, Location, OpeningHours
 
 
 @cache

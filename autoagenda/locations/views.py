@@ -14,9 +14,10 @@ from autoagenda.accounts import permissions
 from autoagenda.core.errors import ApplicationError
 from autoagenda.core.forms import add_application_error
 from autoagenda.core.timeutils import format_hhmm
+from autoagenda.core.weekly import Weekday
 from autoagenda.locations import selectors, services
 from autoagenda.locations.forms import ClosureForm, IntervalRow, LocationForm, WeekForm, country_label
-from autoagenda.locations.models import Closure, Weekday
+from autoagenda.locations.models import Closure
 
 
 @login_required

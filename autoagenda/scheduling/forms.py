@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from autoagenda.core.forms import BoundedDateTimeField
 from autoagenda.core.timeutils import format_hhmm, parse_hhmm
-from autoagenda.locations.models import Weekday
+from autoagenda.core.weekly import Weekday
 
 _TIME = re.compile(r"^(\d{2}:\d{2})(:\d{2}(\.\d+)?)?$")
 MIDNIGHT = 1440

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from autoagenda.core import bounds
 from autoagenda.core.timeutils import format_hhmm
-from autoagenda.locations.models import Weekday
+from autoagenda.core.weekly import Weekday
 
 
 class WorkingHours(models.Model):
