@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "autoagenda.customers",
     "autoagenda.scheduling",
     "autoagenda.walkins",
+    "autoagenda.site",  # the shell: last, above every app (CONTRIBUTING.md, "Layers")
 ]
 
 MIDDLEWARE = [
@@ -123,7 +124,7 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "autoagenda.core.context_processors.navigation",
+                "autoagenda.site.context_processors.navigation",
             ],
         },
     }

@@ -4,9 +4,10 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from autoagenda.core import views as core_views
+from autoagenda.site import views as site_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", site_views.home, name="home"),
     path("health/", core_views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
@@ -22,9 +23,9 @@ urlpatterns = [
     path("backoffice/", admin.site.urls),
 ]
 
-handler403 = "autoagenda.core.views.permission_denied"
-handler404 = "autoagenda.core.views.page_not_found"
-handler500 = "autoagenda.core.views.server_error"
+handler403 = "autoagenda.site.views.permission_denied"
+handler404 = "autoagenda.site.views.page_not_found"
+handler500 = "autoagenda.site.views.server_error"
 
 if settings.DEBUG:
-    urlpatterns.append(path("__errors__/<int:code>/", core_views.error_preview))
+    urlpatterns.append(path("__errors__/<int:code>/", site_views.error_preview))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Replace
 
@@ -19,10 +21,32 @@ from autoagenda.customers.identifiers import (
 from autoagenda.customers.models import Vehicle
 from autoagenda.locations.models import Location, Sector
 
+VEHICLES_ENABLED_KEY = "customers:vehicle-features-enabled"
+# A safety net for writes that send no signal (a bulk `update()`, which the code never does to locations).
+VEHICLES_ENABLED_SECONDS = 300
 
-def vehicle_features_enabled() -> bool:
-    """Vehicle pages exist only while some active location is an automotive workshop."""
-    return Location.objects.filter(is_active=True, sector=Sector.AUTOMOTIVE).exists()
+
+def vehicle_features_enabled(*, cached: bool = False) -> bool:
+    """Vehicle pages exist only while some active location is an automotive workshop.
+
+    The pages and the API ask the database (one query). The navigation asks on every page, so it passes
+    `cached=True`: the answer is kept in the cache (with Redis, shared by every process) until a location is
+    saved or deleted, which `forget_vehicle_features` (connected in apps.py) answers at once and again after
+    commit, so a reader between the two cannot keep the old answer.
+    """
+    if not cached:
+        return Location.objects.filter(is_active=True, sector=Sector.AUTOMOTIVE).exists()
+    enabled: bool | None = cache.get(VEHICLES_ENABLED_KEY)
+    if enabled is None:
+        enabled = vehicle_features_enabled()
+        cache.set(VEHICLES_ENABLED_KEY, enabled, VEHICLES_ENABLED_SECONDS)
+    return enabled
+
+
+def forget_vehicle_features(sender: Any = None, **kwargs: Any) -> None:
+    """A location changed: whether vehicles are enabled is read again (post_save/post_delete of Location)."""
+    cache.delete(VEHICLES_ENABLED_KEY)
+    transaction.on_commit(lambda: cache.delete(VEHICLES_ENABLED_KEY))
 
 
 def vehicles_for(

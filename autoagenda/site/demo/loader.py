@@ -1,15 +1,5 @@
-"""Load the demo workshops, people, vehicles, services and a week of appointments (Spanish content).
-
-Idempotent: every object is found by its natural key and created only when it
-is missing, all in one transaction, so `make run` can call it on every start
-without duplicating anything or undoing what a user changed while trying the
-demo. `--reset` puts the demo objects back to their demo values (and the demo
-password), still without duplicating anything.
-
-Demo users get a public password, so the command refuses to run when DEBUG is
-off unless `--force` is given: a production database never gets them by
-accident.
-"""
+"""Writes the demo data set (data.py): workshops, people, vehicles, services, walk-in queues and a week of
+appointments, each found by its natural key and created only when missing (see the load_demo command)."""
 
 from __future__ import annotations
 
@@ -22,8 +12,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 from vininfo import Vin
 
@@ -31,53 +20,20 @@ from autoagenda.accounts.models import Role, StaffMembership, User
 from autoagenda.catalog.models import Service
 from autoagenda.core import money
 from autoagenda.core.errors import ApplicationError
-from autoagenda.core.management import demo
 from autoagenda.customers import services as customer_services
 from autoagenda.customers.models import ClientLinkSource, Vehicle
 from autoagenda.locations.models import Closure, Location, OpeningHours, Sector
 from autoagenda.scheduling import selectors as scheduling_selectors
 from autoagenda.scheduling import services as scheduling_services
 from autoagenda.scheduling.models import Appointment, AppointmentStatus, TimeOff, WorkingHours
+from autoagenda.site.demo import data as demo
 from autoagenda.walkins.models import Desk, Queue, Ticket, TicketAction, TicketCounter, TicketEvent, TicketStatus
 
 M = TypeVar("M", bound=models.Model)
 
 
-class Command(BaseCommand):
-    help = "Load the demo locations, users, vehicles, services and appointments (idempotent; demo use only)."
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--force",
-            action="store_true",
-            help="Run even when DEBUG is off (demo users share a public password).",
-        )
-        parser.add_argument(
-            "--reset",
-            action="store_true",
-            help="Put existing demo objects back to their demo values and password.",
-        )
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        if not settings.DEBUG and not options["force"]:
-            raise CommandError(
-                "DEBUG is off: refusing to create demo users with a public password. "
-                "Use --force if this really is a demo server."
-            )
-        loader = DemoLoader(reset=options["reset"])
-        with transaction.atomic():
-            loader.load()
-        if loader.created:
-            summary = ", ".join(f"{count} {name}" for name, count in loader.created.items())
-            self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {summary}."))
-        else:
-            self.stdout.write("Demo data already loaded: nothing to add.")
-        if loader.restored:
-            self.stdout.write(f"Demo values put back on {loader.restored} object(s).")
-
-
 class DemoLoader:
-    """Writes demo.py's data set; `created` counts what this run added, by kind."""
+    """Writes data.py's data set; `created` counts what this run added, by kind."""
 
     def __init__(self, *, reset: bool) -> None:
         self.reset = reset
@@ -317,7 +273,6 @@ class DemoLoader:
         location = self.locations[location_name]
         if Appointment.objects.filter(location=location).exists():
             return
-        plan = demo.APPOINTMENTS
         receptionist = next(
             self.users[p.email] for p in demo.STAFF if p.location == location_name and p.role == Role.RECEPTIONIST
         )
@@ -329,50 +284,77 @@ class DemoLoader:
         # plate); each booking below links them again, idempotently.
         for client in clients:
             customer_services.client_link_location(client=client, location=location, source=ClientLinkSource.BOOKING)
-        rng = random.Random(f"{plan.seed}:{location_name}")
+        rng = random.Random(f"{demo.APPOINTMENTS.seed}:{location_name}")
         today = timezone.localdate(self.now, location.zone)
-        last = today + timedelta(days=plan.days - 1)
-        # One read per service for the whole week; a slot taken since by another demo booking is refused
-        # by appointment_book's own re-check, and then skipped.
+        free = self._free_starts(location, services, today)
+        booked: list[Appointment] = []
+        for offset in range(demo.APPOINTMENTS.days):
+            day = today + timedelta(days=offset)
+            booked += self._book_day(location, day, services, free, rng, receptionist, clients, len(booked))
+        self._check_in_first_of(today, booked, receptionist)
+
+    def _free_starts(
+        self, location: Location, services: list[Service], today: date
+    ) -> dict[tuple[int, date], list[datetime]]:
+        """One availability read per service for the whole plan; a slot taken since by another demo booking is
+        refused by appointment_book's own re-check, and then skipped."""
+        last = today + timedelta(days=demo.APPOINTMENTS.days - 1)
         free: dict[tuple[int, date], list[datetime]] = {}
         for service in services:
             for slot in scheduling_selectors.available_slots_for(
                 location=location, service=service, first_date=today, last_date=last, now=self.now
             ):
                 free.setdefault((service.pk, slot.start.date()), []).append(slot.start)
+        return free
+
+    def _book_day(
+        self,
+        location: Location,
+        day: date,
+        services: list[Service],
+        free: dict[tuple[int, date], list[datetime]],
+        rng: random.Random,
+        receptionist: User,
+        clients: list[User],
+        booked_so_far: int,
+    ) -> list[Appointment]:
+        """Some of the day's free slots, each service at most once and one booking an hour (readable, spread
+        out); clients and notes take turns across the whole plan."""
+        plan = demo.APPOINTMENTS
+        wanted = rng.choice(plan.per_day)
+        taken_hours: set[int] = set()
         booked: list[Appointment] = []
-        for offset in range(plan.days):
-            day = today + timedelta(days=offset)
-            wanted = rng.choice(plan.per_day)
-            taken_hours: set[int] = set()
-            for service in rng.sample(services, len(services)):
-                if wanted <= 0:
-                    break
-                # Each service at most once a day and one booking an hour keep the day readable and spread out.
-                starts = [start for start in free.get((service.pk, day), []) if start.hour not in taken_hours]
-                if not starts:
-                    continue
-                start = rng.choice(starts)
-                client = clients[len(booked) % len(clients)]
-                notes = plan.notes_for(len(booked))
-                vehicles = self.vehicles.get(client.email, [])
-                vehicle = rng.choice(vehicles) if vehicles and location.sector == Sector.AUTOMOTIVE else None
-                try:
-                    appointment = scheduling_services.appointment_book(
-                        actor=receptionist,
-                        location=location,
-                        service=service,
-                        start=start,
-                        client=client,
-                        vehicle=vehicle,
-                        notes=notes,
-                    )
-                except ApplicationError:
-                    continue
-                booked.append(appointment)
-                self._count(Appointment)
-                taken_hours.add(start.hour)
-                wanted -= 1
+        for service in rng.sample(services, len(services)):
+            if wanted <= 0:
+                break
+            starts = [start for start in free.get((service.pk, day), []) if start.hour not in taken_hours]
+            if not starts:
+                continue
+            start = rng.choice(starts)
+            turn = booked_so_far + len(booked)
+            client = clients[turn % len(clients)]
+            vehicles = self.vehicles.get(client.email, [])
+            vehicle = rng.choice(vehicles) if vehicles and location.sector == Sector.AUTOMOTIVE else None
+            try:
+                appointment = scheduling_services.appointment_book(
+                    actor=receptionist,
+                    location=location,
+                    service=service,
+                    start=start,
+                    client=client,
+                    vehicle=vehicle,
+                    notes=plan.notes_for(turn),
+                )
+            except ApplicationError:
+                continue
+            booked.append(appointment)
+            self._count(Appointment)
+            taken_hours.add(start.hour)
+            wanted -= 1
+        return booked
+
+    def _check_in_first_of(self, today: date, booked: list[Appointment], receptionist: User) -> None:
+        """Today's first client is already here (and so in the walk-in queue of their service)."""
         todays = [a for a in booked if a.local_date == today]
         if todays:
             earliest = min(todays, key=lambda a: (a.start, a.pk))

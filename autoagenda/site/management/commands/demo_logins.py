@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 from django.urls import NoReverseMatch, reverse
 
 from autoagenda.accounts.models import User
-from autoagenda.core.management import demo
+from autoagenda.site.demo import data as demo
 
 
 def login_url() -> str:

@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from autoagenda.core.context_processors import navigation
+from autoagenda.site.context_processors import navigation
 
 
 def _nav(user, path="/"):

@@ -17,10 +17,10 @@ from django.test import RequestFactory
 
 from autoagenda.accounts.models import Role, StaffMembership, User
 from autoagenda.catalog.models import Service
-from autoagenda.core.management import demo
 from autoagenda.customers.models import Vehicle
 from autoagenda.locations.models import Closure, Location, OpeningHours, Sector
 from autoagenda.scheduling.models import Appointment, AppointmentStatus, AppointmentStatusChange, TimeOff, WorkingHours
+from autoagenda.site.demo import data as demo
 
 pytestmark = pytest.mark.django_db
 
