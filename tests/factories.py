@@ -184,7 +184,7 @@ class ClientLocationFactory(DjangoModelFactory):
     """`location` serves `client`: its staff see the client's profile, vehicles and history."""
 
     class Meta:
-        model = "customers.ClientLocation"
+        model = "accounts.ClientLocation"
         django_get_or_create = ("client", "location")
 
     client = factory.SubFactory(UserFactory)

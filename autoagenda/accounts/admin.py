@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from autoagenda.accounts.models import LoginSession, ProfessionalApplication, StaffMembership, User
+from autoagenda.accounts.models import ClientLocation, LoginSession, ProfessionalApplication, StaffMembership, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -47,3 +47,13 @@ class ProfessionalApplicationAdmin(admin.ModelAdmin):
     list_display = ("user", "location", "status", "created_at", "decided_by")
     list_filter = ("status", "location")
     search_fields = ("user__email",)
+
+
+@admin.register(ClientLocation)
+class ClientLocationAdmin(admin.ModelAdmin):
+    """Which locations serve which clients; written by the services, kept here to look at (and to fix by hand)."""
+
+    list_display = ("client", "location", "source", "created_at")
+    list_filter = ("location", "source")
+    search_fields = ("client__email", "client__last_name")
+    raw_id_fields = ("client",)

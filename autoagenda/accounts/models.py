@@ -191,3 +191,43 @@ class ProfessionalApplication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.location} ({self.status})"
+
+
+class ClientLinkSource(models.TextChoices):
+    BOOKING = "booking", _("Booking")
+    DESK_CREATED = "desk_created", _("Created at the desk")
+    DESK_FOUND = "desk_found", _("Found at the desk by an exact identifier")
+    WALKIN = "walkin", _("Walk-in ticket")
+    BACKFILL = "backfill", _("Earlier appointments")
+
+
+class ClientLocation(models.Model):
+    """This location serves this client: its staff may see the client's profile, vehicles and history here.
+
+    A person–location relation like `StaffMembership`, so it lives here: the people rules
+    (accounts/permissions.py) read it without naming a higher app.
+
+    Written, idempotently and in the same transaction, by whatever serves a client at a location (a booking,
+    the desk creating or finding them, a walk-in ticket naming them); `source` keeps how it started.
+    """
+
+    client = models.ForeignKey(User, on_delete=models.CASCADE, related_name="served_at")
+    location = models.ForeignKey("locations.Location", on_delete=models.CASCADE, related_name="served_clients")
+    source = models.CharField(_("source"), max_length=16, choices=ClientLinkSource.choices)
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("client served at a location")
+        verbose_name_plural = _("clients served at locations")
+        ordering = ("location", "client")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["client", "location"], name="accounts_clientlocation_unique"),
+            models.CheckConstraint(
+                condition=models.Q(source__in=[s.value for s in ClientLinkSource]),
+                name="accounts_clientlocation_source",
+            ),
+        ]
+        indexes: ClassVar = [models.Index(fields=["location", "client"], name="accounts_clientloc_location")]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} @ {self.location_id} ({self.source})"

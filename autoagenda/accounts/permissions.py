@@ -17,7 +17,14 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from autoagenda.accounts.models import LOCATION_ROLES, ProfessionalApplication, Role, StaffMembership, User
+from autoagenda.accounts.models import (
+    LOCATION_ROLES,
+    ClientLocation,
+    ProfessionalApplication,
+    Role,
+    StaffMembership,
+    User,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -146,8 +153,6 @@ def can_create_locations(user: Any) -> bool:
 
 
 def _served_client_ids(location_ids: QuerySet[StaffMembership, Any] | None) -> QuerySet[Any, Any]:
-    from autoagenda.customers.models import ClientLocation
-
     links = (
         ClientLocation.objects.all()
         if location_ids is None

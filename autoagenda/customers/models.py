@@ -53,39 +53,3 @@ class Vehicle(TimeStampedModel):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
-
-
-class ClientLinkSource(models.TextChoices):
-    BOOKING = "booking", _("Booking")
-    DESK_CREATED = "desk_created", _("Created at the desk")
-    DESK_FOUND = "desk_found", _("Found at the desk by an exact identifier")
-    WALKIN = "walkin", _("Walk-in ticket")
-    BACKFILL = "backfill", _("Earlier appointments")
-
-
-class ClientLocation(models.Model):
-    """This location serves this client: its staff may see the client's profile, vehicles and history here.
-
-    Written, idempotently and in the same transaction, by whatever serves a client at a location (a booking,
-    the desk creating or finding them, a walk-in ticket naming them); `source` keeps how it started.
-    """
-
-    client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="served_at")
-    location = models.ForeignKey("locations.Location", on_delete=models.CASCADE, related_name="served_clients")
-    source = models.CharField(_("source"), max_length=16, choices=ClientLinkSource.choices)
-    created_at = models.DateTimeField(_("since"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("client served at a location")
-        verbose_name_plural = _("clients served at locations")
-        ordering = ("location", "client")
-        constraints: ClassVar = [
-            models.UniqueConstraint(fields=["client", "location"], name="customers_clientlocation_unique"),
-            models.CheckConstraint(
-                condition=Q(source__in=[s.value for s in ClientLinkSource]), name="customers_clientlocation_source"
-            ),
-        ]
-        indexes: ClassVar = [models.Index(fields=["location", "client"], name="customers_clientloc_location")]
-
-    def __str__(self) -> str:
-        return f"{self.client_id} @ {self.location_id} ({self.source})"

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from autoagenda.accounts import permissions
-from autoagenda.accounts.models import Role, User
+from autoagenda.accounts.models import ClientLinkSource, ClientLocation, Role, User
 from autoagenda.core.errors import ApplicationError
 from autoagenda.customers.identifiers import is_plate, normalize_plate
-from autoagenda.customers.models import ClientLinkSource, ClientLocation, Vehicle
+from autoagenda.customers.models import Vehicle
 from autoagenda.customers.selectors import clients_by_exact_identifier, vehicle_has_history
 from autoagenda.customers.vin import decode_vin, normalize_vin
 

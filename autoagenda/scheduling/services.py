@@ -17,12 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from autoagenda.accounts import permissions
-from autoagenda.accounts.models import Role, StaffMembership, User
+from autoagenda.accounts.models import ClientLinkSource, Role, StaffMembership, User
 from autoagenda.catalog.models import Service
 from autoagenda.core import bounds
 from autoagenda.core.errors import ApplicationError
 from autoagenda.core.weekly import weekly_plan_errors
-from autoagenda.customers.models import ClientLinkSource, Vehicle
+from autoagenda.customers.models import Vehicle
 from autoagenda.customers.services import client_link_location
 from autoagenda.locations.models import Location
 from autoagenda.scheduling import availability, events, freshness, selectors

@@ -21,10 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from autoagenda.accounts import permissions
-from autoagenda.accounts.models import User
+from autoagenda.accounts.models import ClientLinkSource, User
 from autoagenda.catalog.models import Service
 from autoagenda.core.errors import ApplicationError
-from autoagenda.customers.models import ClientLinkSource
 from autoagenda.customers.services import client_link_location
 from autoagenda.locations.models import Location
 from autoagenda.scheduling.events import AppointmentStatusChanged

@@ -373,7 +373,7 @@ ADMIN_PUBLIC = {"backoffice/login/", "backoffice/logout/"}
 ADMIN_MODELS = {
     "accounts/user": "client",
     "customers/vehicle": "vehicle",
-    "customers/clientlocation": "link",
+    "accounts/clientlocation": "link",
     "scheduling/appointment": "appointment",
     "scheduling/timeoff": "time_off",
     "walkins/ticket": "ticket",

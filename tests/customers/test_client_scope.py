@@ -16,8 +16,9 @@ import pytest
 import time_machine
 from django.apps import apps as django_apps
 
+from autoagenda.accounts.models import ClientLinkSource, ClientLocation
 from autoagenda.customers import services as customer_services
-from autoagenda.customers.models import ClientLinkSource, ClientLocation, Vehicle
+from autoagenda.customers.models import Vehicle
 from autoagenda.scheduling.models import Appointment
 from autoagenda.walkins import services as walkin_services
 from tests.factories import AppointmentFactory, ClientLocationFactory, ServiceFactory, UserFactory, VehicleFactory

@@ -1,5 +1,8 @@
 """Every location that has served a client so far (an appointment, a walk-in ticket naming them) serves them.
 
+`accounts.ClientLocation` is the link; the backfill stays here, where the link was first introduced, because it
+reads the vehicles' neighbours (appointments, tickets) and must run after them.
+
 Plain model classes from `apps` only (no app code), so it keeps working whatever the apps become.
 """
 
@@ -9,7 +12,7 @@ from django.db import migrations
 def backfill(apps, schema_editor):
     Appointment = apps.get_model("scheduling", "Appointment")
     Ticket = apps.get_model("walkins", "Ticket")
-    ClientLocation = apps.get_model("customers", "ClientLocation")
+    ClientLocation = apps.get_model("accounts", "ClientLocation")
     pairs = set(Appointment.objects.values_list("client_id", "location_id").distinct())
     pairs |= set(Ticket.objects.filter(customer__isnull=False).values_list("customer_id", "location_id").distinct())
     existing = set(ClientLocation.objects.values_list("client_id", "location_id"))
@@ -25,7 +28,8 @@ def backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("customers", "0002_client_location_and_vehicle_archive"),
+        ("accounts", "0003_clientlocation"),
+        ("customers", "0002_vehicle_archive"),
         ("scheduling", "0006_vehicle_with_history_is_protected"),
         ("walkins", "0001_initial"),
     ]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0002_client_location_and_vehicle_archive'),
+        ('customers', '0002_vehicle_archive'),
         ('scheduling', '0005_timeoff_within_bounds'),
     ]
 

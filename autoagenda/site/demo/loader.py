@@ -16,12 +16,12 @@ from django.db import models
 from django.utils import timezone
 from vininfo import Vin
 
-from autoagenda.accounts.models import Role, StaffMembership, User
+from autoagenda.accounts.models import ClientLinkSource, Role, StaffMembership, User
 from autoagenda.catalog.models import Service
 from autoagenda.core import money
 from autoagenda.core.errors import ApplicationError
 from autoagenda.customers import services as customer_services
-from autoagenda.customers.models import ClientLinkSource, Vehicle
+from autoagenda.customers.models import Vehicle
 from autoagenda.locations.models import Closure, Location, OpeningHours, Sector
 from autoagenda.scheduling import selectors as scheduling_selectors
 from autoagenda.scheduling import services as scheduling_services

@@ -8,22 +8,11 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0001_initial'),
+        ('accounts', '0002_initial'),
         ('locations', '0001_initial'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
-        migrations.AddField(
-            model_name='historicalvehicle',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='archived'),
-        ),
-        migrations.AddField(
-            model_name='vehicle',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='archived'),
-        ),
         migrations.CreateModel(
             name='ClientLocation',
             fields=[
@@ -37,8 +26,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'client served at a location',
                 'verbose_name_plural': 'clients served at locations',
                 'ordering': ('location', 'client'),
-                'indexes': [models.Index(fields=['location', 'client'], name='customers_clientloc_location')],
-                'constraints': [models.UniqueConstraint(fields=('client', 'location'), name='customers_clientlocation_unique'), models.CheckConstraint(condition=models.Q(('source__in', ['booking', 'desk_created', 'desk_found', 'walkin', 'backfill'])), name='customers_clientlocation_source')],
+                'indexes': [models.Index(fields=['location', 'client'], name='accounts_clientloc_location')],
+                'constraints': [models.UniqueConstraint(fields=('client', 'location'), name='accounts_clientlocation_unique'), models.CheckConstraint(condition=models.Q(('source__in', ['booking', 'desk_created', 'desk_found', 'walkin', 'backfill'])), name='accounts_clientlocation_source')],
             },
         ),
     ]
