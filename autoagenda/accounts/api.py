@@ -21,11 +21,21 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
-from autoagenda.accounts import permissions, selectors, services
+from autoagenda.accounts import selectors, services
 from autoagenda.accounts.models import STAFF_ROLES, ApplicationStatus, ProfessionalApplication, Role, User
-from autoagenda.core.api import error_responses
+from autoagenda.accounts.permissions import (
+    application_locations,
+    can_list_users,
+    can_manage_user,
+    can_use_applications,
+    get_application_for_user,
+    get_staff_for_user,
+    is_staff_member,
+    locations_known_to,
+    require,
+)
+from autoagenda.core.api import ScopedPrimaryKeyRelatedField, error_responses
 from autoagenda.core.api_fields import IdField
-from autoagenda.locations.models import Location
 
 STAFF_ROLE_HELP = _("A staff role: mechanic, receptionist, manager or admin.")
 NO_CONTENT = OpenApiResponse(description=_("Done; no body."))
@@ -43,12 +53,12 @@ class RegisterRateThrottle(AnonRateThrottle):
 
 class IsStaffMember(BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
-        return permissions.is_staff_member(request.user)
+        return is_staff_member(request.user)
 
 
 class UsesApplications(BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
-        return permissions.can_use_applications(request.user)
+        return can_use_applications(request.user)
 
 
 # --- Serializers ----------------------------------------------------------
@@ -143,8 +153,8 @@ class StaffCreateSerializer(serializers.Serializer):
     last_name = serializers.CharField(max_length=150)
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     role = StaffRoleField()
-    locations = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Location.objects.all(), required=False, default=list, help_text=_("Location ids.")
+    locations = ScopedPrimaryKeyRelatedField(
+        many=True, scope=locations_known_to, required=False, default=list, help_text=_("Location ids.")
     )
     password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=128)
 
@@ -154,8 +164,8 @@ class StaffUpdateSerializer(serializers.Serializer):
     last_name = serializers.CharField(max_length=150, required=False)
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
     role = StaffRoleField(required=False)
-    locations = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Location.objects.all(), required=False, help_text=_("Location ids; replaces them all.")
+    locations = ScopedPrimaryKeyRelatedField(
+        many=True, scope=locations_known_to, required=False, help_text=_("Location ids; replaces them all.")
     )
     is_active = serializers.BooleanField(required=False)
 
@@ -189,7 +199,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
 
 class ApplicationCreateSerializer(serializers.Serializer):
-    location = serializers.PrimaryKeyRelatedField(queryset=Location.objects.filter(is_active=True))
+    location = ScopedPrimaryKeyRelatedField(scope=lambda user: application_locations())
     message = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
@@ -288,8 +298,8 @@ class StaffListCreateView(GenericAPIView):
     )
     def post(self, request: Request) -> Response:
         actor = _actor(request)
-        permissions.require(permissions.can_list_users(actor))
-        serializer = StaffCreateSerializer(data=request.data)
+        require(can_list_users(actor))
+        serializer = StaffCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         user = services.staff_create(actor=actor, **serializer.validated_data)
         return Response(StaffSerializer(user).data, status=status.HTTP_201_CREATED)
@@ -301,7 +311,7 @@ class StaffDetailView(GenericAPIView):
 
     @extend_schema(responses={200: StaffSerializer, **error_responses(401, 403, 404)}, tags=["people"])
     def get(self, request: Request, pk: int) -> Response:
-        return Response(StaffSerializer(permissions.get_staff_for_user(_actor(request), pk)).data)
+        return Response(StaffSerializer(get_staff_for_user(_actor(request), pk)).data)
 
     @extend_schema(
         request=StaffUpdateSerializer,
@@ -310,9 +320,9 @@ class StaffDetailView(GenericAPIView):
     )
     def patch(self, request: Request, pk: int) -> Response:
         actor = _actor(request)
-        target = permissions.get_staff_for_user(actor, pk)
-        permissions.require(permissions.can_manage_user(actor, target))
-        serializer = StaffUpdateSerializer(data=request.data)
+        target = get_staff_for_user(actor, pk)
+        require(can_manage_user(actor, target))
+        serializer = StaffUpdateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         user = services.staff_update(actor=actor, user=target, **serializer.validated_data)
         return Response(StaffSerializer(user).data)
@@ -327,8 +337,8 @@ class StaffDeactivateView(GenericAPIView):
     @extend_schema(request=None, responses={204: NO_CONTENT, **error_responses(400, 401, 403, 404)}, tags=["people"])
     def post(self, request: Request, pk: int) -> Response:
         actor = _actor(request)
-        target = permissions.get_staff_for_user(actor, pk)
-        permissions.require(permissions.can_manage_user(actor, target))
+        target = get_staff_for_user(actor, pk)
+        require(can_manage_user(actor, target))
         services.user_deactivate(actor=actor, user=target)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -363,8 +373,8 @@ class ApplicationListCreateView(GenericAPIView):
     )
     def post(self, request: Request) -> Response:
         actor = _actor(request)
-        permissions.require(actor.role == Role.CLIENT)
-        serializer = ApplicationCreateSerializer(data=request.data)
+        require(actor.role == Role.CLIENT)
+        serializer = ApplicationCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         application = services.professional_application_submit(user=actor, **serializer.validated_data)
         return Response(ApplicationSerializer(application).data, status=status.HTTP_201_CREATED)
@@ -375,7 +385,7 @@ class ApplicationDetailView(GenericAPIView):
 
     @extend_schema(responses={200: ApplicationSerializer, **error_responses(401, 403, 404)}, tags=["people"])
     def get(self, request: Request, pk: int) -> Response:
-        return Response(ApplicationSerializer(permissions.get_application_for_user(_actor(request), pk)).data)
+        return Response(ApplicationSerializer(get_application_for_user(_actor(request), pk)).data)
 
 
 DECISION_RESPONSES = {200: ApplicationSerializer, **error_responses(400, 401, 403, 404, 409)}
@@ -387,7 +397,7 @@ class _ApplicationDecisionView(GenericAPIView):
 
     def post(self, request: Request, pk: int) -> Response:
         actor = _actor(request)
-        application = permissions.get_application_for_user(actor, pk, decide=True)
+        application = get_application_for_user(actor, pk, decide=True)
         serializer = ApplicationDecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         decided = services.professional_application_decide(

@@ -10,9 +10,13 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.utils.translation import gettext_lazy as _
 
-from autoagenda.accounts import permissions
 from autoagenda.accounts.models import LOCATION_ROLES, STAFF_ROLES, Role, User
-from autoagenda.locations.models import Location
+from autoagenda.accounts.permissions import (
+    application_locations,
+    assignable_locations,
+    people_locations,
+    roles_assignable_by,
+)
 
 
 def _text(label: Any, *, required: bool = True, max_length: int = 150, **attrs: str) -> forms.CharField:
@@ -98,14 +102,14 @@ class PasswordChangeForm(forms.Form):
 
 
 def _role_choices(actor: User, *, include_current: str | None = None) -> list[tuple[str, Any]]:
-    allowed = set(permissions.roles_assignable_by(actor))
+    allowed = set(roles_assignable_by(actor))
     if include_current:
         allowed.add(include_current)
     return [(value, label) for value, label in Role.choices if value in allowed]
 
 
 def _assignable_locations(actor: User) -> Any:
-    return permissions.locations_managed_by(actor).order_by("name")
+    return assignable_locations(actor).order_by("name")
 
 
 class UserFilterForm(forms.Form):
@@ -116,13 +120,13 @@ class UserFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name, email or phone")}),
     )
     role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", _("All roles")), *Role.choices])
-    location = forms.ModelChoiceField(
-        label=_("Location"), required=False, queryset=Location.objects.none(), empty_label=_("All locations")
+    location: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Location"), required=False, queryset=None, empty_label=_("All locations")
     )
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["location"].queryset = permissions.locations_staffed_by(actor).order_by("name")  # type: ignore[attr-defined]
+        self.fields["location"].queryset = people_locations(actor).order_by("name")  # type: ignore[attr-defined]
 
 
 class StaffForm(forms.Form):
@@ -133,10 +137,10 @@ class StaffForm(forms.Form):
     email = forms.EmailField(label=_("Email"), max_length=254)
     phone = _phone()
     role = forms.ChoiceField(label=_("Role"))
-    locations = forms.ModelMultipleChoiceField(
+    locations: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label=_("Locations"),
         required=False,
-        queryset=Location.objects.none(),
+        queryset=None,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Managers, receptionists and mechanics work at the locations ticked here."),
     )
@@ -169,7 +173,7 @@ class StaffForm(forms.Form):
 
 
 class ApplicationForm(forms.Form):
-    location = forms.ModelChoiceField(label=_("Location"), queryset=Location.objects.none())
+    location: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Location"), queryset=None)
     message = forms.CharField(
         label=_("Tell us about your experience"),
         required=False,
@@ -179,7 +183,7 @@ class ApplicationForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["location"].queryset = permissions.locations_visible_to(user).order_by("name")  # type: ignore[attr-defined]
+        self.fields["location"].queryset = application_locations().order_by("name")  # type: ignore[attr-defined]
 
 
 class ApplicationDecisionForm(forms.Form):

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from autoagenda.accounts import permissions
 from autoagenda.accounts.models import ProfessionalApplication, StaffMembership, User
+from autoagenda.accounts.permissions import applications_visible_to, staff_visible_to, users_visible_to
 
 
 def _with_memberships(queryset: QuerySet[User]) -> QuerySet[User]:
@@ -41,13 +41,13 @@ def users_for_list(
 
     Every word of `q` must match the name, email or phone.
     """
-    return _with_memberships(_filtered(permissions.users_visible_to(actor), role=role, location=location, q=q))
+    return _with_memberships(_filtered(users_visible_to(actor), role=role, location=location, q=q))
 
 
 def staff_for_list(
     *, actor: User, role: str | None = None, location: Any = None, q: str | None = None
 ) -> QuerySet[User]:
-    return _with_memberships(_filtered(permissions.staff_visible_to(actor), role=role, location=location, q=q))
+    return _with_memberships(_filtered(staff_visible_to(actor), role=role, location=location, q=q))
 
 
 def location_ids_of(user: User) -> list[int]:
@@ -56,7 +56,7 @@ def location_ids_of(user: User) -> list[int]:
 
 
 def applications_for_list(*, actor: User, status: str | None = None) -> QuerySet[ProfessionalApplication]:
-    queryset = permissions.applications_visible_to(actor).select_related("user", "location", "decided_by")
+    queryset = applications_visible_to(actor).select_related("user", "location", "decided_by")
     if status:
         queryset = queryset.filter(status=status)
     return queryset.order_by("-created_at", "-id")

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import Any
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -29,7 +30,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
-from autoagenda.accounts import events, permissions
+from autoagenda.accounts import events
 from autoagenda.accounts.models import (
     LOCATION_ROLES,
     STAFF_ROLES,
@@ -39,11 +40,18 @@ from autoagenda.accounts.models import (
     StaffMembership,
     User,
 )
+from autoagenda.accounts.permissions import (
+    application_locations,
+    can_assign_locations,
+    can_list_users,
+    can_manage_user,
+    is_admin,
+    is_staff_member,
+    require,
+    roles_assignable_by,
+)
 from autoagenda.accounts.tokens import sessions_revoke_for_user
 from autoagenda.core.errors import ApplicationError
-
-if TYPE_CHECKING:
-    from autoagenda.locations.models import Location
 
 logger = logging.getLogger(__name__)
 LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
@@ -264,18 +272,18 @@ def password_reset_apply(*, user: User, new: str) -> User:
 # --- Staff ----------------------------------------------------------------------
 
 
-def _location_ids(locations: Iterable[Location | int]) -> set[int]:
+def _location_ids(locations: Iterable[Model | int]) -> set[int]:
     return {loc if isinstance(loc, int) else loc.pk for loc in locations}
 
 
 def _check_role_and_locations(*, actor: User, role: str, location_ids: set[int]) -> None:
     if role not in STAFF_ROLES:
         raise ApplicationError.invalid("role", str(_("Choose a staff role.")))
-    if role not in permissions.roles_assignable_by(actor):
+    if role not in roles_assignable_by(actor):
         raise _deny(str(_("Your role may not give this role to anyone.")))
     if role in LOCATION_ROLES and not location_ids:
         raise ApplicationError.invalid("locations", str(_("Choose at least one location.")))
-    if role in LOCATION_ROLES and not permissions.can_assign_locations(actor, location_ids):
+    if role in LOCATION_ROLES and not can_assign_locations(actor, location_ids):
         raise _deny(str(_("You may only assign locations you manage.")))
 
 
@@ -300,12 +308,12 @@ def staff_create(
     first_name: str,
     last_name: str,
     role: str,
-    locations: Iterable[Location | int],
+    locations: Iterable[Model | int],
     password: str,
     phone: str = "",
 ) -> User:
     """A staff account. Admins create any role; managers mechanics and receptionists at their own locations."""
-    if not permissions.can_list_users(actor):
+    if not can_list_users(actor):
         raise _deny(str(_("Your role may not create staff accounts.")))
     location_ids = _location_ids(locations)
     _check_role_and_locations(actor=actor, role=role, location_ids=location_ids)
@@ -330,7 +338,7 @@ def staff_update(
     actor: User,
     user: User,
     role: str | None = None,
-    locations: Iterable[Location | int] | None = None,
+    locations: Iterable[Model | int] | None = None,
     first_name: str | None = None,
     last_name: str | None = None,
     phone: str | None = None,
@@ -340,7 +348,7 @@ def staff_update(
 
     Locations given replace the memberships; a role change carries the memberships along.
     """
-    if not permissions.can_manage_user(actor, user):
+    if not can_manage_user(actor, user):
         raise _deny(str(_("You may not edit this person.")))
     new_role = role if role is not None else user.role
     if new_role != user.role and user.pk == actor.pk:
@@ -350,7 +358,7 @@ def staff_update(
     else:
         location_ids = set(user.memberships.values_list("location_id", flat=True))
     if new_role != user.role or locations is not None:
-        if new_role == Role.CLIENT and permissions.is_admin(actor):
+        if new_role == Role.CLIENT and is_admin(actor):
             location_ids = set()
         else:
             _check_role_and_locations(actor=actor, role=new_role, location_ids=location_ids)
@@ -379,7 +387,7 @@ def staff_update(
 
 def user_deactivate(*, actor: User, user: User) -> User:
     """The person can no longer log in, and their API logins stop at once; their history stays."""
-    if not permissions.can_manage_user(actor, user):
+    if not can_manage_user(actor, user):
         raise _deny(str(_("You may not deactivate this person.")))
     if user.pk == actor.pk:
         raise ApplicationError("invalid", str(_("You cannot deactivate your own account.")))
@@ -394,11 +402,12 @@ def user_deactivate(*, actor: User, user: User) -> User:
 # --- Professional applications ------------------------------------------------------
 
 
-def professional_application_submit(*, user: User, location: Location, message: str = "") -> ProfessionalApplication:
-    """A client asks to work as a professional at a location; one open request at a time."""
+def professional_application_submit(*, user: User, location: Any, message: str = "") -> ProfessionalApplication:
+    """A client asks to work as a professional at a location (a Location: accounts names it only through its
+    relations); one open request at a time."""
     if user.role != Role.CLIENT:
         raise _deny(str(_("Only clients can apply to work as a professional.")))
-    if not permissions.locations_visible_to(user).filter(pk=location.pk).exists():
+    if not application_locations().filter(pk=location.pk).exists():
         raise ApplicationError.invalid("location", str(_("Choose an open location.")))
     conflict = ApplicationError("conflict", str(_("You already have an application waiting for a decision.")))
     with transaction.atomic():
@@ -415,7 +424,7 @@ def professional_application_decide(
     *, actor: User, application: ProfessionalApplication, approve: bool, note: str = ""
 ) -> ProfessionalApplication:
     """An admin approves (the client becomes a mechanic at that location) or rejects; the applicant gets an email."""
-    if not permissions.is_admin(actor):
+    if not is_admin(actor):
         raise _deny(str(_("Only an administrator decides applications.")))
     with transaction.atomic():
         locked = (
@@ -479,7 +488,7 @@ def client_create_at_desk(
     *, actor: User, first_name: str, last_name: str = "", phone: str = "", email: str = ""
 ) -> User:
     """A client account created by staff for a phone or walk-in booking: a name and a phone or an email."""
-    permissions.require(permissions.is_staff_member(actor))
+    require(is_staff_member(actor))
     first_name = _clean_text("first_name", first_name or "")
     last_name = _clean_text("last_name", last_name or "")
     phone = _clean_text("phone", phone or "")

@@ -22,7 +22,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from autoagenda.accounts import permissions, selectors, services
+from autoagenda.accounts import selectors, services
 from autoagenda.accounts.forms import (
     ApplicationDecisionForm,
     ApplicationForm,
@@ -34,6 +34,15 @@ from autoagenda.accounts.forms import (
     UserFilterForm,
 )
 from autoagenda.accounts.models import ApplicationStatus, Role, User
+from autoagenda.accounts.permissions import (
+    can_list_users,
+    get_application_for_user,
+    get_user_for_user,
+    is_admin,
+    require,
+    role_of,
+    user_manage_checker,
+)
 from autoagenda.core.errors import ApplicationError
 from autoagenda.core.forms import add_application_error
 
@@ -205,7 +214,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
-    permissions.require(permissions.can_list_users(request.user))
+    require(can_list_users(request.user))
     actor: User = request.user  # type: ignore[assignment]
     form = UserFilterForm(request.GET or None, actor=actor)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -213,7 +222,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
         actor=actor, role=filters.get("role"), location=filters.get("location"), q=filters.get("q")
     )
     page = _page(request, users)
-    can_manage = permissions.user_manage_checker(actor)
+    can_manage = user_manage_checker(actor)
     rows = [{"user": u, "can_manage": can_manage(u)} for u in page.object_list]
     context = {"form": form, "page_obj": page, "rows": rows}
     return render(request, "accounts/user_list.html", context)
@@ -221,7 +230,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def user_create(request: HttpRequest) -> HttpResponse:
-    permissions.require(permissions.can_list_users(request.user))
+    require(can_list_users(request.user))
     actor: User = request.user  # type: ignore[assignment]
     form = StaffForm(request.POST or None, actor=actor)
     status = 200
@@ -273,7 +282,7 @@ def _user_edit_page(
 @login_required
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor: User = request.user  # type: ignore[assignment]
-    target = permissions.get_user_for_user(actor, pk, manage=True)
+    target = get_user_for_user(actor, pk, manage=True)
     if request.method != "POST":
         return _user_edit_page(request, target)
     form = StaffForm(request.POST, actor=actor, target=target)
@@ -304,7 +313,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     actor: User = request.user  # type: ignore[assignment]
-    target = permissions.get_user_for_user(actor, pk, manage=True)
+    target = get_user_for_user(actor, pk, manage=True)
     try:
         services.user_deactivate(actor=actor, user=target)
     except ApplicationError as exc:
@@ -321,7 +330,7 @@ def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def apply(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    permissions.require(permissions.role_of(user) == Role.CLIENT)
+    require(role_of(user) == Role.CLIENT)
     latest = selectors.application_latest_for(user)
     form = ApplicationForm(request.POST or None, user=user)
     status = 200
@@ -352,7 +361,7 @@ def _application_list_page(request: HttpRequest, status: int = 200) -> HttpRespo
 
 @login_required
 def application_list(request: HttpRequest) -> HttpResponse:
-    permissions.require(permissions.is_admin(request.user))
+    require(is_admin(request.user))
     return _application_list_page(request)
 
 
@@ -360,7 +369,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
     actor: User = request.user  # type: ignore[assignment]
-    application = permissions.get_application_for_user(actor, pk, decide=True)
+    application = get_application_for_user(actor, pk, decide=True)
     form = ApplicationDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose approve or reject."))

@@ -13,11 +13,13 @@ from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from autoagenda.accounts import permissions
 from autoagenda.accounts.models import Role, User
+from autoagenda.accounts.permissions import locations_known_to, require, staff_visible_to
 from autoagenda.catalog import selectors, services
 from autoagenda.catalog.models import Service
+from autoagenda.catalog.permissions import can_create_services, get_service_for_user
 from autoagenda.core import bounds
+from autoagenda.core.api import ScopedPrimaryKeyRelatedField
 from autoagenda.core.money import format_amount
 from autoagenda.locations.models import Location
 
@@ -70,11 +72,11 @@ class ServiceWriteSerializer(serializers.Serializer[Any]):
     price = MoneyField(min_value=0, max_digits=12, decimal_places=2)
     tax_rate = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False)
     requires_mechanic = serializers.BooleanField(required=False)
-    locations = serializers.PrimaryKeyRelatedField(many=True, allow_empty=False, queryset=Location.objects.all())
-    mechanics = serializers.PrimaryKeyRelatedField(
+    locations = ScopedPrimaryKeyRelatedField(many=True, allow_empty=False, scope=locations_known_to)
+    mechanics = ScopedPrimaryKeyRelatedField(
         many=True,
         required=False,
-        queryset=User.objects.filter(role=Role.MECHANIC),
+        scope=lambda user: staff_visible_to(user).filter(role=Role.MECHANIC),
         help_text=_("Empty: every mechanic of the location."),
     )
     repeat_months = serializers.IntegerField(min_value=1, max_value=120, required=False, allow_null=True)
@@ -114,8 +116,8 @@ class ServiceListCreateView(generics.ListCreateAPIView[Service]):
         return selectors.services_for(self.request.user, location_id=_location_filter(self.request))
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        permissions.require(permissions.can_create_services(request.user))
-        data = ServiceWriteSerializer(data=request.data)
+        require(can_create_services(request.user))
+        data = ServiceWriteSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         service = services.service_create(actor=request.user, **data.validated_data)
         return Response(ServiceSerializer(service).data, status=status.HTTP_201_CREATED)
@@ -136,11 +138,11 @@ class ServiceDetailView(generics.RetrieveUpdateAPIView[Service]):
 
     def get_object(self) -> Service:
         manage = self.request.method not in ("GET", "HEAD", "OPTIONS")
-        return permissions.get_service_for_user(self.request.user, self.kwargs["pk"], manage=manage)
+        return get_service_for_user(self.request.user, self.kwargs["pk"], manage=manage)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         service = self.get_object()
-        data = ServiceWriteSerializer(data=request.data, partial=True)
+        data = ServiceWriteSerializer(data=request.data, partial=True, context={"request": request})
         data.is_valid(raise_exception=True)
         service = services.service_update(actor=request.user, service=service, **data.validated_data)
         return Response(ServiceSerializer(service).data)

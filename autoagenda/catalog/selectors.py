@@ -7,15 +7,17 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from autoagenda.accounts import permissions
 from autoagenda.accounts.models import Role, User
+from autoagenda.accounts.permissions import is_admin
 from autoagenda.catalog.models import Service
+from autoagenda.catalog.permissions import can_create_services, services_visible_to
 from autoagenda.locations.models import Location
+from autoagenda.locations.permissions import locations_managed_by
 
 
 def services_for(user: Any, *, location_id: int | None = None) -> QuerySet[Service]:
     """The services `user` may see, with their locations and mechanics loaded (ids only)."""
-    qs = permissions.services_visible_to(user)
+    qs = services_visible_to(user)
     if location_id is not None:
         qs = qs.filter(locations__id=location_id)
     return qs.prefetch_related(
@@ -33,19 +35,19 @@ class ServiceRow:
 def service_rows_for(user: Any, *, location_id: int | None = None) -> list[ServiceRow]:
     """The catalog table: each service with whether `user` may edit it, in a fixed number of queries."""
     services = list(services_for(user, location_id=location_id))
-    if permissions.is_admin(user):
+    if is_admin(user):
         return [ServiceRow(service, True) for service in services]
-    if not permissions.can_create_services(user):
+    if not can_create_services(user):
         return [ServiceRow(service, False) for service in services]
-    managed = set(permissions.locations_managed_by(user).values_list("id", flat=True))
+    managed = set(locations_managed_by(user).values_list("id", flat=True))
     return [ServiceRow(s, {loc.pk for loc in s.locations.all()} <= managed) for s in services]
 
 
 def locations_for_services(user: Any) -> QuerySet[Location]:
     """Where `user` may offer services: every location for admins, the managed ones for managers."""
-    if not permissions.can_create_services(user):
+    if not can_create_services(user):
         return Location.objects.none()
-    return permissions.locations_managed_by(user).order_by("name", "id")
+    return locations_managed_by(user).order_by("name", "id")
 
 
 def mechanics_at(locations: QuerySet[Location] | list[Location]) -> QuerySet[User]:

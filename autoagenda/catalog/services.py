@@ -13,9 +13,10 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from autoagenda.accounts import permissions
 from autoagenda.accounts.models import Role, StaffMembership, User
+from autoagenda.accounts.permissions import require
 from autoagenda.catalog.models import Service
+from autoagenda.catalog.permissions import can_create_services, can_manage_service, can_offer_services_at
 from autoagenda.core import money
 from autoagenda.core.errors import ApplicationError
 from autoagenda.locations.models import Location
@@ -127,7 +128,7 @@ def _check_and_save(
     *, actor: Any, service: Service, values: dict[str, Any], locations: list[Location], mechanics: list[User]
 ) -> Service:
     location_ids = {loc.pk for loc in locations}
-    permissions.require(permissions.can_offer_services_at(actor, location_ids))
+    require(can_offer_services_at(actor, location_ids))
     errors = service_field_errors(values)
     if not locations:
         errors["locations"] = [_("Choose at least one location.")]
@@ -168,7 +169,7 @@ def service_create(
     is_active: bool = True,
 ) -> Service:
     """Admins anywhere; managers only at locations they all manage (else 403)."""
-    permissions.require(permissions.can_create_services(actor))
+    require(can_create_services(actor))
     values = _normalized(
         {
             "name": name,
@@ -195,7 +196,7 @@ def service_update(*, actor: Any, service: Service, **changes: Any) -> Service:
     service away from a location whose mechanic is listed is refused, not silently
     dropped.
     """
-    permissions.require(permissions.can_manage_service(actor, service))
+    require(can_manage_service(actor, service))
     values = _normalized(changes)
     locations = values.pop("locations", None)
     mechanics = values.pop("mechanics", None)
@@ -211,7 +212,7 @@ def service_update(*, actor: Any, service: Service, **changes: Any) -> Service:
 
 def service_deactivate(*, actor: Any, service: Service) -> Service:
     """Take a service off sale; existing bookings keep it."""
-    permissions.require(permissions.can_manage_service(actor, service))
+    require(can_manage_service(actor, service))
     with transaction.atomic():
         service.is_active = False
         service.save(update_fields=["is_active", "updated_at"])

@@ -8,11 +8,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from autoagenda.accounts import permissions
+from autoagenda.accounts.permissions import require
 from autoagenda.catalog import selectors, services
 from autoagenda.catalog.forms import ServiceForm
+from autoagenda.catalog.permissions import can_create_services, get_service_for_user
 from autoagenda.core.errors import ApplicationError
 from autoagenda.core.forms import add_application_error
+from autoagenda.locations.permissions import locations_visible_to
 
 
 def _selected_location(request: HttpRequest) -> int | None:
@@ -25,16 +27,16 @@ def service_list(request: HttpRequest) -> HttpResponse:
     location_id = _selected_location(request)
     context = {
         "rows": selectors.service_rows_for(request.user, location_id=location_id),
-        "locations": permissions.locations_visible_to(request.user).order_by("name", "id"),
+        "locations": locations_visible_to(request.user).order_by("name", "id"),
         "selected_location": location_id,
-        "can_create": permissions.can_create_services(request.user),
+        "can_create": can_create_services(request.user),
     }
     return render(request, "catalog/service_list.html", context)
 
 
 @login_required
 def service_create(request: HttpRequest) -> HttpResponse:
-    permissions.require(permissions.can_create_services(request.user))
+    require(can_create_services(request.user))
     form = ServiceForm(request.POST or None, user=request.user)
     status = 200
     if request.method == "POST":
@@ -52,7 +54,7 @@ def service_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    service = permissions.get_service_for_user(request.user, pk, manage=True)
+    service = get_service_for_user(request.user, pk, manage=True)
     form = ServiceForm(request.POST or None, user=request.user, service=service)
     status = 200
     if request.method == "POST":

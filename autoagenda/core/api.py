@@ -1,23 +1,26 @@
-"""API platform pieces shared by every app: error body, pagination, schema helpers."""
+"""API platform pieces shared by every app: error body, pagination, schema helpers, ids in request bodies."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
 
+from autoagenda.core import bounds
 from autoagenda.core.errors import ApplicationError
 
 NON_FIELD_KEY: str = api_settings.NON_FIELD_ERRORS_KEY
@@ -148,6 +151,40 @@ def application_error_response(exc: ApplicationError) -> Response:
     return Response(error_body(exc.code, exc.message, errors), status=exc.status)
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """An id in a request body, resolved through the app's permission function: `scope(user)` is the queryset
+    of what the caller may name (`clients_visible_to`, `locations_known_to`, ...); the serializer's context
+    carries the request.
+
+    An id outside the scope answers exactly like one that does not exist (DRF's `does_not_exist`, with the id
+    echoed), so a body tells an outsider nothing about another location's or client's objects. So does an
+    integer that cannot be an id (0, past 64 bits: never sent to the database); anything else is
+    `incorrect_type`. `many=True` gives a list of them.
+    """
+
+    def __init__(self, *, scope: Callable[[Any], QuerySet[Any]], **kwargs: Any) -> None:
+        self.scope = scope
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet[Any]:
+        request = self.context.get("request")
+        return self.scope(getattr(request, "user", None))
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        pk = bounds.parse_id(data)
+        if pk is None:
+            if isinstance(data, str) and not data.strip().isdigit():
+                self.fail("incorrect_type", data_type=type(data).__name__)
+            self.fail("does_not_exist", pk_value=data)
+        try:
+            return self.get_queryset().get(pk=pk)
+        except ObjectDoesNotExist:
+            self.fail("does_not_exist", pk_value=data)
+
+
 class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
@@ -195,6 +232,7 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
 __all__ = [
     "ErrorSerializer",
     "Pagination",
+    "ScopedPrimaryKeyRelatedField",
     "application_error_response",
     "error_body",
     "error_responses",

@@ -11,18 +11,18 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from autoagenda.accounts import permissions
-from autoagenda.accounts.models import User
+from autoagenda.accounts.permissions import clients_visible_to, require
 from autoagenda.core import bounds
-from autoagenda.core.api import error_responses
+from autoagenda.core.api import ScopedPrimaryKeyRelatedField, error_responses
 from autoagenda.customers import selectors, services
 from autoagenda.customers.models import Vehicle
+from autoagenda.customers.permissions import can_add_vehicles, get_vehicle_for_user
 from autoagenda.customers.services import MAX_MILEAGE
 from autoagenda.customers.vin import decode_vin
 
@@ -50,19 +50,9 @@ class VehicleSerializer(serializers.ModelSerializer[Vehicle]):
         read_only_fields = fields
 
 
-@extend_schema_field(OpenApiTypes.INT)
-class VisibleClientField(serializers.PrimaryKeyRelatedField):
-    """A client id the caller may see; any other id is answered exactly like one that does not exist."""
-
-    def get_queryset(self) -> QuerySet[User]:
-        request = self.context.get("request")
-        if request is None:  # the schema generator
-            return User.objects.none()
-        return permissions.clients_visible_to(request.user)
-
-
 class VehicleWriteSerializer(serializers.Serializer[Any]):
-    owner = VisibleClientField(
+    owner = ScopedPrimaryKeyRelatedField(
+        scope=clients_visible_to,
         required=False,
         allow_null=True,
         help_text=_("Staff: the client who owns the vehicle. Clients leave it out."),
@@ -145,7 +135,7 @@ class VehicleListCreateView(generics.ListCreateAPIView[Vehicle]):
         )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        permissions.require(permissions.can_add_vehicles(request.user))
+        require(can_add_vehicles(request.user))
         data = VehicleWriteSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
@@ -176,7 +166,7 @@ class VehicleDetailView(generics.RetrieveUpdateDestroyAPIView[Vehicle]):
 
     def get_object(self) -> Vehicle:
         manage = self.request.method not in ("GET", "HEAD", "OPTIONS")
-        return permissions.get_vehicle_for_user(self.request.user, self.kwargs["pk"], manage=manage)
+        return get_vehicle_for_user(self.request.user, self.kwargs["pk"], manage=manage)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         vehicle = self.get_object()
@@ -205,7 +195,7 @@ class _VehicleActionView(APIView):
     serializer_class = VehicleSerializer
 
     def _vehicle(self, request: Request, pk: int) -> Vehicle:
-        return permissions.get_vehicle_for_user(request.user, pk, manage=True)
+        return get_vehicle_for_user(request.user, pk, manage=True)
 
 
 class VehicleArchiveView(_VehicleActionView):

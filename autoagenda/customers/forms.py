@@ -7,9 +7,10 @@ from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from autoagenda.accounts import permissions
 from autoagenda.accounts.models import Role, User
+from autoagenda.accounts.permissions import users_visible_to
 from autoagenda.customers.models import Vehicle
+from autoagenda.customers.permissions import can_add_vehicles_for_others
 from autoagenda.customers.services import MAX_MILEAGE
 
 
@@ -44,16 +45,12 @@ class VehicleForm(forms.Form):
         next_year = timezone.now().year + 1
         self.fields["year"].validators.append(MaxValueValidator(next_year))
         self.fields["year"].widget.attrs["max"] = next_year
-        if vehicle is not None or not permissions.can_add_vehicles_for_others(user):
+        if vehicle is not None or not can_add_vehicles_for_others(user):
             del self.fields["owner_email"]
 
     def clean_owner_email(self) -> User:
         email = self.cleaned_data["owner_email"]
-        owner = (
-            permissions.users_visible_to(self.user)
-            .filter(email__iexact=email, role=Role.CLIENT, is_active=True)
-            .first()
-        )
+        owner = users_visible_to(self.user).filter(email__iexact=email, role=Role.CLIENT, is_active=True).first()
         if owner is None:
             raise forms.ValidationError(_("No active client has this email."))
         return owner

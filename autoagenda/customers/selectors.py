@@ -9,7 +9,6 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Replace
 
-from autoagenda.accounts import permissions
 from autoagenda.accounts.models import Role, User
 from autoagenda.customers.identifiers import (
     PHONE_SEPARATORS,
@@ -19,6 +18,7 @@ from autoagenda.customers.identifiers import (
     normalize_plate,
 )
 from autoagenda.customers.models import Vehicle
+from autoagenda.customers.permissions import vehicles_visible_to
 from autoagenda.locations.models import Location, Sector
 
 VEHICLES_ENABLED_KEY = "customers:vehicle-features-enabled"
@@ -59,7 +59,7 @@ def vehicles_for(
 ) -> QuerySet[Vehicle]:
     """The vehicles `user` may see, optionally by owner, by (part of a) plate, by a free-text search, or
     only the archived (`archived=True`) or the bookable ones (`archived=False`)."""
-    qs = permissions.vehicles_visible_to(user).select_related("owner")
+    qs = vehicles_visible_to(user).select_related("owner")
     if archived is not None:
         qs = qs.filter(archived_at__isnull=not archived)
     if owner_id is not None:

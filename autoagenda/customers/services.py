@@ -14,13 +14,15 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from autoagenda.accounts import permissions
 from autoagenda.accounts.models import ClientLinkSource, ClientLocation, Role, User
+from autoagenda.accounts.permissions import can_see_client, get_visible_or_404, is_staff_member, require, role_of
 from autoagenda.core.errors import ApplicationError
 from autoagenda.customers.identifiers import is_plate, normalize_plate
 from autoagenda.customers.models import Vehicle
+from autoagenda.customers.permissions import can_add_vehicles_for_others, can_edit_vehicle
 from autoagenda.customers.selectors import clients_by_exact_identifier, vehicle_has_history
 from autoagenda.customers.vin import decode_vin, normalize_vin
+from autoagenda.locations.permissions import can_work_at
 
 if TYPE_CHECKING:
     from autoagenda.locations.models import Location
@@ -138,14 +140,14 @@ def vehicle_create(
     notes: str = "",
 ) -> Vehicle:
     """A client adds their own vehicle; the front desk adds one for a client (`owner`)."""
-    if permissions.can_add_vehicles_for_others(actor):
+    if can_add_vehicles_for_others(actor):
         if owner is None:
             raise ApplicationError.invalid("owner", _("Choose the client who owns the vehicle."))
         # A client no location of the actor serves is refused exactly like someone who is not a client.
-        if owner.role != Role.CLIENT or not owner.is_active or not permissions.can_see_client(actor, owner):
+        if owner.role != Role.CLIENT or not owner.is_active or not can_see_client(actor, owner):
             raise ApplicationError.invalid("owner", _("The owner must be an active client."))
     else:
-        permissions.require(permissions.role_of(actor) == Role.CLIENT)
+        require(role_of(actor) == Role.CLIENT)
         if owner is not None and owner.pk != actor.pk:
             raise ApplicationError.invalid("owner", _("You can only add your own vehicles."))
         owner = actor
@@ -167,7 +169,7 @@ def vehicle_create(
 
 def vehicle_update(*, actor: Any, vehicle: Vehicle, **changes: Any) -> Vehicle:
     """The owner or the front desk corrects a vehicle; the owner does not change."""
-    permissions.require(permissions.can_edit_vehicle(actor, vehicle))
+    require(can_edit_vehicle(actor, vehicle))
     values = _normalized(changes)
     merged = {**{f: getattr(vehicle, f) for f in VEHICLE_FIELDS if f != "vin"}, **values}
     saved = _save(Vehicle.objects.get(pk=vehicle.pk), merged, owner=vehicle.owner)
@@ -178,7 +180,7 @@ def vehicle_update(*, actor: Any, vehicle: Vehicle, **changes: Any) -> Vehicle:
 
 def vehicle_delete(*, actor: Any, vehicle: Vehicle) -> None:
     """Delete a vehicle that was never booked; one with history can only be archived (409 `vehicle_has_history`)."""
-    permissions.require(permissions.can_edit_vehicle(actor, vehicle))
+    require(can_edit_vehicle(actor, vehicle))
     history_error = ApplicationError(
         "vehicle_has_history",
         _("This vehicle has appointments or work orders, so it cannot be deleted. Archive it instead."),
@@ -194,7 +196,7 @@ def vehicle_delete(*, actor: Any, vehicle: Vehicle) -> None:
 
 def vehicle_archive(*, actor: Any, vehicle: Vehicle) -> Vehicle:
     """Out of the booking choices, still on its appointments; archiving twice keeps the first date."""
-    permissions.require(permissions.can_edit_vehicle(actor, vehicle))
+    require(can_edit_vehicle(actor, vehicle))
     with transaction.atomic():
         now = timezone.now()
         Vehicle.objects.filter(pk=vehicle.pk, archived_at__isnull=True).update(archived_at=now, updated_at=now)
@@ -204,7 +206,7 @@ def vehicle_archive(*, actor: Any, vehicle: Vehicle) -> Vehicle:
 
 def vehicle_restore(*, actor: Any, vehicle: Vehicle) -> Vehicle:
     """An archived vehicle back in the booking choices (the client bought it back, or it was archived by mistake)."""
-    permissions.require(permissions.can_edit_vehicle(actor, vehicle))
+    require(can_edit_vehicle(actor, vehicle))
     with transaction.atomic():
         Vehicle.objects.filter(pk=vehicle.pk).update(archived_at=None, updated_at=timezone.now())
     vehicle.archived_at = None
@@ -237,7 +239,8 @@ def client_create_at_desk(
     """A phone or walk-in client created by the desk of `location`, which then serves them."""
     from autoagenda.accounts import services as account_services
 
-    permissions.require(permissions.can_book_at(actor, location) and permissions.is_staff_member(actor))
+    # The desk of a location its actor works at (what booking there takes, for staff).
+    require(is_staff_member(actor) and can_work_at(actor, location))
     with transaction.atomic():
         client = account_services.client_create_at_desk(
             actor=actor, first_name=first_name, last_name=last_name, phone=phone, email=email
@@ -252,9 +255,8 @@ def client_link_found_at_desk(*, actor: User, location: Location, client_id: Any
     The identifier is checked again here, so a crafted request cannot link a client by id alone; a client
     it does not name is refused exactly like an unknown one.
     """
-
-    permissions.require(permissions.can_book_at(actor, location) and permissions.is_staff_member(actor))
+    require(is_staff_member(actor) and can_work_at(actor, location))
     with transaction.atomic():
-        client = permissions.get_visible_or_404(clients_by_exact_identifier(identifier), client_id)
+        client = get_visible_or_404(clients_by_exact_identifier(identifier), client_id)
         client_link_location(client=client, location=location, source=ClientLinkSource.DESK_FOUND)
     return client

@@ -18,12 +18,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from autoagenda.accounts import permissions
 from autoagenda.accounts.models import Role
+from autoagenda.accounts.permissions import require, role_of, users_visible_to
 from autoagenda.core.errors import ApplicationError
 from autoagenda.core.forms import add_application_error
 from autoagenda.customers import selectors, services
 from autoagenda.customers.forms import VehicleForm
+from autoagenda.customers.permissions import can_add_vehicles, can_add_vehicles_for_others, get_vehicle_for_user
 from autoagenda.customers.vin import decode_vin
 
 View = Callable[..., HttpResponse]
@@ -45,7 +46,7 @@ def vehicles_page(view: View) -> View:
 @vehicles_page
 @require_GET
 def vehicle_list(request: HttpRequest) -> HttpResponse:
-    is_client = permissions.role_of(request.user) == Role.CLIENT
+    is_client = role_of(request.user) == Role.CLIENT
     query = (request.GET.get("q") or "").strip()[:100]
     vehicles = selectors.vehicles_for(request.user, query=query or None)
     page = Paginator(vehicles, 50).get_page(request.GET.get("page"))
@@ -53,8 +54,8 @@ def vehicle_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": query,
         "is_client": is_client,
-        "can_add": permissions.can_add_vehicles(request.user),
-        "can_edit": is_client or permissions.can_add_vehicles_for_others(request.user),
+        "can_add": can_add_vehicles(request.user),
+        "can_edit": is_client or can_add_vehicles_for_others(request.user),
     }
     return render(request, "customers/vehicle_list.html", context)
 
@@ -62,11 +63,11 @@ def vehicle_list(request: HttpRequest) -> HttpResponse:
 @vehicles_page
 @require_http_methods(["GET", "POST"])
 def vehicle_create(request: HttpRequest) -> HttpResponse:
-    permissions.require(permissions.can_add_vehicles(request.user))
+    require(can_add_vehicles(request.user))
     initial: dict[str, Any] = {}
     owner_id = request.GET.get("owner")
     if owner_id and owner_id.isdigit():
-        owner = permissions.users_visible_to(request.user).filter(pk=int(owner_id), role=Role.CLIENT).first()
+        owner = users_visible_to(request.user).filter(pk=int(owner_id), role=Role.CLIENT).first()
         if owner is not None:
             initial["owner_email"] = owner.email
     form = VehicleForm(request.POST or None, user=request.user, initial=initial)
@@ -89,7 +90,7 @@ def vehicle_create(request: HttpRequest) -> HttpResponse:
 @vehicles_page
 @require_http_methods(["GET", "POST"])
 def vehicle_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    vehicle = permissions.get_vehicle_for_user(request.user, pk, manage=True)
+    vehicle = get_vehicle_for_user(request.user, pk, manage=True)
     form = VehicleForm(request.POST or None, user=request.user, vehicle=vehicle)
     status = 200
     if request.method == "POST":
@@ -109,7 +110,7 @@ def vehicle_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def vehicle_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Delete a vehicle that was never booked; one with history is offered the archive instead."""
-    vehicle = permissions.get_vehicle_for_user(request.user, pk, manage=True)
+    vehicle = get_vehicle_for_user(request.user, pk, manage=True)
     context = {"vehicle": vehicle, "has_history": selectors.vehicle_has_history(vehicle)}
     if request.method == "POST":
         try:
@@ -126,7 +127,7 @@ def vehicle_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @vehicles_page
 @require_POST
 def vehicle_archive(request: HttpRequest, pk: int) -> HttpResponse:
-    vehicle = permissions.get_vehicle_for_user(request.user, pk, manage=True)
+    vehicle = get_vehicle_for_user(request.user, pk, manage=True)
     services.vehicle_archive(actor=request.user, vehicle=vehicle)
     messages.success(
         request, _("Vehicle %(plate)s archived: it is no longer offered for bookings.") % {"plate": vehicle.plate}
@@ -137,7 +138,7 @@ def vehicle_archive(request: HttpRequest, pk: int) -> HttpResponse:
 @vehicles_page
 @require_POST
 def vehicle_restore(request: HttpRequest, pk: int) -> HttpResponse:
-    vehicle = permissions.get_vehicle_for_user(request.user, pk, manage=True)
+    vehicle = get_vehicle_for_user(request.user, pk, manage=True)
     services.vehicle_restore(actor=request.user, vehicle=vehicle)
     messages.success(request, _("Vehicle %(plate)s restored.") % {"plate": vehicle.plate})
     return redirect("customers:list")

@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from autoagenda.accounts import permissions
+from autoagenda.accounts.permissions import get_visible_or_404, require
 from autoagenda.core import bounds
 from autoagenda.core.api import error_responses
 from autoagenda.core.api_fields import AwareDateTimeField, BoundedDateField
@@ -31,6 +31,7 @@ from autoagenda.locations.models import (
     OpeningHours,
     Sector,
 )
+from autoagenda.locations.permissions import can_create_locations, get_location_for_user, locations_visible_to
 
 # --- Fields ---------------------------------------------------------------
 
@@ -173,7 +174,7 @@ class LocationListView(GenericAPIView):
     serializer_class = LocationSerializer
 
     def get_queryset(self) -> Any:
-        return permissions.locations_visible_to(self.request.user).order_by("name", "id")
+        return locations_visible_to(self.request.user).order_by("name", "id")
 
     @extend_schema(
         summary="Locations the caller may see", responses={200: LocationSerializer(many=True), **error_responses(401)}
@@ -188,7 +189,7 @@ class LocationListView(GenericAPIView):
         responses={201: LocationSerializer, **error_responses(400, 401, 403)},
     )
     def post(self, request: Request) -> Response:
-        permissions.require(permissions.can_create_locations(request.user))
+        require(can_create_locations(request.user))
         serializer = LocationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         location = services.location_create(actor=request.user, **serializer.validated_data)
@@ -200,7 +201,7 @@ class LocationDetailView(APIView):
 
     @extend_schema(summary="One location", responses={200: LocationSerializer, **error_responses(401, 404)})
     def get(self, request: Request, pk: int) -> Response:
-        location = permissions.get_location_for_user(request.user, pk)
+        location = get_location_for_user(request.user, pk)
         return Response(LocationSerializer(location).data)
 
     @extend_schema(
@@ -209,7 +210,7 @@ class LocationDetailView(APIView):
         responses={200: LocationSerializer, **error_responses(400, 401, 403, 404)},
     )
     def patch(self, request: Request, pk: int) -> Response:
-        location = permissions.get_location_for_user(request.user, pk, manage=True)
+        location = get_location_for_user(request.user, pk, manage=True)
         serializer = LocationSerializer(location, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         location = services.location_update(actor=request.user, location=location, **serializer.validated_data)
@@ -224,7 +225,7 @@ class OpeningHoursView(APIView):
         responses={200: OpeningHoursSerializer(many=True), **error_responses(401, 404)},
     )
     def get(self, request: Request, pk: int) -> Response:
-        location = permissions.get_location_for_user(request.user, pk)
+        location = get_location_for_user(request.user, pk)
         return Response(OpeningHoursSerializer(selectors.opening_hours_of(location), many=True).data)
 
     @extend_schema(
@@ -233,7 +234,7 @@ class OpeningHoursView(APIView):
         responses={200: OpeningHoursSerializer(many=True), **error_responses(400, 401, 403, 404)},
     )
     def put(self, request: Request, pk: int) -> Response:
-        location = permissions.get_location_for_user(request.user, pk, manage=True)
+        location = get_location_for_user(request.user, pk, manage=True)
         serializer: serializers.ListSerializer = serializers.ListSerializer(
             child=OpeningHoursSerializer(), data=request.data, max_length=200
         )
@@ -256,7 +257,7 @@ class ClosureListView(GenericAPIView):
         responses={200: ClosureSerializer(many=True), **error_responses(400, 401, 404)},
     )
     def get(self, request: Request, pk: int) -> Response:
-        location = permissions.get_location_for_user(request.user, pk)
+        location = get_location_for_user(request.user, pk)
         filters = ClosureFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         zone = location.zone
@@ -275,7 +276,7 @@ class ClosureListView(GenericAPIView):
         responses={201: ClosureSerializer, **error_responses(400, 401, 403, 404)},
     )
     def post(self, request: Request, pk: int) -> Response:
-        location = permissions.get_location_for_user(request.user, pk, manage=True)
+        location = get_location_for_user(request.user, pk, manage=True)
         serializer = ClosureSerializer(data=request.data, context={"location": location})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -294,11 +295,11 @@ class ClosureDetailView(APIView):
     serializer_class = ClosureSerializer
 
     def _closure(self, location: Location, closure_id: int) -> Closure:
-        return permissions.get_visible_or_404(Closure.objects.filter(location=location), closure_id)
+        return get_visible_or_404(Closure.objects.filter(location=location), closure_id)
 
     @extend_schema(summary="One closure", responses={200: ClosureSerializer, **error_responses(401, 404)})
     def get(self, request: Request, pk: int, closure_id: int) -> Response:
-        location = permissions.get_location_for_user(request.user, pk)
+        location = get_location_for_user(request.user, pk)
         closure = self._closure(location, closure_id)
         return Response(ClosureSerializer(closure, context={"location": location}).data)
 
@@ -307,7 +308,7 @@ class ClosureDetailView(APIView):
         responses={204: None, **error_responses(401, 403, 404)},
     )
     def delete(self, request: Request, pk: int, closure_id: int) -> Response:
-        location = permissions.get_location_for_user(request.user, pk, manage=True)
+        location = get_location_for_user(request.user, pk, manage=True)
         closure = self._closure(location, closure_id)
         services.closure_delete(actor=request.user, closure=closure)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -322,7 +323,7 @@ class HolidayListView(APIView):
         responses={200: HolidaySerializer(many=True), **error_responses(400, 401, 404)},
     )
     def get(self, request: Request, pk: int) -> Response:
-        location = permissions.get_location_for_user(request.user, pk)
+        location = get_location_for_user(request.user, pk)
         filters = HolidayFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         year = filters.validated_data.get("year") or timezone.now().astimezone(location.zone).year

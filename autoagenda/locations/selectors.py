@@ -17,9 +17,9 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from autoagenda.accounts import permissions
 from autoagenda.core.weekly import Weekday
 from autoagenda.locations.models import Closure, Location, OpeningHours
+from autoagenda.locations.permissions import locations_visible_to
 
 
 @cache
@@ -108,7 +108,7 @@ def locations_for_user(user: Any) -> QuerySet[Location]:
     """The locations a user may see, with the counts the list page shows, in one query."""
     now = timezone.now()
     return (
-        permissions.locations_visible_to(user)
+        locations_visible_to(user)
         .annotate(
             staff_count=Count("memberships", distinct=True),
             open_days=Count("opening_hours__weekday", distinct=True),

@@ -20,7 +20,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from autoagenda.accounts import permissions
+from autoagenda.accounts.permissions import require
 from autoagenda.core import bounds
 from autoagenda.core.errors import ApplicationError
 from autoagenda.core.timeutils import valid_timezones
@@ -35,6 +35,7 @@ from autoagenda.locations.models import (
     OpeningHours,
     Sector,
 )
+from autoagenda.locations.permissions import can_create_locations, can_manage_location
 
 # Fields a caller may set on a location; anything else is a programming error.
 LOCATION_FIELDS = (
@@ -140,7 +141,7 @@ def _current_values(location: Location) -> dict[str, Any]:
 
 def location_create(*, actor: Any, **fields: Any) -> Location:
     """Admins open a new location; unset fields take the model's defaults."""
-    permissions.require(permissions.can_create_locations(actor))
+    require(can_create_locations(actor))
     values = _normalized(fields)
     location = Location(**values)
     errors = location_field_errors(_current_values(location))
@@ -153,7 +154,7 @@ def location_create(*, actor: Any, **fields: Any) -> Location:
 
 def location_update(*, actor: Any, location: Location, **fields: Any) -> Location:
     """Admins and the location's managers change its settings; the result must be valid as a whole."""
-    permissions.require(permissions.can_manage_location(actor, location))
+    require(can_manage_location(actor, location))
     values = _normalized(fields)
     merged = {**_current_values(location), **values}
     errors = location_field_errors(merged)
@@ -176,7 +177,7 @@ def opening_hours_errors(intervals: Sequence[Interval]) -> dict[str, list[str]]:
 
 def opening_hours_replace(*, actor: Any, location: Location, intervals: Iterable[Interval]) -> list[OpeningHours]:
     """Replace the whole weekly plan at once: either every interval is stored or none is."""
-    permissions.require(permissions.can_manage_location(actor, location))
+    require(can_manage_location(actor, location))
     plan = [tuple(item) for item in intervals]
     errors = opening_hours_errors(plan)  # type: ignore[arg-type]
     if errors:
@@ -220,7 +221,7 @@ def closure_add(
     reason: str = "",
 ) -> Closure:
     """Close a whole local day (`date`) or a span of time (`start`, `end` with offsets)."""
-    permissions.require(permissions.can_manage_location(actor, location))
+    require(can_manage_location(actor, location))
     reason = (reason or "").strip()
     errors: dict[str, list[str]] = {}
     if len(reason) > 200:
@@ -256,6 +257,6 @@ def closure_add(
 
 
 def closure_delete(*, actor: Any, closure: Closure) -> None:
-    permissions.require(permissions.can_manage_location(actor, closure.location))
+    require(can_manage_location(actor, closure.location))
     with transaction.atomic():
         closure.delete()

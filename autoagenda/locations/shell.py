@@ -6,19 +6,18 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from autoagenda.accounts import permissions
+from autoagenda.accounts.permissions import is_staff_member
 from autoagenda.core.contributions import DashboardPanel, NavEntry
+from autoagenda.locations.permissions import locations_staffed_by
 
 
 def _your_locations(user: Any) -> dict[str, Any] | None:
-    if not permissions.is_staff_member(user):
+    if not is_staff_member(user):
         return None
-    locations = list(permissions.locations_staffed_by(user).order_by("name"))
+    locations = list(locations_staffed_by(user).order_by("name"))
     return {"locations": locations} if locations else None
 
 
-NAV_ENTRIES = (
-    NavEntry(order=80, label=_("Locations"), url_name="locations:list", shown_to=permissions.is_staff_member),
-)
+NAV_ENTRIES = (NavEntry(order=80, label=_("Locations"), url_name="locations:list", shown_to=is_staff_member),)
 
 DASHBOARD_PANELS = (DashboardPanel(order=10, template="locations/dashboard/your_locations.html", data=_your_locations),)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from autoagenda.accounts import permissions
+from autoagenda.accounts.permissions import get_visible_or_404, is_staff_member, require
 from autoagenda.core.errors import ApplicationError
 from autoagenda.core.forms import add_application_error
 from autoagenda.core.timeutils import format_hhmm
@@ -18,6 +18,12 @@ from autoagenda.core.weekly import Weekday
 from autoagenda.locations import selectors, services
 from autoagenda.locations.forms import ClosureForm, IntervalRow, LocationForm, WeekForm, country_label
 from autoagenda.locations.models import Closure
+from autoagenda.locations.permissions import (
+    can_create_locations,
+    can_manage_location,
+    get_location_for_user,
+    locations_managed_by,
+)
 
 
 @login_required
@@ -28,9 +34,9 @@ def location_list(request: HttpRequest) -> HttpResponse:
         location.country_label = country_label(location.country)  # type: ignore[attr-defined]
     context = {
         "locations": locations,
-        "can_create": permissions.can_create_locations(request.user),
-        "is_staff": permissions.is_staff_member(request.user),
-        "managed_ids": set(permissions.locations_managed_by(request.user).values_list("id", flat=True)),
+        "can_create": can_create_locations(request.user),
+        "is_staff": is_staff_member(request.user),
+        "managed_ids": set(locations_managed_by(request.user).values_list("id", flat=True)),
     }
     return render(request, "locations/list.html", context)
 
@@ -38,7 +44,7 @@ def location_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def location_create(request: HttpRequest) -> HttpResponse:
-    permissions.require(permissions.can_create_locations(request.user))
+    require(can_create_locations(request.user))
     form = LocationForm(request.POST or None, initial=LocationForm.defaults())
     status = 200
     if request.method == "POST":
@@ -57,11 +63,11 @@ def location_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def location_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    location = permissions.get_location_for_user(request.user, pk)
+    location = get_location_for_user(request.user, pk)
     plan = selectors.opening_hours_by_weekday(location)
     context = {
         "location": location,
-        "can_manage": permissions.can_manage_location(request.user, location),
+        "can_manage": can_manage_location(request.user, location),
         "week": [(label, [(format_hhmm(s), format_hhmm(e)) for s, e in plan[day]]) for day, label in Weekday.choices],
         "closures": selectors.upcoming_closures(location, limit=6),
         "holidays": selectors.upcoming_public_holidays(location),
@@ -74,7 +80,7 @@ def location_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def location_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    location = permissions.get_location_for_user(request.user, pk, manage=True)
+    location = get_location_for_user(request.user, pk, manage=True)
     form = LocationForm(request.POST or None, location=location)
     status = 200
     if request.method == "POST":
@@ -93,7 +99,7 @@ def location_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def opening_hours_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    location = permissions.get_location_for_user(request.user, pk, manage=True)
+    location = get_location_for_user(request.user, pk, manage=True)
     status = 200
     if request.method == "POST":
         week = WeekForm(request.POST)
@@ -119,7 +125,7 @@ def opening_hours_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def opening_hours_interval(request: HttpRequest, pk: int) -> HttpResponse:
     """An empty interval row for the weekly editor (htmx adds it to a day)."""
-    location = permissions.get_location_for_user(request.user, pk, manage=True)
+    location = get_location_for_user(request.user, pk, manage=True)
     try:
         weekday = int(request.GET.get("weekday", ""))
     except ValueError:
@@ -133,7 +139,7 @@ def opening_hours_interval(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def closure_list(request: HttpRequest, pk: int) -> HttpResponse:
-    location = permissions.get_location_for_user(request.user, pk, manage=True)
+    location = get_location_for_user(request.user, pk, manage=True)
     form = ClosureForm(request.POST or None, location=location)
     status = 200
     if request.method == "POST":
@@ -158,8 +164,8 @@ def closure_list(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def closure_delete(request: HttpRequest, pk: int, closure_id: int) -> HttpResponse:
-    location = permissions.get_location_for_user(request.user, pk, manage=True)
-    closure = permissions.get_visible_or_404(Closure.objects.filter(location=location), closure_id)
+    location = get_location_for_user(request.user, pk, manage=True)
+    closure = get_visible_or_404(Closure.objects.filter(location=location), closure_id)
     services.closure_delete(actor=request.user, closure=closure)
     messages.success(request, _("Closure removed."))
     return redirect("locations:closures", pk=location.pk)

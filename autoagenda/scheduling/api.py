@@ -15,14 +15,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from autoagenda.accounts import permissions
 from autoagenda.accounts.models import User
+from autoagenda.accounts.permissions import get_staff_for_user, get_visible_or_404, locations_known_to, require
 from autoagenda.core import bounds
+from autoagenda.core.api import ScopedPrimaryKeyRelatedField
 from autoagenda.core.api_fields import AwareDateTimeField
 from autoagenda.core.timeutils import format_hhmm, parse_hhmm
-from autoagenda.locations.models import Location
 from autoagenda.scheduling import selectors, services
 from autoagenda.scheduling.models import TimeOff, WorkingHours
+from autoagenda.scheduling.permissions import can_manage_staff_schedule, can_manage_time_off
 
 
 @extend_schema_field({"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$", "example": "09:00"})
@@ -42,7 +43,7 @@ class TimeOfDayField(serializers.Field):
 
 
 class WorkingHoursItemSerializer(serializers.Serializer):
-    location = serializers.PrimaryKeyRelatedField(queryset=Location.objects.all())
+    location = ScopedPrimaryKeyRelatedField(scope=locations_known_to)
     weekday = serializers.IntegerField(min_value=1, max_value=7, help_text=_("ISO weekday: 1 = Monday … 7 = Sunday."))
     start = TimeOfDayField()
     end = TimeOfDayField()
@@ -70,7 +71,7 @@ class TimeOffSerializer(serializers.ModelSerializer):
 
 
 def _staff(request: Request, pk: Any) -> User:
-    return permissions.get_staff_for_user(request.user, pk)
+    return get_staff_for_user(request.user, pk)
 
 
 def _location_param(request: Request) -> int | None:
@@ -111,8 +112,8 @@ class WorkingHoursView(APIView):
     )
     def put(self, request: Request, pk: int) -> Response:
         user = _staff(request, pk)
-        permissions.require(permissions.can_manage_staff_schedule(request.user, user))
-        items = WorkingHoursItemSerializer(data=request.data, many=True)
+        require(can_manage_staff_schedule(request.user, user))
+        items = WorkingHoursItemSerializer(data=request.data, many=True, context={"request": request})
         if not items.is_valid():
             errors = items.errors
             if isinstance(errors, list):
@@ -153,7 +154,7 @@ class TimeOffListView(generics.ListCreateAPIView):
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user = self.get_staff()
-        permissions.require(permissions.can_manage_time_off(request.user, user))
+        require(can_manage_time_off(request.user, user))
         data = TimeOffSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         off = services.time_off_add(actor=request.user, user=user, **data.validated_data)
@@ -164,6 +165,6 @@ class TimeOffDetailView(APIView):
     @extend_schema(summary="Delete time off", responses={204: None})
     def delete(self, request: Request, pk: int, tid: int) -> Response:
         user = _staff(request, pk)
-        off = permissions.get_visible_or_404(selectors.time_off_for(user), tid)
+        off = get_visible_or_404(selectors.time_off_for(user), tid)
         services.time_off_delete(actor=request.user, time_off=off)
         return Response(status=status.HTTP_204_NO_CONTENT)

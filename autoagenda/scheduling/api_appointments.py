@@ -29,16 +29,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from autoagenda.accounts import permissions
 from autoagenda.accounts.models import User
+from autoagenda.accounts.permissions import get_user_for_user, require
 from autoagenda.catalog.models import Service
+from autoagenda.catalog.permissions import get_service_for_user
 from autoagenda.core.api import error_responses
 from autoagenda.core.api_fields import AwareDateTimeField, BoundedDateField, IdField
 from autoagenda.core.timeutils import isoformat_in
 from autoagenda.customers.models import Vehicle
+from autoagenda.customers.permissions import get_vehicle_for_user
 from autoagenda.locations.models import Location
+from autoagenda.locations.permissions import get_location_for_user
 from autoagenda.scheduling import availability, freshness, selectors, services
 from autoagenda.scheduling.models import Appointment, AppointmentStatus
+from autoagenda.scheduling.permissions import can_set_appointment_status, get_mechanic_for_booking
 
 T = TypeVar("T")
 StrOrPromise = str | Promise
@@ -190,7 +194,7 @@ class AvailabilityView(APIView):
 
 def _visible_location(user: Any, pk: int) -> Location | None:
     try:
-        return permissions.get_location_for_user(user, pk)
+        return get_location_for_user(user, pk)
     except Http404:
         return None
 
@@ -311,20 +315,20 @@ class _References:
             return None
 
     def service(self, pk: int) -> Service | None:
-        return self._get("service", pk, _("Unknown service."), lambda: permissions.get_service_for_user(self.user, pk))
+        return self._get("service", pk, _("Unknown service."), lambda: get_service_for_user(self.user, pk))
 
     def client(self, pk: int | None) -> User | None:
-        return self._get("client", pk, _("Unknown client."), lambda: permissions.get_user_for_user(self.user, pk))
+        return self._get("client", pk, _("Unknown client."), lambda: get_user_for_user(self.user, pk))
 
     def vehicle(self, pk: int | None) -> Vehicle | None:
-        return self._get("vehicle", pk, _("Unknown vehicle."), lambda: permissions.get_vehicle_for_user(self.user, pk))
+        return self._get("vehicle", pk, _("Unknown vehicle."), lambda: get_vehicle_for_user(self.user, pk))
 
     def mechanic(self, location: Location, pk: int | None) -> User | None:
         return self._get(
             "mechanic",
             pk,
             _("This mechanic does not work at this location."),
-            lambda: permissions.get_mechanic_for_booking(location, pk),
+            lambda: get_mechanic_for_booking(location, pk),
         )
 
     def check(self) -> None:
@@ -383,7 +387,7 @@ class AppointmentListView(GenericAPIView):
         serializer = AppointmentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        location = permissions.get_location_for_user(request.user, data["location"])
+        location = get_location_for_user(request.user, data["location"])
         refs = _References(request.user)
         service = refs.service(data["service"])
         client = refs.client(data.get("client"))
@@ -467,7 +471,7 @@ class AppointmentStatusView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         appointment = selectors.get_appointment_for_user(request.user, pk)
-        permissions.require(permissions.can_set_appointment_status(request.user, appointment))
+        require(can_set_appointment_status(request.user, appointment))
         serializer = StatusChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

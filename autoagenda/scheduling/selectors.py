@@ -16,15 +16,17 @@ from django.db.models import Count, Exists, Q, QuerySet
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 
-from autoagenda.accounts import permissions
 from autoagenda.accounts.models import Role, StaffMembership, User
+from autoagenda.accounts.permissions import get_visible_or_404
 from autoagenda.catalog.models import Service
 from autoagenda.core.db import fast_rows
 from autoagenda.core.timeutils import format_hhmm
 from autoagenda.locations.models import Location
+from autoagenda.locations.permissions import locations_managed_by, locations_staffed_by
 from autoagenda.locations.selectors import closures_between, opening_hours_by_weekday, public_holidays
 from autoagenda.scheduling import availability, freshness
 from autoagenda.scheduling.models import ACTIVE_STATUSES, Appointment, TimeOff, WorkingHours
+from autoagenda.scheduling.permissions import scope_appointments
 
 WeeklyHours = dict[int, list[tuple[int, int]]]  # weekday -> [(start_minute, end_minute)], ascending
 
@@ -83,7 +85,7 @@ def working_hours_visible(actor: object, user: User, *, location_id: int | None 
     """`user`'s hours at the locations `actor` may see (their own hours everywhere)."""
     qs = WorkingHours.objects.filter(user=user)
     if getattr(actor, "pk", None) != user.pk:
-        qs = qs.filter(location__in=permissions.locations_staffed_by(actor))
+        qs = qs.filter(location__in=locations_staffed_by(actor))
     if location_id is not None:
         qs = qs.filter(location_id=location_id)
     return qs.order_by("location_id", "weekday", "start_minute")
@@ -139,7 +141,7 @@ class StaffRow:
 
 def staff_overview(actor: object, *, now: datetime | None = None, time_off_limit: int = 3) -> list[StaffRow]:
     """The staff of the locations `actor` manages, with hours and upcoming time off, in three queries."""
-    managed_ids = list(permissions.locations_managed_by(actor).values_list("id", flat=True))
+    managed_ids = list(locations_managed_by(actor).values_list("id", flat=True))
     memberships = (
         StaffMembership.objects.filter(location_id__in=managed_ids)
         .select_related("user", "location")
@@ -512,7 +514,7 @@ def appointments_visible_to(
 
     `first_date`/`last_date` are local dates of the start, inclusive.
     """
-    qs = permissions.scope_appointments(Appointment.objects.all(), user)
+    qs = scope_appointments(Appointment.objects.all(), user)
     if location_id is not None:
         qs = qs.filter(location_id=location_id)
     if first_date is not None:
@@ -526,4 +528,4 @@ def appointments_visible_to(
 
 def get_appointment_for_user(user: Any, pk: Any) -> Appointment:
     """404 when `user` may not see it (someone else's, another location's), exactly as if it did not exist."""
-    return permissions.get_visible_or_404(appointments_visible_to(user), pk)
+    return get_visible_or_404(appointments_visible_to(user), pk)

@@ -18,8 +18,8 @@ from typing import Any
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
-from autoagenda.accounts import permissions
 from autoagenda.accounts.models import Role, StaffMembership, User
+from autoagenda.accounts.permissions import clients_visible_to, get_visible_or_404
 from autoagenda.accounts.services import is_placeholder_email
 from autoagenda.catalog.models import Service
 from autoagenda.core.timeutils import format_hhmm
@@ -27,6 +27,7 @@ from autoagenda.customers.identifiers import normalize_plate
 from autoagenda.customers.models import Vehicle
 from autoagenda.customers.selectors import clients_by_exact_identifier
 from autoagenda.locations.models import Closure, Location
+from autoagenda.locations.permissions import locations_staffed_by
 from autoagenda.locations.selectors import closures_between, opening_hours_by_weekday, public_holidays
 from autoagenda.scheduling import selectors
 from autoagenda.scheduling.models import ALLOWED_TRANSITIONS, Appointment, AppointmentStatus, AppointmentStatusChange
@@ -110,7 +111,7 @@ def can_cancel(appointment: Appointment) -> bool:
 
 def calendar_locations(user: Any) -> list[Location]:
     """The locations whose calendar `user` may open (the switcher)."""
-    return list(permissions.locations_staffed_by(user).order_by("name", "id"))
+    return list(locations_staffed_by(user).order_by("name", "id"))
 
 
 def mechanics_at(location: Location) -> list[User]:
@@ -563,7 +564,7 @@ def appointment_for_panel(user: Any, pk: Any) -> Appointment:
         "status_changes",
         queryset=AppointmentStatusChange.objects.select_related("changed_by").order_by("changed_at", "id"),
     )
-    return permissions.get_visible_or_404(
+    return get_visible_or_404(
         selectors.appointments_visible_to(user).select_related("created_by").prefetch_related(history), pk
     )
 
@@ -590,7 +591,7 @@ def clients_matching(actor: Any, query: str, *, limit: int = 8) -> list[ClientMa
     words = query.split()[:5]
     if not words or len(query.strip()) < 2:
         return []
-    qs = permissions.clients_visible_to(actor).filter(is_active=True)
+    qs = clients_visible_to(actor).filter(is_active=True)
     for word in words:
         digits = "".join(ch for ch in word if ch.isdigit())
         condition = (
@@ -620,7 +621,7 @@ def clients_matching(actor: Any, query: str, *, limit: int = 8) -> list[ClientMa
         elsewhere = (
             clients_by_exact_identifier(query)
             .exclude(pk__in=seen)
-            .exclude(pk__in=permissions.clients_visible_to(actor).values("pk"))
+            .exclude(pk__in=clients_visible_to(actor).values("pk"))
             .order_by("first_name", "last_name", "id")[: limit - len(matches)]
         )
         matches.extend(ClientMatch(client=c, vehicles=[], email="", elsewhere=True) for c in elsewhere)

@@ -16,8 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from autoagenda.accounts import permissions
 from autoagenda.accounts.models import ClientLinkSource, Role, StaffMembership, User
+from autoagenda.accounts.permissions import can_see_client, is_staff_member, require
 from autoagenda.catalog.models import Service
 from autoagenda.core import bounds
 from autoagenda.core.errors import ApplicationError
@@ -25,6 +25,7 @@ from autoagenda.core.weekly import weekly_plan_errors
 from autoagenda.customers.models import Vehicle
 from autoagenda.customers.services import client_link_location
 from autoagenda.locations.models import Location
+from autoagenda.locations.permissions import can_manage_location
 from autoagenda.scheduling import availability, events, freshness, selectors
 from autoagenda.scheduling.models import (
     ALLOWED_TRANSITIONS,
@@ -34,6 +35,14 @@ from autoagenda.scheduling.models import (
     BookingDay,
     TimeOff,
     WorkingHours,
+)
+from autoagenda.scheduling.permissions import (
+    can_book_at,
+    can_change_appointment,
+    can_manage_staff_schedule,
+    can_manage_time_off,
+    can_set_appointment_status,
+    schedule_locations_for,
 )
 
 REASON_MAX = 200
@@ -88,8 +97,8 @@ def working_hours_replace(
     *, actor: Any, user: User, location: Location, intervals: Iterable[tuple[int, int, int]]
 ) -> list[WorkingHours]:
     """Replace `user`'s weekly hours at one location; none left means they work its opening hours."""
-    permissions.require(permissions.can_manage_staff_schedule(actor, user))
-    permissions.require(permissions.can_manage_location(actor, location))
+    require(can_manage_staff_schedule(actor, user))
+    require(can_manage_location(actor, location))
     if location.pk not in _worked_location_ids(user):
         raise ApplicationError.invalid(
             "location", _("%(name)s does not work at %(location)s.") % {"name": str(user), "location": location.name}
@@ -106,10 +115,10 @@ def working_hours_set(*, actor: Any, user: User, entries: Iterable[HoursEntry]) 
     user does not work at is 400; one where they work but the actor does not
     manage is 403.
     """
-    permissions.require(permissions.can_manage_staff_schedule(actor, user))
+    require(can_manage_staff_schedule(actor, user))
     plan = list(entries)
     worked = _worked_location_ids(user)
-    scope = set(permissions.schedule_locations_for(actor, user).values_list("id", flat=True))
+    scope = set(schedule_locations_for(actor, user).values_list("id", flat=True))
     errors: dict[str, list[str]] = {}
     for index, entry in enumerate(plan):
         if entry.location_id not in worked:
@@ -123,7 +132,7 @@ def working_hours_set(*, actor: Any, user: User, entries: Iterable[HoursEntry]) 
 
 def time_off_add(*, actor: Any, user: User, start: datetime, end: datetime, reason: str = "") -> TimeOff:
     """Admins, managers where `user` works, and staff members for themselves record an absence."""
-    permissions.require(permissions.can_manage_time_off(actor, user))
+    require(can_manage_time_off(actor, user))
     reason = (reason or "").strip()
     errors: dict[str, list[str]] = {}
     for field, value in (("start", start), ("end", end)):
@@ -144,7 +153,7 @@ def time_off_add(*, actor: Any, user: User, start: datetime, end: datetime, reas
 
 
 def time_off_delete(*, actor: Any, time_off: TimeOff) -> None:
-    permissions.require(permissions.can_manage_time_off(actor, time_off.user))
+    require(can_manage_time_off(actor, time_off.user))
     with transaction.atomic():
         time_off.delete()
 
@@ -271,16 +280,16 @@ def _copy_back(target: Appointment, source: Appointment, fields: Iterable[str]) 
 
 
 def _booking_client(actor: User, client: User | None, errors: dict[str, list[str]]) -> User | None:
-    if not permissions.is_staff_member(actor):
+    if not is_staff_member(actor):
         # A client books for themselves only.
-        permissions.require(client is None or client.pk == actor.pk)
+        require(client is None or client.pk == actor.pk)
         return actor
     if client is None:
         errors["client"] = [_("Choose the client this appointment is for.")]
         return None
     # A client no location of the actor serves looks exactly like someone who is not a client (API.md: 404
     # or its field's error for what the caller may not see); the desk finds them by an exact identifier first.
-    if client.role != Role.CLIENT or not client.is_active or not permissions.can_see_client(actor, client):
+    if client.role != Role.CLIENT or not client.is_active or not can_see_client(actor, client):
         errors["client"] = [_("Appointments are booked for clients.")]
         return None
     return client
@@ -302,7 +311,7 @@ def appointment_book(
     A client books for themselves; staff of the location book for a client. The
     appointment is `confirmed`, with the service's current duration and buffer.
     """
-    permissions.require(permissions.can_book_at(actor, location))
+    require(can_book_at(actor, location))
     errors: dict[str, list[str]] = {}
     booked_for = _booking_client(actor, client, errors)
     if not service.is_active or not service.locations.filter(pk=location.pk).exists():
@@ -364,7 +373,7 @@ def appointment_book(
 
 def _client_window_passed(actor: Any, appointment: Appointment, now: datetime) -> bool:
     """Clients may cancel or move only while start - now >= the location's window; staff always may."""
-    if permissions.is_staff_member(actor):
+    if is_staff_member(actor):
         return False
     window = timedelta(minutes=appointment.location.cancellation_window_minutes)
     return appointment.start - now < window
@@ -385,7 +394,7 @@ def appointment_reschedule(
     It keeps the duration and buffer it was booked with. Without `mechanic` it
     keeps its mechanic when they are free at the new time, else rule 3 picks one.
     """
-    permissions.require(permissions.can_change_appointment(actor, appointment))
+    require(can_change_appointment(actor, appointment))
     errors: dict[str, list[str]] = {}
     if start_errors := _aware_start_errors(start):
         errors["start"] = start_errors
@@ -485,7 +494,7 @@ def _change_status(*, actor: Any, appointment: Appointment, status: str, note: s
 
 def appointment_cancel(*, actor: Any, appointment: Appointment, note: str = "") -> Appointment:
     """Cancel: the client only while start - now >= the cancellation window; staff of the location always."""
-    permissions.require(permissions.can_change_appointment(actor, appointment))
+    require(can_change_appointment(actor, appointment))
     return _change_status(
         actor=actor, appointment=appointment, status=AppointmentStatus.CANCELLED, note=_note(note), client_window=True
     )
@@ -493,7 +502,7 @@ def appointment_cancel(*, actor: Any, appointment: Appointment, note: str = "") 
 
 def appointment_set_status(*, actor: Any, appointment: Appointment, status: str, note: str = "") -> Appointment:
     """Staff move an appointment along its life (check-in, start, finish, no-show); ALLOWED_TRANSITIONS only."""
-    permissions.require(permissions.can_set_appointment_status(actor, appointment))
+    require(can_set_appointment_status(actor, appointment))
     if status not in AppointmentStatus.values:
         message = _("Choose a valid status.")
         raise ApplicationError("invalid", message, errors={"status": [message]})

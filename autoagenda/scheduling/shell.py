@@ -6,8 +6,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from autoagenda.accounts import permissions
 from autoagenda.accounts.models import Role
+from autoagenda.accounts.permissions import is_staff_member
 from autoagenda.core.contributions import DashboardPanel, NavEntry
 
 
@@ -18,12 +18,12 @@ def _is_client(user: Any) -> bool:
 NAV_ENTRIES = (
     NavEntry(order=10, label=_("Book"), url_name="booking:start", shown_to=_is_client),
     NavEntry(order=20, label=_("My appointments"), url_name="booking:mine", shown_to=_is_client),
-    NavEntry(order=50, label=_("Calendar"), url_name="calendar:index", shown_to=permissions.is_staff_member),
+    NavEntry(order=50, label=_("Calendar"), url_name="calendar:index", shown_to=is_staff_member),
     NavEntry(
         order=70,
         label=_("My appointments"),
         url_name="calendar:mine",
-        shown_to=lambda u: permissions.is_staff_member(u) and u.role == Role.MECHANIC,
+        shown_to=lambda u: is_staff_member(u) and u.role == Role.MECHANIC,
     ),
     NavEntry(
         order=110,

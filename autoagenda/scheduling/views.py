@@ -11,18 +11,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from autoagenda.accounts import permissions
+from autoagenda.accounts.permissions import get_staff_for_user, get_visible_or_404, require
 from autoagenda.core.errors import ApplicationError
 from autoagenda.core.forms import add_application_error
 from autoagenda.locations.models import Location
 from autoagenda.scheduling import selectors, services
 from autoagenda.scheduling.forms import DayRow, TimeOffForm, WeekHoursForm
+from autoagenda.scheduling.permissions import (
+    can_manage_schedules,
+    can_manage_staff_schedule,
+    can_manage_time_off,
+    schedule_locations_for,
+)
 
 
 @login_required
 @require_GET
 def staff_list(request: HttpRequest) -> HttpResponse:
-    permissions.require(permissions.can_manage_schedules(request.user))
+    require(can_manage_schedules(request.user))
     return render(request, "scheduling/staff_list.html", {"rows": selectors.staff_overview(request.user)})
 
 
@@ -37,12 +43,12 @@ def _pick_location(request: HttpRequest, choices: list[Location]) -> Location | 
 @login_required
 @require_http_methods(["GET", "POST"])
 def staff_hours(request: HttpRequest, pk: int) -> HttpResponse:
-    staff = permissions.get_staff_for_user(request.user, pk)
-    permissions.require(permissions.can_manage_staff_schedule(request.user, staff))
+    staff = get_staff_for_user(request.user, pk)
+    require(can_manage_staff_schedule(request.user, staff))
     if request.headers.get("HX-Request") and request.GET.get("interval", "").isdigit():
         # "Add interval": one empty row for that day.
         return render(request, "scheduling/_interval.html", {"day": request.GET["interval"], "start": "", "end": ""})
-    choices = list(permissions.schedule_locations_for(request.user, staff).order_by("name", "id"))
+    choices = list(schedule_locations_for(request.user, staff).order_by("name", "id"))
     location = _pick_location(request, choices)
     stored = [
         (h.weekday, h.start_minute, h.end_minute)
@@ -93,13 +99,13 @@ def _opening_rows(location: Location) -> list[DayRow]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def staff_time_off(request: HttpRequest, pk: int) -> HttpResponse:
-    staff = permissions.get_staff_for_user(request.user, pk)
-    permissions.require(permissions.can_manage_time_off(request.user, staff))
+    staff = get_staff_for_user(request.user, pk)
+    require(can_manage_time_off(request.user, staff))
     zone = selectors.staff_zone(staff)
     status = 200
     form = TimeOffForm()
     if request.method == "POST" and request.POST.get("delete"):
-        off = permissions.get_visible_or_404(selectors.time_off_for(staff), request.POST["delete"])
+        off = get_visible_or_404(selectors.time_off_for(staff), request.POST["delete"])
         services.time_off_delete(actor=request.user, time_off=off)
         messages.success(request, _("Time off deleted."))
         return redirect("scheduling:staff_time_off", pk=staff.pk)
@@ -124,6 +130,6 @@ def staff_time_off(request: HttpRequest, pk: int) -> HttpResponse:
         "upcoming": list(selectors.time_off_for(staff).filter(end__gt=now)),
         "past": list(selectors.time_off_for(staff).filter(end__lte=now).order_by("-start")[:10]),
         "is_self": staff.pk == request.user.pk,
-        "can_manage_hours": permissions.can_manage_staff_schedule(request.user, staff),
+        "can_manage_hours": can_manage_staff_schedule(request.user, staff),
     }
     return render(request, "scheduling/staff_time_off.html", context, status=status)

@@ -36,18 +36,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from autoagenda.accounts import permissions
 from autoagenda.accounts.models import User
+from autoagenda.accounts.permissions import get_visible_or_404, require
 from autoagenda.catalog.models import Service
+from autoagenda.catalog.permissions import services_visible_to
 from autoagenda.core.errors import ApplicationError
 from autoagenda.core.forms import add_application_error
 from autoagenda.customers import services as customer_services
 from autoagenda.customers.forms import VehicleForm
 from autoagenda.customers.models import Vehicle
+from autoagenda.customers.permissions import get_vehicle_for_user, vehicles_visible_to
 from autoagenda.locations.models import Location
+from autoagenda.locations.permissions import get_location_for_user, locations_visible_to
 from autoagenda.scheduling import availability, ics, selectors, services
 from autoagenda.scheduling.forms_booking import ChoicesForm, ConfirmForm, MechanicForm
 from autoagenda.scheduling.models import Appointment, AppointmentStatus
+from autoagenda.scheduling.permissions import can_book_online
 
 View = Callable[..., HttpResponse]
 
@@ -88,7 +92,7 @@ def booking_page(view: View) -> View:
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        permissions.require(permissions.can_book_online(request.user))
+        require(can_book_online(request.user))
         try:
             return view(request, *args, **kwargs)
         except _Redirect as exc:
@@ -155,7 +159,7 @@ class Flow:
 
 
 def _services_at(user: Any, location: Location) -> QuerySet[Service]:
-    return permissions.services_visible_to(user).filter(locations=location).order_by("name", "id")
+    return services_visible_to(user).filter(locations=location).order_by("name", "id")
 
 
 def _eligible_mechanics(location: Location, service: Service) -> list[User]:
@@ -178,7 +182,7 @@ def _read_flow(request: HttpRequest, location_pk: int, *, step: str) -> Flow:
     Someone else's vehicle or appointment, or a service the location does not
     offer, is a 404; a choice that is missing sends the client to its step.
     """
-    location = permissions.get_location_for_user(request.user, location_pk)
+    location = get_location_for_user(request.user, location_pk)
     data = ChoicesForm(request.GET).valid_data()
     flow = Flow(location=location, month=data.get("month"), day=data.get("date"), start=data.get("start"))
     if data.get("reschedule"):
@@ -196,9 +200,9 @@ def _read_flow(request: HttpRequest, location_pk: int, *, step: str) -> Flow:
         flow.vehicle = appointment.vehicle
     else:
         if location.is_automotive and data.get("vehicle"):
-            flow.vehicle = permissions.get_vehicle_for_user(request.user, data["vehicle"])
+            flow.vehicle = get_vehicle_for_user(request.user, data["vehicle"])
         if data.get("service"):
-            flow.service = permissions.get_visible_or_404(_services_at(request.user, location), data["service"])
+            flow.service = get_visible_or_404(_services_at(request.user, location), data["service"])
     if flow.start is not None:
         flow.start = flow.start.astimezone(location.zone)
         flow.day = flow.start.date()
@@ -290,7 +294,7 @@ def _context(flow: Flow, step: str, **extra: Any) -> dict[str, Any]:
 @booking_page
 @require_GET
 def start(request: HttpRequest) -> HttpResponse:
-    locations = permissions.locations_visible_to(request.user).filter(is_active=True).order_by("name", "id")
+    locations = locations_visible_to(request.user).filter(is_active=True).order_by("name", "id")
     cards = [
         {
             "location": location,
@@ -324,7 +328,7 @@ def vehicle(request: HttpRequest, location: int) -> HttpResponse:
                 messages.success(request, _("Vehicle %(plate)s added.") % {"plate": added.plate})
                 return redirect(flow.url("service", vehicle=added.pk))
         status = 400
-    vehicles = permissions.vehicles_visible_to(request.user).filter(archived_at__isnull=True).order_by("plate", "id")
+    vehicles = vehicles_visible_to(request.user).filter(archived_at__isnull=True).order_by("plate", "id")
     choices = [{"vehicle": v, "url": flow.url("service", vehicle=v.pk)} for v in vehicles]
     context = _context(flow, "vehicle", choices=choices, form=form, show_form=not choices or status == 400)
     return render(request, "scheduling/booking/vehicle.html", context, status=status)
@@ -573,7 +577,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
             status = exc.status
         else:
             messages.success(request, _("Your appointment was cancelled."))
-            if permissions.can_book_online(request.user):
+            if can_book_online(request.user):
                 return redirect("booking:mine")
             return redirect("booking:done", appointment.pk)
     context = _appointment_context(appointment, request.user, timezone.now())

@@ -25,9 +25,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from autoagenda.accounts import permissions
 from autoagenda.accounts import services as account_services
 from autoagenda.accounts.models import Role, User
+from autoagenda.accounts.permissions import get_user_for_user, is_staff_member, require
 from autoagenda.core import bounds
 from autoagenda.core.errors import ApplicationError
 from autoagenda.core.forms import add_application_error
@@ -35,6 +35,7 @@ from autoagenda.customers import services as customer_services
 from autoagenda.customers.models import Vehicle
 from autoagenda.customers.selectors import bookable_vehicles_of
 from autoagenda.locations.models import Location
+from autoagenda.locations.permissions import can_work_at, get_location_for_user
 from autoagenda.scheduling import availability, selectors, services
 from autoagenda.scheduling import selectors_calendar as cal
 from autoagenda.scheduling.forms_calendar import (
@@ -48,6 +49,12 @@ from autoagenda.scheduling.forms_calendar import (
     person_label,
 )
 from autoagenda.scheduling.models import Appointment, AppointmentStatus
+from autoagenda.scheduling.permissions import (
+    appointment_action_checker,
+    can_act_on_appointment,
+    can_view_appointment_panel,
+    get_mechanic_for_booking,
+)
 
 VIEWS = ("day", "week", "today")
 TEMPLATES = "scheduling/calendar"
@@ -58,8 +65,8 @@ TEMPLATES = "scheduling/calendar"
 
 def _staff_location(request: HttpRequest, location_id: Any) -> Location:
     """404 for a location the user may not see; 403 for a client (who sees it to book, not to run it)."""
-    location = permissions.get_location_for_user(request.user, location_id)
-    permissions.require(permissions.can_work_at(request.user, location))
+    location = get_location_for_user(request.user, location_id)
+    require(can_work_at(request.user, location))
     return location
 
 
@@ -67,14 +74,14 @@ def _staff_appointment(request: HttpRequest, pk: Any, *, act: bool = True) -> Ap
     """404 when not visible (another location's, another client's); 403 for the client who owns it, and,
     when `act`, for a mechanic it is not assigned to (they read the panel, without its actions)."""
     appointment = cal.appointment_for_panel(request.user, pk)
-    permissions.require(permissions.can_view_appointment_panel(request.user, appointment))
+    require(can_view_appointment_panel(request.user, appointment))
     if act:
-        permissions.require(permissions.can_act_on_appointment(request.user, appointment))
+        require(can_act_on_appointment(request.user, appointment))
     return appointment
 
 
 def _require_staff(request: HttpRequest) -> None:
-    permissions.require(permissions.is_staff_member(request.user))
+    require(is_staff_member(request.user))
 
 
 # --- Small helpers ------------------------------------------------------------------
@@ -234,7 +241,7 @@ def today_view(request: HttpRequest, location_id: int) -> HttpResponse:
     today = _now_day(location)
     appointments = cal.today_list(request.user, location, today)
     context = _calendar_context(request, location, "today", today, today)
-    may_act = permissions.appointment_action_checker(request.user, location)
+    may_act = appointment_action_checker(request.user, location)
     rows = [(a, cal.status_actions(a) if may_act(a) else []) for a in appointments]
     counts: dict[str, int] = {}
     for a in appointments:
@@ -288,7 +295,7 @@ def _in_drawer(request: HttpRequest) -> bool:
 
 def _panel_context(request: HttpRequest, appointment: Appointment, **extra: Any) -> dict[str, Any]:
     location = appointment.location
-    can_act = permissions.can_act_on_appointment(request.user, appointment)
+    can_act = can_act_on_appointment(request.user, appointment)
     movable = can_act and appointment.status in services.MOVABLE_STATUSES
     mechanics = cal.eligible_mechanics(location, appointment.service) if movable else []
     context: dict[str, Any] = {
@@ -392,7 +399,7 @@ def appointment_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReassignForm(request.POST, mechanics=cal.eligible_mechanics(appointment.location, appointment.service))
     if not form.is_valid():
         return _refused(request, appointment, _form_message(form))
-    mechanic = permissions.get_mechanic_for_booking(appointment.location, form.cleaned_data["mechanic"])
+    mechanic = get_mechanic_for_booking(appointment.location, form.cleaned_data["mechanic"])
     try:
         services.appointment_reschedule(
             actor=request.user, appointment=appointment, start=appointment.start, mechanic=mechanic
@@ -462,7 +469,7 @@ def appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
 def _desk_client(request: HttpRequest, raw: str | None) -> User | None:
     if not raw:
         return None
-    client = permissions.get_user_for_user(request.user, raw)
+    client = get_user_for_user(request.user, raw)
     return client if client.role == Role.CLIENT and client.is_active else None
 
 

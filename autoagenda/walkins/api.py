@@ -19,14 +19,23 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from autoagenda.accounts import permissions
+from autoagenda.accounts.permissions import require
 from autoagenda.catalog.models import Service
 from autoagenda.core import bounds
 from autoagenda.core.api import error_responses
 from autoagenda.core.api_fields import BoundedDateField
 from autoagenda.locations.models import Location
+from autoagenda.locations.permissions import get_location_for_display
 from autoagenda.walkins import selectors, services
 from autoagenda.walkins.models import Desk, Queue, Ticket, TicketStatus
+from autoagenda.walkins.permissions import (
+    can_use_walkins,
+    get_desk_for_user,
+    get_queue_for_user,
+    get_ticket_for_user,
+    get_walkins_location_for_user,
+    tickets_visible_to,
+)
 
 MAX_ID = bounds.ID_MAX
 
@@ -254,7 +263,7 @@ class LocationQueuesView(GenericAPIView[Queue]):
         responses={200: QueueSerializer(many=True), **error_responses(401, 403, 404)},
     )
     def get(self, request: Request, pk: int) -> Response:
-        location = permissions.get_walkins_location_for_user(request.user, pk)
+        location = get_walkins_location_for_user(request.user, pk)
         rows = selectors.queues_of(location).prefetch_related("services")
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(QueueSerializer(page, many=True).data)
@@ -266,7 +275,7 @@ class LocationQueuesView(GenericAPIView[Queue]):
         responses={201: QueueSerializer, **error_responses(400, 401, 403, 404)},
     )
     def post(self, request: Request, pk: int) -> Response:
-        location = permissions.get_walkins_location_for_user(request.user, pk, manage=True)
+        location = get_walkins_location_for_user(request.user, pk, manage=True)
         values = _validated(QueueWriteSerializer, request.data)
         values.pop("is_active", None)
         values["services"] = _services_at(location, values.get("services", []))
@@ -279,7 +288,7 @@ class QueueDetailView(APIView):
 
     @extend_schema(summary="Read a queue", responses={200: QueueSerializer, **error_responses(401, 403, 404)})
     def get(self, request: Request, pk: int) -> Response:
-        return Response(QueueSerializer(permissions.get_queue_for_user(request.user, pk)).data)
+        return Response(QueueSerializer(get_queue_for_user(request.user, pk)).data)
 
     @extend_schema(
         summary="Change a queue (admins, the location's managers)",
@@ -287,7 +296,7 @@ class QueueDetailView(APIView):
         responses={200: QueueSerializer, **error_responses(400, 401, 403, 404)},
     )
     def patch(self, request: Request, pk: int) -> Response:
-        queue = permissions.get_queue_for_user(request.user, pk, manage=True)
+        queue = get_queue_for_user(request.user, pk, manage=True)
         values = _validated(QueueWriteSerializer, request.data, partial=True)
         if "services" in values:
             values["services"] = _services_at(queue.location, values["services"])
@@ -307,10 +316,10 @@ class QueueTicketsView(GenericAPIView[Ticket]):
         responses={200: TicketSerializer(many=True), **error_responses(400, 401, 403, 404)},
     )
     def get(self, request: Request, pk: int) -> Response:
-        queue = permissions.get_queue_for_user(request.user, pk)
+        queue = get_queue_for_user(request.user, pk)
         filters = _validated(TicketFilterSerializer, request.query_params)
         rows = selectors.tickets_filtered(
-            permissions.tickets_visible_to(request.user),
+            tickets_visible_to(request.user),
             queue_id=queue.pk,
             status=filters.get("status"),
             local_date=filters.get("date"),
@@ -326,7 +335,7 @@ class QueueTicketsView(GenericAPIView[Ticket]):
         responses={201: TicketSerializer, **error_responses(400, 401, 403, 404, 409)},
     )
     def post(self, request: Request, pk: int) -> Response:
-        queue = permissions.get_queue_for_user(request.user, pk, issue=True)
+        queue = get_queue_for_user(request.user, pk, issue=True)
         values = _validated(TicketIssueSerializer, request.data)
         ticket = services.ticket_issue(actor=request.user, queue=queue, **values)
         return _ticket_answer(ticket, status.HTTP_201_CREATED)
@@ -343,7 +352,7 @@ class LocationDesksView(GenericAPIView[Desk]):
         responses={200: DeskSerializer(many=True), **error_responses(401, 403, 404)},
     )
     def get(self, request: Request, pk: int) -> Response:
-        location = permissions.get_walkins_location_for_user(request.user, pk)
+        location = get_walkins_location_for_user(request.user, pk)
         rows = selectors.desks_of(location).select_related("location").prefetch_related("queues")
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(DeskSerializer(page, many=True).data)
@@ -355,7 +364,7 @@ class LocationDesksView(GenericAPIView[Desk]):
         responses={201: DeskSerializer, **error_responses(400, 401, 403, 404)},
     )
     def post(self, request: Request, pk: int) -> Response:
-        location = permissions.get_walkins_location_for_user(request.user, pk, manage=True)
+        location = get_walkins_location_for_user(request.user, pk, manage=True)
         values = _validated(DeskWriteSerializer, request.data)
         values.pop("is_active", None)
         values["queues"] = _queues_at(location.pk, values.get("queues", []))
@@ -368,7 +377,7 @@ class DeskDetailView(APIView):
 
     @extend_schema(summary="Read a desk", responses={200: DeskSerializer, **error_responses(401, 403, 404)})
     def get(self, request: Request, pk: int) -> Response:
-        return Response(DeskSerializer(permissions.get_desk_for_user(request.user, pk)).data)
+        return Response(DeskSerializer(get_desk_for_user(request.user, pk)).data)
 
     @extend_schema(
         summary="Change a desk (admins, the location's managers)",
@@ -376,7 +385,7 @@ class DeskDetailView(APIView):
         responses={200: DeskSerializer, **error_responses(400, 401, 403, 404)},
     )
     def patch(self, request: Request, pk: int) -> Response:
-        desk = permissions.get_desk_for_user(request.user, pk, manage=True)
+        desk = get_desk_for_user(request.user, pk, manage=True)
         values = _validated(DeskWriteSerializer, request.data, partial=True)
         if "queues" in values:
             values["queues"] = _queues_at(desk.location_id, values["queues"])
@@ -394,7 +403,7 @@ class DeskOpenView(APIView):
         responses={200: DeskSerializer, **error_responses(401, 403, 404, 409)},
     )
     def post(self, request: Request, pk: int) -> Response:
-        desk = permissions.get_desk_for_user(request.user, pk, operate=True)
+        desk = get_desk_for_user(request.user, pk, operate=True)
         return Response(DeskSerializer(services.desk_open(actor=request.user, desk=desk)).data)
 
 
@@ -407,7 +416,7 @@ class DeskCloseView(APIView):
         responses={200: DeskSerializer, **error_responses(401, 403, 404)},
     )
     def post(self, request: Request, pk: int) -> Response:
-        desk = permissions.get_desk_for_user(request.user, pk, operate=True)
+        desk = get_desk_for_user(request.user, pk, operate=True)
         return Response(DeskSerializer(services.desk_close(actor=request.user, desk=desk)).data)
 
 
@@ -427,7 +436,7 @@ class DeskCallNextView(APIView):
         },
     )
     def post(self, request: Request, pk: int) -> Response:
-        desk = permissions.get_desk_for_user(request.user, pk, operate=True)
+        desk = get_desk_for_user(request.user, pk, operate=True)
         ids = _validated(CallNextSerializer, request.data).get("queues")
         queues = _queues_at(desk.location_id, ids) if ids is not None else None
         ticket = services.ticket_call_next(actor=request.user, desk=desk, queues=queues)
@@ -451,7 +460,7 @@ class TicketListView(GenericAPIView[Ticket]):
     serializer_class = TicketSerializer
 
     def get_queryset(self) -> QuerySet[Ticket]:
-        return permissions.tickets_visible_to(self.request.user)
+        return tickets_visible_to(self.request.user)
 
     @extend_schema(
         summary="Tickets the caller may see (staff: their locations), newest first",
@@ -465,7 +474,7 @@ class TicketListView(GenericAPIView[Ticket]):
         responses={200: TicketSerializer(many=True), **error_responses(400, 401, 403)},
     )
     def get(self, request: Request) -> Response:
-        permissions.require(permissions.can_use_walkins(request.user))
+        require(can_use_walkins(request.user))
         data = _validated(TicketFilterSerializer, request.query_params)
         rows = selectors.tickets_filtered(
             self.get_queryset(),
@@ -484,7 +493,7 @@ class TicketDetailView(APIView):
 
     @extend_schema(summary="Read a ticket", responses={200: TicketSerializer, **error_responses(401, 403, 404)})
     def get(self, request: Request, pk: int) -> Response:
-        return _ticket_answer(permissions.get_ticket_for_user(request.user, pk))
+        return _ticket_answer(get_ticket_for_user(request.user, pk))
 
 
 _ACTIONS = {
@@ -510,7 +519,7 @@ def _action_view(action: str) -> type[APIView]:
             operation_id=f"walkins_ticket_{action.replace('-', '_')}",
         )
         def post(self, request: Request, pk: int) -> Response:
-            ticket = permissions.get_ticket_for_user(request.user, pk, operate=True)
+            ticket = get_ticket_for_user(request.user, pk, operate=True)
             return _ticket_answer(service(actor=request.user, ticket=ticket))
 
     TicketActionView.__name__ = TicketActionView.__qualname__ = f"Ticket{action.title().replace('-', '')}View"
@@ -534,7 +543,7 @@ class TicketTransferView(APIView):
         responses={200: TicketSerializer, **error_responses(400, 401, 403, 404, 409)},
     )
     def post(self, request: Request, pk: int) -> Response:
-        ticket = permissions.get_ticket_for_user(request.user, pk, operate=True)
+        ticket = get_ticket_for_user(request.user, pk, operate=True)
         wanted = _validated(TransferSerializer, request.data)["queue"]
         queue = _queues_at(ticket.location_id, [wanted], field="queue")[0]
         return _ticket_answer(services.ticket_transfer(actor=request.user, ticket=ticket, queue=queue))
@@ -557,5 +566,5 @@ class DisplayView(APIView):
         responses={200: DisplaySerializer, **error_responses(404)},
     )
     def get(self, request: Request, pk: int) -> Response:
-        location = permissions.get_location_for_display(pk)
+        location = get_location_for_display(pk)
         return Response(selectors.display_state(location.pk))

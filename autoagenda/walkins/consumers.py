@@ -31,9 +31,10 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import BaseChannelLayer
 from django.http import Http404
 
-from autoagenda.accounts import permissions
+from autoagenda.locations.permissions import get_location_for_display
 from autoagenda.walkins import selectors
 from autoagenda.walkins.live import desk_group, display_group
+from autoagenda.walkins.permissions import can_watch_desk_panel
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ class _LiveConsumer(AsyncJsonWebsocketConsumer):
 def _public_location_id(location_id: int) -> int | None:
     """The location's id when its display is public (an active location), else None."""
     try:
-        return permissions.get_location_for_display(location_id).pk
+        return get_location_for_display(location_id).pk
     except Http404:
         return None
 
@@ -74,7 +75,7 @@ def _display_state(location_id: int) -> dict[str, Any]:
 
 
 def _may_watch_desks(user: Any, location_id: int) -> bool:
-    return permissions.can_watch_desk_panel(user, location_id)
+    return can_watch_desk_panel(user, location_id)
 
 
 def _encode(content: Any) -> str:

@@ -14,9 +14,9 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from autoagenda.accounts import permissions
 from autoagenda.catalog.models import Service
 from autoagenda.locations.models import Location
+from autoagenda.locations.permissions import locations_staffed_by
 from autoagenda.walkins import selectors
 from autoagenda.walkins.models import Desk, Queue, Ticket, TicketStatus
 
@@ -26,7 +26,7 @@ RECENT_AT_DESK = 5
 
 def staff_locations(user: Any) -> list[Location]:
     """The location switcher: where `user` works (admins: every location)."""
-    return list(permissions.locations_staffed_by(user).order_by("name", "id"))
+    return list(locations_staffed_by(user).order_by("name", "id"))
 
 
 def services_at(location: Location) -> QuerySet[Service]:

@@ -20,8 +20,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from autoagenda.accounts import permissions
 from autoagenda.accounts.models import ClientLinkSource, User
+from autoagenda.accounts.permissions import require
 from autoagenda.catalog.models import Service
 from autoagenda.core.errors import ApplicationError
 from autoagenda.customers.services import client_link_location
@@ -41,6 +41,7 @@ from autoagenda.walkins.models import (
     TicketEvent,
     TicketStatus,
 )
+from autoagenda.walkins.permissions import can_issue_tickets, can_manage_queues, can_operate_desks
 
 QUEUE_NAME_MAX = 80
 DESK_NAME_MAX = 60
@@ -142,7 +143,7 @@ def queue_create(
     *, actor: Any, location: Location, name: str, prefix: str, services: Iterable[Service] = (), position: int = 0
 ) -> Queue:
     """Admins and the location's managers open a queue; its prefix letter is unique at the location."""
-    permissions.require(permissions.can_manage_queues(actor, location))
+    require(can_manage_queues(actor, location))
     errors: dict[str, list[str]] = {}
     name = _clean_name(name, QUEUE_NAME_MAX, errors)
     prefix = _clean_prefix(prefix, location, errors)
@@ -167,7 +168,7 @@ def queue_update(
     position: int | None = None,
 ) -> Queue:
     """Change what is given (None leaves a field as it is). Tickets keep the prefix they were issued with."""
-    permissions.require(permissions.can_manage_queues(actor, queue.location))
+    require(can_manage_queues(actor, queue.location))
     errors: dict[str, list[str]] = {}
     if name is not None:
         queue.name = _clean_name(name, QUEUE_NAME_MAX, errors)
@@ -206,7 +207,7 @@ def _check_queues(queues: Iterable[Queue], location: Location, errors: dict[str,
 
 def desk_create(*, actor: Any, location: Location, name: str, queues: Iterable[Queue] = ()) -> Desk:
     """A desk serves the queues given, or every queue of its location when none are."""
-    permissions.require(permissions.can_manage_queues(actor, location))
+    require(can_manage_queues(actor, location))
     errors: dict[str, list[str]] = {}
     name = _clean_desk_name(name, location, errors)
     chosen = _check_queues(queues, location, errors)
@@ -226,7 +227,7 @@ def desk_update(
     queues: Iterable[Queue] | None = None,
     is_active: bool | None = None,
 ) -> Desk:
-    permissions.require(permissions.can_manage_queues(actor, desk.location))
+    require(can_manage_queues(actor, desk.location))
     errors: dict[str, list[str]] = {}
     if name is not None:
         desk.name = _clean_desk_name(name, desk.location, errors, exclude=desk.pk)
@@ -247,7 +248,7 @@ def desk_update(
 
 def desk_open(*, actor: Any, desk: Desk) -> Desk:
     """The actor sits at the desk (leaving any other desk: one desk per person); a colleague there is replaced."""
-    permissions.require(permissions.can_operate_desks(actor, desk.location))
+    require(can_operate_desks(actor, desk.location))
     user = _user(actor)
     if user is None:  # can_operate_desks admits only active users
         raise ApplicationError("permission_denied", _("Sign in to sit at a desk."))
@@ -274,7 +275,7 @@ def desk_open(*, actor: Any, desk: Desk) -> Desk:
 
 def desk_close(*, actor: Any, desk: Desk) -> Desk:
     """Nobody sits at the desk any more (the agent, or a colleague closing it for them)."""
-    permissions.require(permissions.can_operate_desks(actor, desk.location))
+    require(can_operate_desks(actor, desk.location))
     with transaction.atomic():
         current = Desk.objects.select_for_update().get(pk=desk.pk)
         if current.agent_id is not None:
@@ -365,7 +366,7 @@ def ticket_issue(
     customer: User | None = None,
 ) -> Ticket:
     """Hand out the next number of the queue's letter today (local date): A-001, A-002…"""
-    permissions.require(permissions.can_issue_tickets(actor, queue.location))
+    require(can_issue_tickets(actor, queue.location))
     return _issue(
         actor=actor,
         queue=queue,
@@ -456,7 +457,7 @@ def ticket_call_next(*, actor: Any, desk: Desk, queues: Iterable[Queue] | None =
 
     None when nobody waits. Two desks pressing at once never get the same ticket.
     """
-    permissions.require(permissions.can_operate_desks(actor, desk.location))
+    require(can_operate_desks(actor, desk.location))
     served = set(selectors.desk_queue_ids(desk))
     if queues is not None:
         chosen = {q.pk for q in queues}
@@ -484,7 +485,7 @@ def ticket_call_next(*, actor: Any, desk: Desk, queues: Iterable[Queue] | None =
 
 def _act(ticket: Ticket, action: str, *, actor: Any) -> tuple[Ticket, datetime]:
     """Lock the ticket as it is now and check the action is allowed from its status."""
-    permissions.require(permissions.can_operate_desks(actor, ticket.location))
+    require(can_operate_desks(actor, ticket.location))
     current = (
         Ticket.objects.select_for_update(of=("self",)).select_related("queue", "location", "desk").get(pk=ticket.pk)
     )

@@ -23,7 +23,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from autoagenda.accounts import permissions
+from autoagenda.accounts.permissions import require
 from autoagenda.core.errors import ApplicationError
 from autoagenda.core.forms import add_application_error
 from autoagenda.locations.models import Location
@@ -31,19 +31,29 @@ from autoagenda.walkins import selectors, services
 from autoagenda.walkins import selectors_staff as staff
 from autoagenda.walkins.forms import DeskForm, IssueForm, QueueForm, TransferForm, first_error
 from autoagenda.walkins.models import ALLOWED_ACTIONS, Desk, Queue, Ticket, TicketAction
+from autoagenda.walkins.permissions import (
+    can_issue_tickets,
+    can_manage_queues,
+    can_operate_desks,
+    can_use_walkins,
+    get_desk_for_user,
+    get_queue_for_user,
+    get_ticket_for_user,
+    get_walkins_location_for_user,
+)
 
 # --- Fetch and authorize ------------------------------------------------------------
 
 
 def _location(request: HttpRequest, location_id: Any, check: Callable[[Any, Location], bool]) -> Location:
     """404 for a location the user may not see; 403 when their role may not do this there."""
-    location = permissions.get_walkins_location_for_user(request.user, location_id)
-    permissions.require(check(request.user, location))
+    location = get_walkins_location_for_user(request.user, location_id)
+    require(check(request.user, location))
     return location
 
 
 def _desk(request: HttpRequest, pk: Any) -> Desk:
-    desk = permissions.get_desk_for_user(request.user, pk, operate=True)
+    desk = get_desk_for_user(request.user, pk, operate=True)
     return Desk.objects.select_related("location", "agent").get(pk=desk.pk)
 
 
@@ -56,11 +66,11 @@ def _tabs(request: HttpRequest, location: Location, active: str) -> dict[str, An
     """The sub-navigation every queue page shows, with only the tabs the user's role may open."""
     user = request.user
     tabs = []
-    if permissions.can_issue_tickets(user, location):
+    if can_issue_tickets(user, location):
         tabs.append(("reception", reverse("walkins:reception", args=[location.pk]), _("Reception")))
-    if permissions.can_operate_desks(user, location):
+    if can_operate_desks(user, location):
         tabs.append(("desks", reverse("walkins:desks", args=[location.pk]), _("Desks")))
-    if permissions.can_manage_queues(user, location):
+    if can_manage_queues(user, location):
         tabs.append(("setup", reverse("walkins:setup", args=[location.pk]), _("Queues and desks")))
     return {
         "location": location,
@@ -81,10 +91,10 @@ def index(request: HttpRequest) -> HttpResponse:
 
     The front desk lands on reception; mechanics on their desk (or the desk list).
     """
-    permissions.require(permissions.can_use_walkins(request.user))
+    require(can_use_walkins(request.user))
     wanted = request.GET.get("location")
     if wanted:
-        location = _location(request, wanted, permissions.can_operate_desks)
+        location = _location(request, wanted, can_operate_desks)
     else:
         sitting = selectors.desk_for_agent(request.user)
         if sitting is not None and request.GET.get("tab") in (None, "", "desks"):
@@ -94,9 +104,9 @@ def index(request: HttpRequest) -> HttpResponse:
             return render(request, "walkins/no_location.html")
         location = locations[0]
     tab = request.GET.get("tab") or ""
-    if tab == "setup" and permissions.can_manage_queues(request.user, location):
+    if tab == "setup" and can_manage_queues(request.user, location):
         return redirect("walkins:setup", location_id=location.pk)
-    if tab != "desks" and permissions.can_issue_tickets(request.user, location):
+    if tab != "desks" and can_issue_tickets(request.user, location):
         return redirect("walkins:reception", location_id=location.pk)
     return redirect("walkins:desks", location_id=location.pk)
 
@@ -108,7 +118,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def reception(request: HttpRequest, location_id: int) -> HttpResponse:
     """One big button per queue issues a ticket; name, phone and plate are optional."""
-    location = _location(request, location_id, permissions.can_issue_tickets)
+    location = _location(request, location_id, can_issue_tickets)
     queues = selectors.queues_of(location, active_only=True)
     status = 200
     if request.method == "POST":
@@ -141,7 +151,7 @@ def reception(request: HttpRequest, location_id: int) -> HttpResponse:
 @require_GET
 def ticket_print(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable ticket (80 mm thermal paper): number, queue, time, people ahead, estimated wait."""
-    ticket = staff.ticket_for_print(permissions.get_ticket_for_user(request.user, pk, operate=True))
+    ticket = staff.ticket_for_print(get_ticket_for_user(request.user, pk, operate=True))
     position = selectors.ticket_position(ticket)
     context = {
         "ticket": ticket,
@@ -151,7 +161,7 @@ def ticket_print(request: HttpRequest, pk: int) -> HttpResponse:
         "estimate": selectors.ticket_estimate(ticket),
         "autoprint": request.GET.get("print") == "1",
         "just_issued": request.GET.get("issued") == "1",
-        "can_issue": permissions.can_issue_tickets(request.user, ticket.location),
+        "can_issue": can_issue_tickets(request.user, ticket.location),
     }
     return render(request, "walkins/ticket.html", context)
 
@@ -163,13 +173,13 @@ def ticket_print(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def desk_picker(request: HttpRequest, location_id: int) -> HttpResponse:
     """The location's desks: sit at a free one, or go back to your own."""
-    location = _location(request, location_id, permissions.can_operate_desks)
+    location = _location(request, location_id, can_operate_desks)
     sitting = selectors.desk_for_agent(request.user)
     context = {
         **_tabs(request, location, "desks"),
         "desks": staff.desks_at(location, active_only=True),
         "sitting": sitting,
-        "can_manage": permissions.can_manage_queues(request.user, location),
+        "can_manage": can_manage_queues(request.user, location),
     }
     return render(request, "walkins/desks.html", context)
 
@@ -305,7 +315,7 @@ def desk_ticket_action(request: HttpRequest, pk: int, ticket_id: int, action: st
     desk = _desk(request, pk)
     if action != "transfer" and action not in _ACTIONS:
         raise Http404
-    ticket = permissions.get_ticket_for_user(request.user, ticket_id, operate=True)
+    ticket = get_ticket_for_user(request.user, ticket_id, operate=True)
     if ticket.location_id != desk.location_id:
         raise Http404
     try:
@@ -329,7 +339,7 @@ def desk_ticket_action(request: HttpRequest, pk: int, ticket_id: int, action: st
 @login_required
 @require_GET
 def setup(request: HttpRequest, location_id: int) -> HttpResponse:
-    location = _location(request, location_id, permissions.can_manage_queues)
+    location = _location(request, location_id, can_manage_queues)
     context = {
         **_tabs(request, location, "setup"),
         "queues": staff.setup_queues(location),
@@ -345,14 +355,14 @@ def _setup_url(location_id: int) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def queue_create(request: HttpRequest, location_id: int) -> HttpResponse:
-    location = _location(request, location_id, permissions.can_manage_queues)
+    location = _location(request, location_id, can_manage_queues)
     return _queue_form(request, location, None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def queue_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    queue = permissions.get_queue_for_user(request.user, pk, manage=True)
+    queue = get_queue_for_user(request.user, pk, manage=True)
     queue = Queue.objects.select_related("location").get(pk=queue.pk)
     return _queue_form(request, queue.location, queue)
 
@@ -380,14 +390,14 @@ def _queue_form(request: HttpRequest, location: Location, queue: Queue | None) -
 @login_required
 @require_http_methods(["GET", "POST"])
 def desk_create(request: HttpRequest, location_id: int) -> HttpResponse:
-    location = _location(request, location_id, permissions.can_manage_queues)
+    location = _location(request, location_id, can_manage_queues)
     return _desk_form(request, location, None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def desk_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    desk = permissions.get_desk_for_user(request.user, pk, manage=True)
+    desk = get_desk_for_user(request.user, pk, manage=True)
     return _desk_form(request, desk.location, desk)
 
 

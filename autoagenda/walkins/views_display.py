@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
-from autoagenda.accounts import permissions
+from autoagenda.locations.permissions import get_location_for_display
 from autoagenda.walkins import selectors
 
 RECENT_SHOWN = 6
@@ -63,7 +63,7 @@ def _labels() -> dict[str, str]:
 @require_GET
 def display(request: HttpRequest, location_id: int) -> HttpResponse:
     # Public: the same answer for everyone, staff included (only active locations have a screen).
-    location = permissions.get_location_for_display(location_id)
+    location = get_location_for_display(location_id)
     language = request.GET.get("lang", "")
     if language not in dict(settings.LANGUAGES):
         language = translation.get_language() or settings.LANGUAGE_CODE
