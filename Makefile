@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # (the settings default it to off, so that a deployment which forgets it is refused).
 export DEBUG ?= 1
 
-.PHONY: run test lint typecheck migrations-check pytest install messages bench clean worker fuzz
+.PHONY: run test lint imports typecheck migrations-check pytest install messages bench clean worker fuzz
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,12 +29,16 @@ run: install
 	@echo ""
 	$(BIN)/uvicorn config.asgi:application --host 127.0.0.1 --port 8000 --no-proxy-headers --log-level warning
 
-## The whole suite: lint, types, migrations check, tests.
-test: install lint typecheck migrations-check pytest
+## The whole suite: lint, import layers, types, migrations check, tests.
+test: install lint imports typecheck migrations-check pytest
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## The layers (CONTRIBUTING.md): an app imports only the apps below it (import-linter, [tool.importlinter]).
+imports: install
+	$(BIN)/lint-imports --no-cache
 
 typecheck: install
 	$(BIN)/mypy autoagenda config
