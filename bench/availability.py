@@ -756,7 +756,7 @@ def availability_breakdown(plan: Plan, world: World, runs: int) -> dict[str, tup
     from autoagenda.catalog.models import Service
     from autoagenda.locations.models import Location
     from autoagenda.scheduling import availability, selectors
-    from autoagenda.scheduling.api_appointments import AvailabilityView
+    from autoagenda.scheduling.booking.api import AvailabilityView
 
     location = Location.objects.get(pk=world.location_id)
     service = Service.objects.get(pk=world.service_id)
@@ -852,7 +852,7 @@ def loader_comparison(plan: Plan, world: World, runs: int = 15) -> tuple[int, fl
 def profile_view(plan: Plan, world: World, runs: int = 10) -> str:
     from rest_framework.test import APIRequestFactory
 
-    from autoagenda.scheduling.api_appointments import AvailabilityView
+    from autoagenda.scheduling.booking.api import AvailabilityView
 
     view = AvailabilityView.as_view()
     factory = APIRequestFactory()

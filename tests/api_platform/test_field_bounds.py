@@ -31,7 +31,7 @@ from rest_framework.relations import ManyRelatedField, PrimaryKeyRelatedField
 import autoagenda
 from autoagenda.core import bounds
 from autoagenda.locations.api import HHMMField
-from autoagenda.scheduling.api import TimeOfDayField
+from autoagenda.scheduling.staff_hours.api import TimeOfDayField
 
 # --- Values: what a careless user or an attacker sends ----------------------------------------------------
 
@@ -304,7 +304,7 @@ def test_the_weekly_hours_editors_take_any_text_without_failing(starts, ends):
     from django.http import QueryDict
 
     from autoagenda.locations.forms import WeekForm
-    from autoagenda.scheduling.forms import WeekHoursForm
+    from autoagenda.scheduling.staff_hours.forms import WeekHoursForm
 
     data = QueryDict(mutable=True)
     data.setlist("d1-start", starts)
@@ -318,7 +318,7 @@ def test_the_weekly_hours_editors_take_any_text_without_failing(starts, ends):
 @settings(max_examples=150, deadline=None)
 @given(month=st.one_of(st.from_regex(r"\A\d{4}-\d{2}\Z"), st.text(max_size=8)), start=DATETIMES.map(_as_form_input))
 def test_the_booking_choices_keep_months_and_starts_within_the_bounds(month, start):
-    from autoagenda.scheduling.forms_booking import ChoicesForm
+    from autoagenda.scheduling.booking.forms import ChoicesForm
 
     choices = ChoicesForm({"month": month, "start": start or ""}).valid_data()
     if choices.get("month"):
@@ -330,7 +330,7 @@ def test_the_booking_choices_keep_months_and_starts_within_the_bounds(month, sta
 @settings(max_examples=150, deadline=None)
 @given(raw=DATETIMES.map(_as_form_input))
 def test_a_posted_slot_start_is_within_the_bounds_or_none(raw):
-    from autoagenda.scheduling.forms_calendar import parse_start
+    from autoagenda.scheduling.calendar.forms import parse_start
 
     start = parse_start(raw or "")
     assert start is None or bounds.moment_in_bounds(start)

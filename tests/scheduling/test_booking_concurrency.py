@@ -189,7 +189,7 @@ def test_a_booking_at_another_location_waits_for_the_mechanic_instead_of_slippin
     location A and not inserted yet; booking 2 of the same mechanic at location B must wait (the day locks
     differ, the mechanic lock is shared), then see booking 1 and be refused. Without the mechanic lock,
     booking 2 would pass its re-check, insert and win while booking 1 holds its place."""
-    from autoagenda.scheduling import services
+    from autoagenda.scheduling.services import appointments as services
 
     other = LocationFactory()
     mechanic = StaffFactory(role=Role.MECHANIC, location=[location, other])

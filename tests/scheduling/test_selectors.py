@@ -3,7 +3,8 @@
 from datetime import UTC, datetime
 
 from autoagenda.accounts.models import Role
-from autoagenda.scheduling.selectors import summarize_week, time_off_between, working_hours_for
+from autoagenda.scheduling.selectors import time_off_between, working_hours_for
+from autoagenda.scheduling.staff_hours.selectors import summarize_week
 from tests.factories import StaffFactory, TimeOffFactory, WorkingHoursFactory
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from autoagenda.scheduling import views_calendar as views
+from autoagenda.scheduling.calendar import views
 
 app_name = "calendar"
 urlpatterns = [

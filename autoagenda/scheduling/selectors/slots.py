@@ -1,4 +1,8 @@
-"""Reads of staff hours and time off: for the pages, the API and the availability engine."""
+"""What is bookable: the availability engine's inputs read from the database, and its cached answers.
+
+The engine (scheduling/availability.py) is pure; this module gathers what it needs in a fixed number of queries,
+remembers the configuration part per version counter and caches the answers (scheduling/freshness.py).
+"""
 
 from __future__ import annotations
 
@@ -6,171 +10,20 @@ import zoneinfo
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
-from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, Q, QuerySet
-from django.utils import timezone
-from django.utils.dates import WEEKDAYS_ABBR
+from django.db.models import Count, Exists, Q
 
-from autoagenda.accounts.models import Role, StaffMembership, User
-from autoagenda.accounts.permissions import get_visible_or_404
+from autoagenda.accounts.models import Role, StaffMembership
 from autoagenda.catalog.models import Service
 from autoagenda.core.db import fast_rows
-from autoagenda.core.timeutils import format_hhmm
 from autoagenda.locations.models import Location
-from autoagenda.locations.permissions import locations_managed_by, locations_staffed_by
 from autoagenda.locations.selectors import closures_between, opening_hours_by_weekday, public_holidays
 from autoagenda.scheduling import availability, freshness
-from autoagenda.scheduling.models import ACTIVE_STATUSES, Appointment, TimeOff, WorkingHours
-from autoagenda.scheduling.permissions import scope_appointments
-
-WeeklyHours = dict[int, list[tuple[int, int]]]  # weekday -> [(start_minute, end_minute)], ascending
-
-
-# --- For the availability engine -------------------------------------------
-
-
-def working_hours_for(location: Location | int, user_ids: Iterable[int]) -> dict[int, WeeklyHours]:
-    """Each user's weekly hours at `location`, in one query.
-
-    A user with no rows there is absent from the answer: they work the
-    location's opening hours.
-    """
-    location_id = location if isinstance(location, int) else location.pk
-    rows = (
-        WorkingHours.objects.filter(location_id=location_id, user_id__in=list(user_ids))
-        .order_by("user_id", "weekday", "start_minute")
-        .values_list("user_id", "weekday", "start_minute", "end_minute")
-    )
-    result: dict[int, WeeklyHours] = {}
-    for user_id, weekday, start, end in rows:
-        result.setdefault(user_id, {}).setdefault(weekday, []).append((start, end))
-    return result
-
-
-def time_off_between(
-    user_ids: Iterable[int], start: datetime, end: datetime
-) -> dict[int, list[tuple[datetime, datetime]]]:
-    """Each user's absences overlapping [start, end), ascending, in one query. Users without any are absent."""
-    rows = (
-        TimeOff.objects.filter(user_id__in=list(user_ids), start__lt=end, end__gt=start)
-        .order_by("user_id", "start", "end")
-        .values_list("user_id", "start", "end")
-    )
-    result: dict[int, list[tuple[datetime, datetime]]] = {}
-    for user_id, off_start, off_end in rows:
-        result.setdefault(user_id, []).append((off_start, off_end))
-    return result
-
-
-# --- For pages and the API ---------------------------------------------------
-
-
-def staff_zone(user: User) -> zoneinfo.ZoneInfo:
-    """The zone a staff member's times are shown in: their first location's, else the business default."""
-    tz_name = (
-        StaffMembership.objects.filter(user=user)
-        .order_by("created_at", "id")
-        .values_list("location__timezone", flat=True)
-        .first()
-    )
-    return zoneinfo.ZoneInfo(tz_name or settings.DEFAULT_LOCATION_TIMEZONE)
-
-
-def working_hours_visible(actor: object, user: User, *, location_id: int | None = None) -> QuerySet[WorkingHours]:
-    """`user`'s hours at the locations `actor` may see (their own hours everywhere)."""
-    qs = WorkingHours.objects.filter(user=user)
-    if getattr(actor, "pk", None) != user.pk:
-        qs = qs.filter(location__in=locations_staffed_by(actor))
-    if location_id is not None:
-        qs = qs.filter(location_id=location_id)
-    return qs.order_by("location_id", "weekday", "start_minute")
-
-
-def time_off_for(user: User) -> QuerySet[TimeOff]:
-    return TimeOff.objects.filter(user=user).order_by("start", "id")
-
-
-def upcoming_time_off(user: User, *, now: datetime | None = None) -> QuerySet[TimeOff]:
-    return time_off_for(user).filter(end__gt=now or timezone.now())
-
-
-def weekly_plan(rows: Iterable[WorkingHours]) -> WeeklyHours:
-    plan: WeeklyHours = defaultdict(list)
-    for row in rows:
-        plan[row.weekday].append((row.start_minute, row.end_minute))
-    return {day: sorted(intervals) for day, intervals in plan.items()}
-
-
-def summarize_week(plan: WeeklyHours) -> str:
-    """`Mon–Fri 09:00–13:00, 14:00–18:00 · Sat 09:00–13:00`: consecutive days with the same hours grouped."""
-    parts: list[str] = []
-    day = 1
-    while day <= 7:
-        intervals = plan.get(day)
-        if not intervals:
-            day += 1
-            continue
-        last = day
-        while last + 1 <= 7 and plan.get(last + 1) == intervals:
-            last += 1
-        days = str(WEEKDAYS_ABBR[day - 1]) if last == day else f"{WEEKDAYS_ABBR[day - 1]}–{WEEKDAYS_ABBR[last - 1]}"
-        hours = ", ".join(f"{format_hhmm(s)}–{format_hhmm(e)}" for s, e in intervals)
-        parts.append(f"{days} {hours}")
-        day = last + 1
-    return " · ".join(parts)
-
-
-@dataclass
-class StaffLocationHours:
-    location: Location
-    summary: str  # empty: works the location's opening hours
-
-
-@dataclass
-class StaffRow:
-    user: User
-    zone: zoneinfo.ZoneInfo
-    locations: list[StaffLocationHours] = field(default_factory=list)
-    time_off: list[TimeOff] = field(default_factory=list)
-
-
-def staff_overview(actor: object, *, now: datetime | None = None, time_off_limit: int = 3) -> list[StaffRow]:
-    """The staff of the locations `actor` manages, with hours and upcoming time off, in three queries."""
-    managed_ids = list(locations_managed_by(actor).values_list("id", flat=True))
-    memberships = (
-        StaffMembership.objects.filter(location_id__in=managed_ids)
-        .select_related("user", "location")
-        .order_by("user__first_name", "user__last_name", "user_id", "location__name")
-    )
-    rows: dict[int, StaffRow] = {}
-    for membership in memberships:
-        row = rows.get(membership.user_id)
-        if row is None:
-            row = rows[membership.user_id] = StaffRow(user=membership.user, zone=membership.location.zone)
-        row.locations.append(StaffLocationHours(location=membership.location, summary=""))
-    if not rows:
-        return []
-    hours: dict[tuple[int, int], list[WorkingHours]] = defaultdict(list)
-    for wh in WorkingHours.objects.filter(user_id__in=list(rows), location_id__in=managed_ids).order_by(
-        "weekday", "start_minute"
-    ):
-        hours[(wh.user_id, wh.location_id)].append(wh)
-    for user_id, row in rows.items():
-        for item in row.locations:
-            item.summary = summarize_week(weekly_plan(hours.get((user_id, item.location.pk), [])))
-    for off in TimeOff.objects.filter(user_id__in=list(rows), end__gt=now or timezone.now()).order_by("start"):
-        bucket = rows[off.user_id].time_off
-        if len(bucket) < time_off_limit:
-            bucket.append(off)
-    return list(rows.values())
-
-
-# --- Appointments: the availability engine's inputs and appointment lists (booking) ---
+from autoagenda.scheduling.models import ACTIVE_STATUSES, Appointment
+from autoagenda.scheduling.selectors.hours import time_off_between, working_hours_for
 
 
 def local_midnight(day: date, zone: zoneinfo.ZoneInfo) -> datetime:
@@ -500,32 +353,3 @@ def available_slots_for(
         mechanic_id=mechanic_id,
     )
     return slots[bisect_left([slot.start for slot in slots], earliest) :]
-
-
-def appointments_visible_to(
-    user: Any,
-    *,
-    location_id: int | None = None,
-    first_date: date | None = None,
-    last_date: date | None = None,
-    status: str | None = None,
-) -> QuerySet[Appointment]:
-    """The appointments `user` may see (client: own; staff: their locations; admin: all), for lists.
-
-    `first_date`/`last_date` are local dates of the start, inclusive.
-    """
-    qs = scope_appointments(Appointment.objects.all(), user)
-    if location_id is not None:
-        qs = qs.filter(location_id=location_id)
-    if first_date is not None:
-        qs = qs.filter(local_date__gte=first_date)
-    if last_date is not None:
-        qs = qs.filter(local_date__lte=last_date)
-    if status is not None:
-        qs = qs.filter(status=status)
-    return qs.select_related("location", "service", "client", "mechanic", "vehicle").order_by("start", "id")
-
-
-def get_appointment_for_user(user: Any, pk: Any) -> Appointment:
-    """404 when `user` may not see it (someone else's, another location's), exactly as if it did not exist."""
-    return get_visible_or_404(appointments_visible_to(user), pk)

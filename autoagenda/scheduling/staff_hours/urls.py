@@ -1,6 +1,6 @@
 from django.urls import path
 
-from autoagenda.scheduling import views
+from autoagenda.scheduling.staff_hours import views
 
 app_name = "scheduling"
 urlpatterns = [

@@ -13,7 +13,7 @@ from autoagenda.catalog.models import Service
 from autoagenda.core import bounds
 from autoagenda.core.forms import BoundedDateField
 from autoagenda.customers.models import Vehicle
-from autoagenda.scheduling.selectors_calendar import STATUS_ACTIONS
+from autoagenda.scheduling.calendar.selectors import STATUS_ACTIONS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NOTE_MAX = 500

@@ -37,8 +37,8 @@ from autoagenda.customers.selectors import bookable_vehicles_of
 from autoagenda.locations.models import Location
 from autoagenda.locations.permissions import can_work_at, get_location_for_user
 from autoagenda.scheduling import availability, selectors, services
-from autoagenda.scheduling import selectors_calendar as cal
-from autoagenda.scheduling.forms_calendar import (
+from autoagenda.scheduling.calendar import selectors as cal
+from autoagenda.scheduling.calendar.forms import (
     CalendarFilterForm,
     CancelForm,
     DeskBookingForm,

@@ -1,183 +1,64 @@
-"""Every write on staff working hours and time off.
+"""Every write on appointments: booking, moving, cancelling, and the steps of their life.
 
-Each function validates the whole request first and changes nothing when
-anything is wrong, so a form or an API client gets every problem at once.
+Every write takes the BookingDay row of the local date(s) it touches with
+select_for_update (on SQLite the IMMEDIATE transaction already serialises
+writers), then re-reads availability inside the transaction and asks the same
+engine the availability API uses. A booking or a move also locks its eligible
+mechanics for the new time (selectors.lock_mechanics_during: PostgreSQL
+advisory locks per mechanic and UTC date), so the same mechanic booked at two
+locations at once waits instead of slipping past; bookings on other days run in
+parallel. The exclusion constraint scheduling_appointment_mechanic_no_overlap is
+the database's own backstop. Configuration (hours, closures, mechanics) is
+remembered per version counter (freshness.py), so the re-check costs three
+queries, and every write bumps the counters its change affects.
+
+Each write sends its domain event (scheduling/events.py) after its own writes, in its transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from autoagenda.accounts.models import ClientLinkSource, Role, StaffMembership, User
+from autoagenda.accounts.models import ClientLinkSource, Role, User
 from autoagenda.accounts.permissions import can_see_client, is_staff_member, require
 from autoagenda.catalog.models import Service
-from autoagenda.core import bounds
 from autoagenda.core.errors import ApplicationError
-from autoagenda.core.weekly import weekly_plan_errors
 from autoagenda.customers.models import Vehicle
 from autoagenda.customers.services import client_link_location
 from autoagenda.locations.models import Location
-from autoagenda.locations.permissions import can_manage_location
-from autoagenda.scheduling import availability, events, freshness, selectors
+from autoagenda.scheduling import availability, events, selectors
 from autoagenda.scheduling.models import (
     ALLOWED_TRANSITIONS,
     Appointment,
     AppointmentStatus,
     AppointmentStatusChange,
     BookingDay,
-    TimeOff,
-    WorkingHours,
 )
-from autoagenda.scheduling.permissions import (
-    can_book_at,
-    can_change_appointment,
-    can_manage_staff_schedule,
-    can_manage_time_off,
-    can_set_appointment_status,
-    schedule_locations_for,
-)
-
-REASON_MAX = 200
-
-
-@dataclass(frozen=True)
-class HoursEntry:
-    """One weekly interval at one location, in local wall-clock minutes."""
-
-    location_id: int
-    weekday: int
-    start: int
-    end: int
-
-
-def working_hours_errors(entries: Sequence[HoursEntry], *, kept: Sequence[HoursEntry] = ()) -> dict[str, list[str]]:
-    """Problems with a weekly plan, keyed `<index>.<field>` by position in `entries`.
-
-    A person cannot be in two places at once, so overlaps are refused on one
-    weekday across locations too, including against `kept` (intervals at
-    locations this request does not replace).
-    """
-    return weekly_plan_errors(
-        [(e.weekday, e.start, e.end) for e in entries], kept=[(k.weekday, k.start, k.end) for k in kept]
-    )
-
-
-def _replace(*, user: User, scope: set[int], entries: list[HoursEntry]) -> list[WorkingHours]:
-    kept = [
-        HoursEntry(h.location_id, h.weekday, h.start_minute, h.end_minute)
-        for h in WorkingHours.objects.filter(user=user).exclude(location_id__in=scope)
-    ]
-    errors = working_hours_errors(entries, kept=kept)
-    if errors:
-        raise ApplicationError("invalid", _("The working hours were not saved."), errors=errors)
-    rows = [
-        WorkingHours(user=user, location_id=e.location_id, weekday=e.weekday, start_minute=e.start, end_minute=e.end)
-        for e in sorted(entries, key=lambda e: (e.location_id, e.weekday, e.start))
-    ]
-    with transaction.atomic():
-        WorkingHours.objects.filter(user=user, location_id__in=scope).delete()
-        WorkingHours.objects.bulk_create(rows)
-        freshness.config_changed()  # bulk_create sends no signals
-    return rows
-
-
-def _worked_location_ids(user: User) -> set[int]:
-    return set(StaffMembership.objects.filter(user=user).values_list("location_id", flat=True))
-
-
-def working_hours_replace(
-    *, actor: Any, user: User, location: Location, intervals: Iterable[tuple[int, int, int]]
-) -> list[WorkingHours]:
-    """Replace `user`'s weekly hours at one location; none left means they work its opening hours."""
-    require(can_manage_staff_schedule(actor, user))
-    require(can_manage_location(actor, location))
-    if location.pk not in _worked_location_ids(user):
-        raise ApplicationError.invalid(
-            "location", _("%(name)s does not work at %(location)s.") % {"name": str(user), "location": location.name}
-        )
-    entries = [HoursEntry(location.pk, weekday, start, end) for weekday, start, end in intervals]
-    return _replace(user=user, scope={location.pk}, entries=entries)
-
-
-def working_hours_set(*, actor: Any, user: User, entries: Iterable[HoursEntry]) -> list[WorkingHours]:
-    """Replace all of `user`'s weekly hours that `actor` may set (admins: every location).
-
-    A manager replaces the hours at the locations they manage where `user`
-    works; hours at other locations stay as they are. Naming a location the
-    user does not work at is 400; one where they work but the actor does not
-    manage is 403.
-    """
-    require(can_manage_staff_schedule(actor, user))
-    plan = list(entries)
-    worked = _worked_location_ids(user)
-    scope = set(schedule_locations_for(actor, user).values_list("id", flat=True))
-    errors: dict[str, list[str]] = {}
-    for index, entry in enumerate(plan):
-        if entry.location_id not in worked:
-            errors[f"{index}.location"] = [_("This staff member does not work at this location.")]
-        elif entry.location_id not in scope:
-            raise PermissionDenied
-    if errors:
-        raise ApplicationError("invalid", _("The working hours were not saved."), errors=errors)
-    return _replace(user=user, scope=scope, entries=plan)
-
-
-def time_off_add(*, actor: Any, user: User, start: datetime, end: datetime, reason: str = "") -> TimeOff:
-    """Admins, managers where `user` works, and staff members for themselves record an absence."""
-    require(can_manage_time_off(actor, user))
-    reason = (reason or "").strip()
-    errors: dict[str, list[str]] = {}
-    for field, value in (("start", start), ("end", end)):
-        if not isinstance(value, datetime):
-            errors[field] = [_("Enter a date and time.")]
-        elif value.tzinfo is None or value.utcoffset() is None:
-            errors[field] = [_("Include the UTC offset, e.g. 2026-12-01T09:00:00-03:00.")]
-    if not errors:
-        errors.update(bounds.span_errors(start, end))
-    if len(reason) > REASON_MAX:
-        errors["reason"] = [_("Use at most %(limit)s characters.") % {"limit": REASON_MAX}]
-    if errors:
-        raise ApplicationError("invalid", _("The time off was not saved."), errors=errors)
-    with transaction.atomic():
-        return TimeOff.objects.create(
-            user=user, start=start, end=end, reason=reason, created_by=actor if isinstance(actor, User) else None
-        )
-
-
-def time_off_delete(*, actor: Any, time_off: TimeOff) -> None:
-    require(can_manage_time_off(actor, time_off.user))
-    with transaction.atomic():
-        time_off.delete()
-
-
-# --- Appointments: booking, rescheduling, cancelling, status (booking) -------
-#
-# Every write takes the BookingDay row of the local date(s) it touches with
-# select_for_update (on SQLite the IMMEDIATE transaction already serialises
-# writers), then re-reads availability inside the transaction and asks the same
-# engine the availability API uses. A booking or a move also locks its eligible
-# mechanics for the new time (selectors.lock_mechanics_during: PostgreSQL
-# advisory locks per mechanic and UTC date), so the same mechanic booked at two
-# locations at once waits instead of slipping past; bookings on other days run in
-# parallel. The exclusion constraint scheduling_appointment_mechanic_no_overlap is
-# the database's own backstop. Configuration (hours, closures, mechanics) is
-# remembered per version counter (freshness.py), so the re-check costs three
-# queries, and every write bumps the counters its change affects.
+from autoagenda.scheduling.permissions import can_book_at, can_change_appointment, can_set_appointment_status
 
 NOTES_MAX = 2000
+
+
 NOTE_MAX = 500
+
+
 NO_OVERLAP_CONSTRAINT = "scheduling_appointment_mechanic_no_overlap"
+
+
 # Only appointments that have not begun may move; checked-in work stays where it is.
 MOVABLE_STATUSES = frozenset({AppointmentStatus.PENDING, AppointmentStatus.CONFIRMED})
+
+
 MOVED_FIELDS = ("start", "end", "occupied_until", "local_date", "local_hour", "mechanic")
+
+
 MOVED_ATTRS = ("start", "end", "occupied_until", "local_date", "local_hour", "mechanic_id", "updated_at")
 
 
@@ -295,23 +176,18 @@ def _booking_client(actor: User, client: User | None, errors: dict[str, list[str
     return client
 
 
-def appointment_book(
+def _booking_errors(
     *,
     actor: Any,
     location: Location,
     service: Service,
     start: datetime,
-    client: User | None = None,
-    mechanic: User | None = None,
-    vehicle: Vehicle | None = None,
-    notes: str = "",
-) -> Appointment:
-    """Book `service` at `start`: re-checked under the day's lock, so only one person gets the last place.
-
-    A client books for themselves; staff of the location book for a client. The
-    appointment is `confirmed`, with the service's current duration and buffer.
-    """
-    require(can_book_at(actor, location))
+    client: User | None,
+    mechanic: User | None,
+    vehicle: Vehicle | None,
+    notes: str,
+) -> tuple[User, str]:
+    """Who the booking is for and its cleaned notes; every problem with the request at once, as one refusal."""
     errors: dict[str, list[str]] = {}
     booked_for = _booking_client(actor, client, errors)
     if not service.is_active or not service.locations.filter(pk=location.pk).exists():
@@ -329,7 +205,36 @@ def appointment_book(
         errors["start"] = start_errors
     if errors or booked_for is None:
         raise ApplicationError("invalid", _("The appointment was not booked."), errors=errors)
+    return booked_for, notes
 
+
+def appointment_book(
+    *,
+    actor: Any,
+    location: Location,
+    service: Service,
+    start: datetime,
+    client: User | None = None,
+    mechanic: User | None = None,
+    vehicle: Vehicle | None = None,
+    notes: str = "",
+) -> Appointment:
+    """Book `service` at `start`: re-checked under the day's lock, so only one person gets the last place.
+
+    A client books for themselves; staff of the location book for a client. The
+    appointment is `confirmed`, with the service's current duration and buffer.
+    """
+    require(can_book_at(actor, location))
+    booked_for, notes = _booking_errors(
+        actor=actor,
+        location=location,
+        service=service,
+        start=start,
+        client=client,
+        mechanic=mechanic,
+        vehicle=vehicle,
+        notes=notes,
+    )
     start = start.astimezone(UTC)  # durations are elapsed time (rule 8): add them on the UTC timeline
     local_start = start.astimezone(location.zone)
     day = local_start.date()
@@ -344,13 +249,12 @@ def appointment_book(
             mechanic_id=mechanic.pk if mechanic is not None else None,
             lock_window=(start, start + timedelta(minutes=service.duration_minutes + service.buffer_minutes)),
         )
-        mechanic_id = _choose_mechanic(query, local_start, wanted=mechanic)
         end = start + timedelta(minutes=service.duration_minutes)
         appointment = Appointment(
             location=location,
             service=service,
             client=booked_for,
-            mechanic_id=mechanic_id,
+            mechanic_id=_choose_mechanic(query, local_start, wanted=mechanic),
             vehicle=vehicle,
             start=start,
             end=end,
@@ -386,6 +290,30 @@ def _window_error() -> ApplicationError:
     )
 
 
+def _check_movable(actor: Any, current: Appointment, now: datetime) -> None:
+    """Only an appointment that has not begun moves, and a client only while the window allows."""
+    if current.status not in MOVABLE_STATUSES:
+        raise ApplicationError(
+            "invalid_transition",
+            _("An appointment that is %(current)s cannot be moved.")
+            % {"current": AppointmentStatus(current.status).label},
+        )
+    if _client_window_passed(actor, current, now):
+        raise _window_error()
+
+
+def _move_to(current: Appointment, start: datetime, mechanic_id: int | None, *, zone: ZoneInfo) -> None:
+    """The appointment's times at `start` (UTC), with the duration and buffer it was booked with."""
+    local_start = start.astimezone(zone)
+    end = start + timedelta(minutes=current.duration_minutes)
+    current.start = start
+    current.end = end
+    current.occupied_until = end + timedelta(minutes=current.buffer_minutes)
+    current.local_date = local_start.date()
+    current.local_hour = local_start.hour
+    current.mechanic_id = mechanic_id
+
+
 def appointment_reschedule(
     *, actor: Any, appointment: Appointment, start: datetime, mechanic: User | None = None
 ) -> Appointment:
@@ -411,15 +339,8 @@ def appointment_reschedule(
         days = {appointment.local_date, day}
         _lock_days(location, days)
         current = _lock_appointment(appointment, days)
-        if current.status not in MOVABLE_STATUSES:
-            raise ApplicationError(
-                "invalid_transition",
-                _("An appointment that is %(current)s cannot be moved.")
-                % {"current": AppointmentStatus(current.status).label},
-            )
         now = timezone.now()
-        if _client_window_passed(actor, current, now):
-            raise _window_error()
+        _check_movable(actor, current, now)
         query = selectors.availability_query_for_move(
             current,
             first_date=day,
@@ -430,15 +351,9 @@ def appointment_reschedule(
         )
         mechanic_id = _choose_mechanic(query, local_start, wanted=mechanic, keep=current.mechanic_id)
         previous_start, previous_mechanic_id = current.start, current.mechanic_id
-        old_local = current.start.astimezone(location.zone)
-        end = start + timedelta(minutes=current.duration_minutes)
-        current.start = start
-        current.end = end
-        current.occupied_until = end + timedelta(minutes=current.buffer_minutes)
-        current.local_date = day
-        current.local_hour = local_start.hour
-        current.mechanic_id = mechanic_id
+        _move_to(current, start, mechanic_id, zone=location.zone)
         _save_guarded(current, update_fields=[*MOVED_FIELDS, "updated_at"])
+        old_local = previous_start.astimezone(location.zone)
         _history(
             current,
             from_status=current.status,

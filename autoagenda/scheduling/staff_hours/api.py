@@ -21,9 +21,11 @@ from autoagenda.core import bounds
 from autoagenda.core.api import ScopedPrimaryKeyRelatedField
 from autoagenda.core.api_fields import AwareDateTimeField
 from autoagenda.core.timeutils import format_hhmm, parse_hhmm
-from autoagenda.scheduling import selectors, services
+from autoagenda.scheduling import services
 from autoagenda.scheduling.models import TimeOff, WorkingHours
 from autoagenda.scheduling.permissions import can_manage_staff_schedule, can_manage_time_off
+from autoagenda.scheduling.selectors import staff_zone
+from autoagenda.scheduling.staff_hours import selectors
 
 
 @extend_schema_field({"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$", "example": "09:00"})
@@ -147,7 +149,7 @@ class TimeOffListView(generics.ListCreateAPIView):
         return context
 
     def zone(self) -> zoneinfo.ZoneInfo:
-        return selectors.staff_zone(self.get_staff())
+        return staff_zone(self.get_staff())
 
     def get_queryset(self) -> QuerySet[TimeOff]:
         return selectors.time_off_for(self.get_staff())

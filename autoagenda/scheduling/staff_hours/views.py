@@ -15,14 +15,16 @@ from autoagenda.accounts.permissions import get_staff_for_user, get_visible_or_4
 from autoagenda.core.errors import ApplicationError
 from autoagenda.core.forms import add_application_error
 from autoagenda.locations.models import Location
-from autoagenda.scheduling import selectors, services
-from autoagenda.scheduling.forms import DayRow, TimeOffForm, WeekHoursForm
+from autoagenda.scheduling import services
 from autoagenda.scheduling.permissions import (
     can_manage_schedules,
     can_manage_staff_schedule,
     can_manage_time_off,
     schedule_locations_for,
 )
+from autoagenda.scheduling.selectors import staff_zone
+from autoagenda.scheduling.staff_hours import selectors
+from autoagenda.scheduling.staff_hours.forms import DayRow, TimeOffForm, WeekHoursForm
 
 
 @login_required
@@ -101,7 +103,7 @@ def _opening_rows(location: Location) -> list[DayRow]:
 def staff_time_off(request: HttpRequest, pk: int) -> HttpResponse:
     staff = get_staff_for_user(request.user, pk)
     require(can_manage_time_off(request.user, staff))
-    zone = selectors.staff_zone(staff)
+    zone = staff_zone(staff)
     status = 200
     form = TimeOffForm()
     if request.method == "POST" and request.POST.get("delete"):

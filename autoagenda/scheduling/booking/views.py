@@ -49,7 +49,7 @@ from autoagenda.customers.permissions import get_vehicle_for_user, vehicles_visi
 from autoagenda.locations.models import Location
 from autoagenda.locations.permissions import get_location_for_user, locations_visible_to
 from autoagenda.scheduling import availability, ics, selectors, services
-from autoagenda.scheduling.forms_booking import ChoicesForm, ConfirmForm, MechanicForm
+from autoagenda.scheduling.booking.forms import ChoicesForm, ConfirmForm, MechanicForm
 from autoagenda.scheduling.models import Appointment, AppointmentStatus
 from autoagenda.scheduling.permissions import can_book_online
 
