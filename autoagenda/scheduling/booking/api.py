@@ -7,10 +7,7 @@ availability answer offers is exactly a start the booking service accepts.
 
 from __future__ import annotations
 
-import json
-from bisect import bisect_left
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
@@ -40,7 +37,7 @@ from autoagenda.customers.models import Vehicle
 from autoagenda.customers.permissions import get_vehicle_for_user
 from autoagenda.locations.models import Location
 from autoagenda.locations.permissions import get_location_for_user
-from autoagenda.scheduling import availability, freshness, selectors, services
+from autoagenda.scheduling import selectors, services
 from autoagenda.scheduling.models import Appointment, AppointmentStatus
 from autoagenda.scheduling.permissions import can_set_appointment_status, get_mechanic_for_booking
 
@@ -98,14 +95,7 @@ class AvailabilityFilterSerializer(_FromToMixin, serializers.Serializer):
         _check_date_order(attrs)
         if (attrs["to"] - attrs["from"]).days > MAX_RANGE_DAYS:
             raise serializers.ValidationError({"to": [_("Ask for at most 62 days at a time.")]})
-        location: Location = self.context["location"]
-        # Offered (and on sale) here; for any caller who sees the location this is also a visible service.
-        # Configuration only, so remembered under the counter the view read first.
-        service = freshness.remembered(
-            ("offered-service", location.pk, attrs["service"]),
-            lambda: location.services.filter(pk=attrs["service"], is_active=True).first(),
-            config_version=self.context["versions"].config,
-        )
+        service = selectors.offered_service(self.context["location"], attrs["service"], self.context["versions"])
         if service is None:
             raise serializers.ValidationError({"service": [_("This service is not offered at this location.")]})
         attrs["service"] = service
@@ -148,84 +138,22 @@ class AvailabilityView(APIView):
         responses={200: AvailabilitySerializer, **error_responses(400, 404)},
     )
     def get(self, request: Request, pk: int) -> HttpResponse:
-        # The busiest read of the product, so one query when nothing changed: the version counters. Which
-        # location this caller sees and which services it offers are configuration, remembered under them;
-        # the rendered slots are cached under them (`freshness`), and each request only cuts off the starts
-        # that the minimum notice hides for its own `now`.
-        known = freshness.versions(pk)
-        location = freshness.remembered(
-            ("visible-location", request.user.pk, pk),
-            lambda: _visible_location(request.user, pk),
-            config_version=known.config,
-        )
-        if location is None:
-            raise Http404
+        location, known = selectors.availability_location(request.user, pk)  # one query: the version counters
         filters = AvailabilityFilterSerializer(
             data=request.query_params, context={"location": location, "versions": known}
         )
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
-        service: Service = data["service"]
-        now = timezone.now()
-        mechanic_id = data.get("mechanic")
-        rendered = freshness.cached_answer(
+        body = selectors.availability_json(
+            location=location,
+            service=data["service"],
+            first_date=data["from"],
+            last_date=data["to"],
+            mechanic_id=data.get("mechanic"),
+            now=timezone.now(),
             known=known,
-            location_id=location.pk,
-            parts=("api-slots", service.pk, data["from"].isoformat(), data["to"].isoformat(), mechanic_id),
-            local_today=now.astimezone(location.zone).date(),
-            compute=lambda: RenderedSlots.of(
-                selectors.slots_ignoring_notice(
-                    location=location,
-                    service=service,
-                    first_date=data["from"],
-                    last_date=data["to"],
-                    now=now,
-                    mechanic_id=mechanic_id,
-                ),
-                location.zone,
-            ),
         )
-        head = json.dumps(
-            {"location": location.pk, "service": service.pk, "timezone": location.timezone}, separators=(",", ":")
-        )
-        body = f'{head[:-1]},"slots":[{rendered.after(selectors.earliest_start(location, now))}]}}'
         return HttpResponse(body.encode(), content_type="application/json")
-
-
-def _visible_location(user: Any, pk: int) -> Location | None:
-    try:
-        return get_location_for_user(user, pk)
-    except Http404:
-        return None
-
-
-@dataclass(frozen=True)
-class RenderedSlots:
-    """Slots as the API's JSON, rendered once: `after(moment)` is the comma-joined tail from the first slot
-    starting at or after `moment`, cut from one string (no per-request rendering)."""
-
-    starts: tuple[datetime, ...]
-    offsets: tuple[int, ...]  # where each slot's object begins in `joined`
-    joined: str
-
-    @classmethod
-    def of(cls, slots: list[availability.Slot], zone: ZoneInfo) -> RenderedSlots:
-        offsets: list[int] = []
-        pieces: list[str] = []
-        position = 0
-        for slot in slots:
-            piece = json.dumps(
-                {"start": _local(slot.start, zone), "end": _local(slot.end, zone), "mechanics": list(slot.mechanics)},
-                separators=(",", ":"),
-            )
-            offsets.append(position)
-            pieces.append(piece)
-            position += len(piece) + 1  # and the comma
-        return cls(starts=tuple(slot.start for slot in slots), offsets=tuple(offsets), joined=",".join(pieces))
-
-    def after(self, moment: datetime) -> str:
-        index = bisect_left(self.starts, moment)
-        return self.joined[self.offsets[index] :] if index < len(self.starts) else ""
 
 
 # --- Appointments: serializers ----------------------------------------------

@@ -7,6 +7,9 @@ page family live with it (booking/, calendar/, staff_hours/).
 from autoagenda.scheduling.selectors.appointments import appointments_visible_to, get_appointment_for_user
 from autoagenda.scheduling.selectors.hours import WeeklyHours, staff_zone, time_off_between, working_hours_for
 from autoagenda.scheduling.selectors.slots import (
+    BookableSlots,
+    availability_json,
+    availability_location,
     availability_query,
     availability_query_for_move,
     available_slots_for,
@@ -14,12 +17,16 @@ from autoagenda.scheduling.selectors.slots import (
     eligible_mechanic_ids,
     local_midnight,
     lock_mechanics_during,
+    offered_service,
     slots_ignoring_notice,
 )
 
 __all__ = [
+    "BookableSlots",
     "WeeklyHours",
     "appointments_visible_to",
+    "availability_json",
+    "availability_location",
     "availability_query",
     "availability_query_for_move",
     "available_slots_for",
@@ -28,6 +35,7 @@ __all__ = [
     "get_appointment_for_user",
     "local_midnight",
     "lock_mechanics_during",
+    "offered_service",
     "slots_ignoring_notice",
     "staff_zone",
     "time_off_between",

@@ -6,20 +6,25 @@ remembers the configuration part per version counter and caches the answers (sch
 
 from __future__ import annotations
 
+import json
 import zoneinfo
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Exists, Q
+from django.http import Http404
 
 from autoagenda.accounts.models import Role, StaffMembership
 from autoagenda.catalog.models import Service
 from autoagenda.core.db import fast_rows
+from autoagenda.core.timeutils import isoformat_in
 from autoagenda.locations.models import Location
+from autoagenda.locations.permissions import get_location_for_user
 from autoagenda.locations.selectors import closures_between, opening_hours_by_weekday, public_holidays
 from autoagenda.scheduling import availability, freshness
 from autoagenda.scheduling.models import ACTIVE_STATUSES, Appointment
@@ -281,6 +286,53 @@ def availability_query_for_move(
     )
 
 
+@dataclass(frozen=True)
+class BookableSlots:
+    """One question's bookable slots as if there were no minimum notice, with their API JSON rendered once.
+
+    The one cached answer both the pages and the availability API read: `from_(moment)` gives the slots
+    starting at or after `moment`, `json_from(moment)` the same slots as the comma-joined API objects, cut from
+    one string (no per-request rendering).
+    """
+
+    slots: tuple[availability.Slot, ...]
+    starts: tuple[datetime, ...]
+    offsets: tuple[int, ...]  # where each slot's object begins in `joined`
+    joined: str
+
+    @classmethod
+    def of(cls, slots: Iterable[availability.Slot], zone: zoneinfo.ZoneInfo) -> BookableSlots:
+        ordered = tuple(slots)
+        offsets: list[int] = []
+        pieces: list[str] = []
+        position = 0
+        for slot in ordered:
+            piece = json.dumps(
+                {
+                    "start": isoformat_in(slot.start, zone),
+                    "end": isoformat_in(slot.end, zone),
+                    "mechanics": list(slot.mechanics),
+                },
+                separators=(",", ":"),
+            )
+            offsets.append(position)
+            pieces.append(piece)
+            position += len(piece) + 1  # and the comma
+        return cls(
+            slots=ordered, starts=tuple(s.start for s in ordered), offsets=tuple(offsets), joined=",".join(pieces)
+        )
+
+    def _first(self, moment: datetime) -> int:
+        return bisect_left(self.starts, moment)
+
+    def from_(self, moment: datetime) -> list[availability.Slot]:
+        return list(self.slots[self._first(moment) :])
+
+    def json_from(self, moment: datetime) -> str:
+        index = self._first(moment)
+        return self.joined[self.offsets[index] :] if index < len(self.starts) else ""
+
+
 def slots_ignoring_notice(
     *,
     location: Location,
@@ -289,25 +341,31 @@ def slots_ignoring_notice(
     last_date: date,
     now: datetime,
     mechanic_id: int | None = None,
-) -> list[availability.Slot]:
+    known: freshness.Versions | None = None,
+) -> BookableSlots:
     """The bookable slots from `now` on as if there were no minimum notice: the same all day long until a write
-    changes them, so they are cached (`freshness`). Callers drop the starts closer than the notice."""
+    changes them, so they are cached (`freshness`), once for the pages and the API alike. Callers drop the
+    starts closer than the notice (`earliest_start`). `known`: the version counters the caller already read."""
     return freshness.cached_answer(
+        known=known,
         location_id=location.pk,
         parts=("slots", service.pk, first_date.isoformat(), last_date.isoformat(), mechanic_id),
         local_today=now.astimezone(location.zone).date(),
-        compute=lambda: availability.available_slots(
-            replace(
-                availability_query(
-                    location=location,
-                    service=service,
-                    first_date=first_date,
-                    last_date=last_date,
-                    now=now,
-                    mechanic_id=mechanic_id,
-                ),
-                min_notice_minutes=0,
-            )
+        compute=lambda: BookableSlots.of(
+            availability.available_slots(
+                replace(
+                    availability_query(
+                        location=location,
+                        service=service,
+                        first_date=first_date,
+                        last_date=last_date,
+                        now=now,
+                        mechanic_id=mechanic_id,
+                    ),
+                    min_notice_minutes=0,
+                )
+            ),
+            location.zone,
         ),
     )
 
@@ -343,8 +401,7 @@ def available_slots_for(
             exclude_appointment_id=exclude_appointment_id,
         )
         return availability.available_slots(query)
-    earliest = earliest_start(location, now)
-    slots = slots_ignoring_notice(
+    bookable = slots_ignoring_notice(
         location=location,
         service=service,
         first_date=first_date,
@@ -352,4 +409,65 @@ def available_slots_for(
         now=now,
         mechanic_id=mechanic_id,
     )
-    return slots[bisect_left([slot.start for slot in slots], earliest) :]
+    return bookable.from_(earliest_start(location, now))
+
+
+# --- The availability API's answer ----------------------------------------------------------------------------
+
+
+def _visible_location(user: Any, pk: int) -> Location | None:
+    try:
+        return get_location_for_user(user, pk)
+    except Http404:
+        return None
+
+
+def availability_location(user: Any, pk: int) -> tuple[Location, freshness.Versions]:
+    """The location whose availability `user` asks for (404 when they may not see it), with the version counters
+    read first: the busiest read of the product costs that one query when nothing changed, since which location
+    a caller sees is configuration, remembered under them."""
+    known = freshness.versions(pk)
+    location = freshness.remembered(
+        ("visible-location", getattr(user, "pk", None), pk),
+        lambda: _visible_location(user, pk),
+        config_version=known.config,
+    )
+    if location is None:
+        raise Http404
+    return location, known
+
+
+def offered_service(location: Location, pk: int, known: freshness.Versions) -> Service | None:
+    """The service `pk` if it is on sale at `location` (for anyone who sees the location, a visible service too);
+    configuration, so remembered under the counters the caller read."""
+    return freshness.remembered(
+        ("offered-service", location.pk, pk),
+        lambda: location.services.filter(pk=pk, is_active=True).first(),
+        config_version=known.config,
+    )
+
+
+def availability_json(
+    *,
+    location: Location,
+    service: Service,
+    first_date: date,
+    last_date: date,
+    mechanic_id: int | None,
+    now: datetime,
+    known: freshness.Versions,
+) -> str:
+    """The availability API's answer (API.md) as JSON text: the cached slots, cut for this request's `now`."""
+    bookable = slots_ignoring_notice(
+        location=location,
+        service=service,
+        first_date=first_date,
+        last_date=last_date,
+        now=now,
+        mechanic_id=mechanic_id,
+        known=known,
+    )
+    head = json.dumps(
+        {"location": location.pk, "service": service.pk, "timezone": location.timezone}, separators=(",", ":")
+    )
+    return f'{head[:-1]},"slots":[{bookable.json_from(earliest_start(location, now))}]}}'

@@ -11,6 +11,8 @@ from autoagenda.scheduling.services.appointments import (
     appointment_cancel,
     appointment_reschedule,
     appointment_set_status,
+    refuses_mechanic,
+    too_late_to_change,
 )
 from autoagenda.scheduling.services.hours import (
     REASON_MAX,
@@ -32,8 +34,10 @@ __all__ = [
     "appointment_cancel",
     "appointment_reschedule",
     "appointment_set_status",
+    "refuses_mechanic",
     "time_off_add",
     "time_off_delete",
+    "too_late_to_change",
     "working_hours_errors",
     "working_hours_replace",
     "working_hours_set",

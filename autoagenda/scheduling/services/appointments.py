@@ -192,7 +192,7 @@ def _booking_errors(
     booked_for = _booking_client(actor, client, errors)
     if not service.is_active or not service.locations.filter(pk=location.pk).exists():
         errors["service"] = [_("This service is not offered at this location.")]
-    if mechanic is not None and not service.requires_mechanic:
+    if mechanic is not None and refuses_mechanic(service):
         errors["mechanic"] = [_("This service does not need a mechanic.")]
     if vehicle is not None and booked_for is not None and vehicle.owner_id != booked_for.pk:
         errors["vehicle"] = [_("Choose one of the client's vehicles.")]
@@ -275,12 +275,19 @@ def appointment_book(
     return appointment
 
 
-def _client_window_passed(actor: Any, appointment: Appointment, now: datetime) -> bool:
-    """Clients may cancel or move only while start - now >= the location's window; staff always may."""
+def too_late_to_change(*, actor: Any, appointment: Appointment, now: datetime) -> bool:
+    """The rule cancelling and moving enforce: a client may change an appointment only while start - now is at
+    least the location's cancellation window; staff always may. Pages call it to say so before anyone tries."""
     if is_staff_member(actor):
         return False
     window = timedelta(minutes=appointment.location.cancellation_window_minutes)
     return appointment.start - now < window
+
+
+def refuses_mechanic(service: Service) -> bool:
+    """A service that needs no mechanic refuses one named in a booking or a move (400 on `mechanic`); the pages
+    offer none for it."""
+    return not service.requires_mechanic
 
 
 def _window_error() -> ApplicationError:
@@ -298,7 +305,7 @@ def _check_movable(actor: Any, current: Appointment, now: datetime) -> None:
             _("An appointment that is %(current)s cannot be moved.")
             % {"current": AppointmentStatus(current.status).label},
         )
-    if _client_window_passed(actor, current, now):
+    if too_late_to_change(actor=actor, appointment=current, now=now):
         raise _window_error()
 
 
@@ -326,7 +333,7 @@ def appointment_reschedule(
     errors: dict[str, list[str]] = {}
     if start_errors := _aware_start_errors(start):
         errors["start"] = start_errors
-    if mechanic is not None and not appointment.service.requires_mechanic:
+    if mechanic is not None and refuses_mechanic(appointment.service):
         errors["mechanic"] = [_("This service does not need a mechanic.")]
     if errors:
         raise ApplicationError("invalid", _("The appointment was not moved."), errors=errors)
@@ -386,7 +393,7 @@ def _change_status(*, actor: Any, appointment: Appointment, status: str, note: s
         current = _lock_appointment(appointment, {appointment.local_date})
         if status not in ALLOWED_TRANSITIONS[current.status]:
             raise _invalid_transition(current.status, status)
-        if client_window and _client_window_passed(actor, current, timezone.now()):
+        if client_window and too_late_to_change(actor=actor, appointment=current, now=timezone.now()):
             raise _window_error()
         previous = current.status
         current.status = status
