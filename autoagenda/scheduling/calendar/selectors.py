@@ -1,18 +1,13 @@
-"""Read-only helpers for the staff calendar pages: the day grid, the week board and the desk lists.
+"""Reads of the staff calendar pages: who and where, the desk's lists, the appointment panel, the client search.
 
-Every builder reads a constant number of queries whatever the number of
-mechanics or appointments (the tests hold them to it); the geometry of the
-grids is plain Python over what was read. Times are the location's wall clock.
+The day grid and the week board are grid.py's. Every read costs a constant number of queries whatever the
+number of mechanics or appointments (the tests hold them to it).
 """
 
 from __future__ import annotations
 
-import math
-import zoneinfo
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Prefetch, Q
@@ -22,19 +17,14 @@ from autoagenda.accounts.models import Role, StaffMembership, User
 from autoagenda.accounts.permissions import clients_visible_to, get_visible_or_404
 from autoagenda.accounts.services import is_placeholder_email
 from autoagenda.catalog.models import Service
-from autoagenda.core.timeutils import format_hhmm
 from autoagenda.customers.identifiers import normalize_plate
 from autoagenda.customers.models import Vehicle
 from autoagenda.customers.selectors import clients_by_exact_identifier
-from autoagenda.locations.models import Closure, Location
+from autoagenda.locations.models import Location
 from autoagenda.locations.permissions import locations_staffed_by
-from autoagenda.locations.selectors import closures_between, opening_hours_by_weekday, public_holidays
 from autoagenda.scheduling import selectors
 from autoagenda.scheduling.models import ALLOWED_TRANSITIONS, Appointment, AppointmentStatus, AppointmentStatusChange
 
-Span = tuple[datetime, datetime]
-NO_MECHANIC = "none"
-MINUTES_PER_DAY = 1440
 # The buttons the desk and the floor press, in the order they are shown (cancel has its own form).
 STATUS_ACTIONS: tuple[str, ...] = (
     AppointmentStatus.CONFIRMED,
@@ -45,9 +35,6 @@ STATUS_ACTIONS: tuple[str, ...] = (
 )
 
 
-# --- Small helpers ------------------------------------------------------------
-
-
 def local_today(location: Location, now: datetime) -> date:
     return now.astimezone(location.zone).date()
 
@@ -55,38 +42,6 @@ def local_today(location: Location, now: datetime) -> date:
 def week_start(day: date) -> date:
     """Weeks start on Monday (ISO), as the opening-hours editor does."""
     return day - timedelta(days=day.isoweekday() - 1)
-
-
-def _local_instant(day: date, minute: int, zone: zoneinfo.ZoneInfo) -> datetime:
-    """The instant of a local wall-clock minute (1440 = the next midnight)."""
-    if minute >= MINUTES_PER_DAY:
-        return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
-    return datetime.combine(day, time(minute // 60, minute % 60), tzinfo=zone).astimezone(UTC)
-
-
-def _overlaps(spans: Iterable[Span], start: datetime, end: datetime) -> bool:
-    return any(s < end and e > start for s, e in spans)
-
-
-def _covered(spans: Sequence[Span], start: datetime, end: datetime) -> bool:
-    """Whether the union of `spans` covers all of [start, end)."""
-    cursor = start
-    for s, e in sorted(spans):
-        if s > cursor:
-            break
-        cursor = max(cursor, e)
-        if cursor >= end:
-            return True
-    return cursor >= end
-
-
-def _local_minutes(appointment: Appointment, day: date, zone: zoneinfo.ZoneInfo) -> tuple[int, int]:
-    """[start, end) of an appointment in minutes of `day`'s wall clock (an end past midnight is 1440)."""
-    start = appointment.start.astimezone(zone)
-    end = appointment.end.astimezone(zone)
-    first = start.hour * 60 + start.minute if start.date() == day else 0
-    last = MINUTES_PER_DAY if end.date() > day else end.hour * 60 + end.minute
-    return first, max(last, first + 1)
 
 
 def status_actions(appointment: Appointment) -> list[tuple[str, str]]:
@@ -106,7 +61,7 @@ def can_cancel(appointment: Appointment) -> bool:
     return AppointmentStatus.CANCELLED in ALLOWED_TRANSITIONS.get(appointment.status, frozenset())
 
 
-# --- Who and where ----------------------------------------------------------------
+# --- Who and where --------------------------------------------------------------
 
 
 def calendar_locations(user: Any) -> list[Location]:
@@ -143,387 +98,7 @@ def bookable_services(location: Location) -> list[Service]:
     return list(Service.objects.filter(locations=location, is_active=True).order_by("name", "id"))
 
 
-@dataclass(frozen=True)
-class CalendarColumn:
-    """A mechanic, or the column of services that need none."""
-
-    key: str  # "m<id>" or "none"
-    mechanic: User | None
-    label: str
-
-    @property
-    def mechanic_id(self) -> int | None:
-        return self.mechanic.pk if self.mechanic is not None else None
-
-
-def _column_for(mechanic: User | None) -> CalendarColumn:
-    if mechanic is None:
-        return CalendarColumn(key=NO_MECHANIC, mechanic=None, label=_("No mechanic"))
-    return CalendarColumn(key=f"m{mechanic.pk}", mechanic=mechanic, label=mechanic.get_full_name() or mechanic.email)
-
-
-@dataclass
-class _Inputs:
-    """What one page reads, once."""
-
-    location: Location
-    zone: zoneinfo.ZoneInfo
-    first: date
-    last: date
-    opening: dict[int, list[tuple[int, int]]]
-    closures: list[Closure]
-    holidays: dict[date, str]
-    appointments: list[Appointment]
-    columns: list[CalendarColumn]
-    all_columns: list[CalendarColumn]
-    hours: dict[int, dict[int, list[tuple[int, int]]]]
-    time_off: dict[int, list[Span]]
-
-
-def _load(user: Any, location: Location, first: date, last: date, mechanic: str) -> _Inputs:
-    """Seven queries for any range: appointments, mechanics, no-mechanic services, hours, closures, absences."""
-    zone = location.zone
-    span_start = selectors.local_midnight(first, zone)
-    span_end = selectors.local_midnight(last + timedelta(days=1), zone)
-    appointments = list(
-        selectors.appointments_visible_to(user, location_id=location.pk, first_date=first, last_date=last)
-    )
-    mechanics = mechanics_at(location)
-    known = {m.pk for m in mechanics}
-    for appointment in appointments:  # someone who left still shows with their bookings
-        if appointment.mechanic is not None and appointment.mechanic.pk not in known:
-            known.add(appointment.mechanic.pk)
-            mechanics.append(appointment.mechanic)
-    columns = [_column_for(m) for m in mechanics]
-    offers_none = Service.objects.filter(locations=location, is_active=True, requires_mechanic=False).exists()
-    if offers_none or any(a.mechanic_id is None for a in appointments):
-        columns.append(_column_for(None))
-    all_columns = columns
-    if mechanic:
-        columns = [c for c in columns if c.key == mechanic] or columns
-    ids = [c.mechanic_id for c in columns if c.mechanic_id is not None]
-    return _Inputs(
-        location=location,
-        zone=zone,
-        first=first,
-        last=last,
-        opening=opening_hours_by_weekday(location),
-        closures=closures_between(location, span_start, span_end),
-        holidays=public_holidays(location, first, last),
-        appointments=appointments,
-        columns=columns,
-        all_columns=all_columns,
-        hours=selectors.working_hours_for(location, ids),
-        time_off=selectors.time_off_between(ids, span_start, span_end),
-    )
-
-
-def _column_key(appointment: Appointment) -> str:
-    return f"m{appointment.mechanic_id}" if appointment.mechanic_id is not None else NO_MECHANIC
-
-
-def _split_cancelled(appointments: list[Appointment], show_cancelled: bool) -> tuple[list[Appointment], int]:
-    cancelled = [a for a in appointments if a.status == AppointmentStatus.CANCELLED]
-    if show_cancelled:
-        return appointments, len(cancelled)
-    return [a for a in appointments if a.status != AppointmentStatus.CANCELLED], len(cancelled)
-
-
-def _day_closed_reason(inputs: _Inputs, day: date) -> str:
-    """Why nobody can come that day ("" when it opens at least partly)."""
-    if day in inputs.holidays:
-        return inputs.holidays[day]
-    intervals = inputs.opening.get(day.isoweekday(), [])
-    if not intervals:
-        return _("Closed")
-    spans = [(c.start, c.end) for c in inputs.closures]
-    if all(
-        _covered(spans, _local_instant(day, s, inputs.zone), _local_instant(day, e, inputs.zone)) for s, e in intervals
-    ):
-        reasons = [
-            c.reason for c in inputs.closures if c.reason and _overlaps([(c.start, c.end)], *_day_span(inputs, day))
-        ]
-        return reasons[0] if reasons else _("Closed")
-    return ""
-
-
-def _day_span(inputs: _Inputs, day: date) -> Span:
-    return _local_instant(day, 0, inputs.zone), _local_instant(day, MINUTES_PER_DAY, inputs.zone)
-
-
-def _mechanic_intervals(inputs: _Inputs, column: CalendarColumn, day: date) -> list[tuple[int, int]]:
-    """When the column's person works that day: their own hours, else the location's."""
-    own = inputs.hours.get(column.mechanic_id) if column.mechanic_id is not None else None
-    source = own if own is not None else inputs.opening
-    return list(source.get(day.isoweekday(), []))
-
-
-# --- Day grid -----------------------------------------------------------------------
-
-
-@dataclass
-class GridCell:
-    """One table cell: an appointment spanning `span` rows, or an empty slot in a state."""
-
-    column: CalendarColumn
-    state: str  # "appt", "free", "closed", "off"
-    row_label: str
-    appointment: Appointment | None = None
-    span: int = 1
-
-
-@dataclass
-class GridColumn:
-    column: CalendarColumn
-    lanes: int = 1
-
-
-@dataclass
-class GridRow:
-    minute: int
-    label: str
-    is_hour: bool
-    cells: list[GridCell] = field(default_factory=list)
-
-
-@dataclass
-class DayGrid:
-    location: Location
-    day: date
-    columns: list[GridColumn]
-    rows: list[GridRow]
-    closed_reason: str
-    closures: list[Closure]
-    appointments: list[Appointment]
-    cancelled_count: int
-    slot_minutes: int
-    all_columns: list[CalendarColumn]
-
-
-def _row_bounds(intervals: list[tuple[int, int]], minutes: list[tuple[int, int]], slot: int) -> tuple[int, int] | None:
-    """The first row's minute and the end minute: the opening hours, stretched to cover every appointment."""
-    starts = [s for s, _e in intervals] + [s for s, _e in minutes]
-    ends = [e for _s, e in intervals] + [e for _s, e in minutes]
-    if not starts:
-        return None
-    anchor = intervals[0][0] if intervals else min(starts)
-    first = anchor - math.ceil((anchor - min(starts)) / slot) * slot
-    return max(first, 0), max(ends)
-
-
-def _lanes(spans: list[tuple[Appointment, int, int]]) -> list[list[tuple[Appointment, int, int]]]:
-    """Overlapping blocks of one column side by side: greedy interval colouring by row index."""
-    lanes: list[list[tuple[Appointment, int, int]]] = []
-    for item in sorted(spans, key=lambda x: (x[1], x[2], x[0].pk)):
-        for lane in lanes:
-            if lane[-1][2] <= item[1]:
-                lane.append(item)
-                break
-        else:
-            lanes.append([item])
-    return lanes or [[]]
-
-
-def day_grid(user: Any, location: Location, day: date, *, mechanic: str = "", show_cancelled: bool = False) -> DayGrid:
-    """The day view: a column per mechanic (and one for services without), a row per slot.
-
-    Appointments are blocks spanning their rows (a table cell with rowspan:
-    the content security policy allows no inline styles to place grid items).
-    """
-    inputs = _load(user, location, day, day, mechanic)
-    zone = inputs.zone
-    slot = location.slot_minutes
-    keys = {c.key for c in inputs.columns}
-    shown, cancelled_count = _split_cancelled(inputs.appointments, show_cancelled)
-    shown = [a for a in shown if _column_key(a) in keys]
-    minutes = {a.pk: _local_minutes(a, day, zone) for a in shown}
-    intervals = inputs.opening.get(day.isoweekday(), [])
-    closed_reason = _day_closed_reason(inputs, day)
-    bounds = _row_bounds(intervals, list(minutes.values()), slot)
-    grid = DayGrid(
-        location=location,
-        day=day,
-        columns=[],
-        rows=[],
-        closed_reason=closed_reason,
-        closures=inputs.closures,
-        appointments=shown,
-        cancelled_count=cancelled_count,
-        slot_minutes=slot,
-        all_columns=inputs.all_columns,
-    )
-    if bounds is None:
-        grid.columns = [GridColumn(c) for c in inputs.columns]
-        return grid
-    first, last = bounds
-    count = max(1, math.ceil((last - first) / slot))
-    row_minutes = [first + i * slot for i in range(count)]
-    closure_spans = [(c.start, c.end) for c in inputs.closures]
-
-    def slot_span(index: int) -> Span:
-        start = _local_instant(day, row_minutes[index], zone)
-        return start, start + timedelta(minutes=slot)
-
-    open_rows = [
-        not closed_reason and any(s <= m < e for s, e in intervals) and not _overlaps(closure_spans, *slot_span(i))
-        for i, m in enumerate(row_minutes)
-    ]
-
-    per_column: dict[str, list[tuple[Appointment, int, int]]] = defaultdict(list)
-    for a in shown:
-        start_minute, end_minute = minutes[a.pk]
-        index = max(0, (start_minute - first) // slot)
-        span = max(1, math.ceil((end_minute - row_minutes[index]) / slot))
-        per_column[_column_key(a)].append((a, index, min(count, index + span)))
-
-    layout: list[tuple[GridColumn, list[list[tuple[Appointment, int, int]]], list[str]]] = []
-    for column in inputs.columns:
-        lanes = _lanes(per_column.get(column.key, []))
-        worked = _mechanic_intervals(inputs, column, day)
-        absences = inputs.time_off.get(column.mechanic_id, []) if column.mechanic_id is not None else []
-        states = []
-        for i, m in enumerate(row_minutes):
-            if not open_rows[i]:
-                states.append("closed")
-            elif column.mechanic_id is not None and (
-                not any(s <= m < e for s, e in worked) or _overlaps(absences, *slot_span(i))
-            ):
-                states.append("off")
-            else:
-                states.append("free")
-        layout.append((GridColumn(column, lanes=len(lanes)), lanes, states))
-    grid.columns = [item[0] for item in layout]
-
-    for i, m in enumerate(row_minutes):
-        label = format_hhmm(m)
-        row = GridRow(minute=m, label=label, is_hour=m % 60 == 0)
-        for grid_column, lanes, states in layout:
-            for lane in lanes:
-                block = next(((a, s, e) for a, s, e in lane if s <= i < e), None)
-                if block is None:
-                    row.cells.append(GridCell(column=grid_column.column, state=states[i], row_label=label))
-                elif block[1] == i:
-                    row.cells.append(
-                        GridCell(
-                            column=grid_column.column,
-                            state="appt",
-                            row_label=label,
-                            appointment=block[0],
-                            span=block[2] - block[1],
-                        )
-                    )
-        grid.rows.append(row)
-    return grid
-
-
-# --- Week board ---------------------------------------------------------------------
-
-
-@dataclass
-class WeekDay:
-    day: date
-    is_today: bool
-    closed_reason: str
-    hours: list[tuple[str, str]]
-    partly_closed: bool
-    count: int = 0
-
-
-@dataclass
-class WeekCell:
-    day: WeekDay
-    appointments: list[Appointment]
-    unavailable: str  # "", "closed", "off", "time_off"
-    time_off: list[tuple[str, str]] = field(default_factory=list)
-
-
-@dataclass
-class WeekRow:
-    column: CalendarColumn
-    cells: list[WeekCell]
-
-
-@dataclass
-class WeekBoard:
-    location: Location
-    first: date
-    last: date
-    days: list[WeekDay]
-    rows: list[WeekRow]
-    cancelled_count: int
-    all_columns: list[CalendarColumn]
-
-
-def week_board(
-    user: Any, location: Location, day: date, *, today: date, mechanic: str = "", show_cancelled: bool = False
-) -> WeekBoard:
-    """The week view: a row per mechanic (and one for services without), a column per day, bookings as chips."""
-    first = week_start(day)
-    last = first + timedelta(days=6)
-    inputs = _load(user, location, first, last, mechanic)
-    zone = inputs.zone
-    keys = {c.key for c in inputs.columns}
-    shown, cancelled_count = _split_cancelled(inputs.appointments, show_cancelled)
-    shown = [a for a in shown if _column_key(a) in keys]
-    closure_spans = [(c.start, c.end) for c in inputs.closures]
-    days: list[WeekDay] = []
-    for offset in range(7):
-        current = first + timedelta(days=offset)
-        intervals = inputs.opening.get(current.isoweekday(), [])
-        reason = _day_closed_reason(inputs, current)
-        days.append(
-            WeekDay(
-                day=current,
-                is_today=current == today,
-                closed_reason=reason,
-                hours=[(format_hhmm(s), format_hhmm(e)) for s, e in intervals],
-                partly_closed=not reason and _overlaps(closure_spans, *_day_span(inputs, current)),
-            )
-        )
-    by_cell: dict[tuple[str, date], list[Appointment]] = defaultdict(list)
-    for a in shown:
-        by_cell[(_column_key(a), a.local_date)].append(a)
-        days[(a.local_date - first).days].count += 1
-    rows: list[WeekRow] = []
-    for column in inputs.columns:
-        cells = []
-        absences = inputs.time_off.get(column.mechanic_id, []) if column.mechanic_id is not None else []
-        for week_day in days:
-            cell = WeekCell(day=week_day, appointments=by_cell.get((column.key, week_day.day), []), unavailable="")
-            if week_day.closed_reason:
-                cell.unavailable = "closed"
-            elif column.mechanic_id is not None:
-                worked = [
-                    (_local_instant(week_day.day, s, zone), _local_instant(week_day.day, e, zone))
-                    for s, e in _mechanic_intervals(inputs, column, week_day.day)
-                ]
-                if not worked:
-                    cell.unavailable = "off"
-                elif all(_covered(absences, s, e) for s, e in worked):
-                    cell.unavailable = "time_off"
-                day_start, day_end = _day_span(inputs, week_day.day)
-                cell.time_off = [
-                    (
-                        max(s, day_start).astimezone(zone).strftime("%H:%M"),
-                        "24:00" if e >= day_end else e.astimezone(zone).strftime("%H:%M"),
-                    )
-                    for s, e in absences
-                    if s < day_end and e > day_start
-                ]
-            cells.append(cell)
-        rows.append(WeekRow(column=column, cells=cells))
-    return WeekBoard(
-        location=location,
-        first=first,
-        last=last,
-        days=days,
-        rows=rows,
-        cancelled_count=cancelled_count,
-        all_columns=inputs.all_columns,
-    )
-
-
-# --- Lists: today at the desk, a mechanic's own work ---------------------------------
+# --- Lists: today at the desk, a mechanic's own work ----------------------------
 
 
 def today_list(user: Any, location: Location, day: date) -> list[Appointment]:
@@ -555,7 +130,7 @@ def mechanic_agenda(user: User, today: date, *, upcoming_limit: int = 50, histor
     )
 
 
-# --- The appointment panel ----------------------------------------------------------
+# --- The appointment panel ------------------------------------------------------
 
 
 def appointment_for_panel(user: Any, pk: Any) -> Appointment:
@@ -569,7 +144,7 @@ def appointment_for_panel(user: Any, pk: Any) -> Appointment:
     )
 
 
-# --- Desk booking: find the client --------------------------------------------------
+# --- Desk booking: find the client ----------------------------------------------
 
 
 @dataclass(frozen=True)
