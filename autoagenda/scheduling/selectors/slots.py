@@ -13,18 +13,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Exists, Q
-from django.http import Http404
 
 from autoagenda.accounts.models import Role, StaffMembership
 from autoagenda.catalog.models import Service
 from autoagenda.core.db import fast_rows
 from autoagenda.core.timeutils import isoformat_in
 from autoagenda.locations.models import Location
-from autoagenda.locations.permissions import get_location_for_user
 from autoagenda.locations.selectors import closures_between, opening_hours_by_weekday, public_holidays
 from autoagenda.scheduling import availability, freshness
 from autoagenda.scheduling.models import ACTIVE_STATUSES, Appointment
@@ -123,6 +120,73 @@ def _setting(
     return freshness.remembered(key, compute)
 
 
+def _mechanic_calendars(
+    *,
+    location: Location,
+    setting: _Setting,
+    first_date: date,
+    last_date: date,
+    span: tuple[datetime, datetime],
+    exclude_appointment_id: int | None,
+    lock_window: tuple[datetime, datetime] | None,
+) -> list[availability.MechanicCalendar]:
+    """Each eligible mechanic's week: hours, time off, and their bookings at every location in `span` (a
+    mechanic can't be in two places), with how many of them fall on each date here (rule 3's load)."""
+    ids = list(setting.mechanic_ids)
+    if lock_window is not None and ids:
+        lock_mechanics_during(ids, *lock_window)
+    span_start, span_end = span
+    busy: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    per_date: dict[int, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    taken = Appointment.objects.filter(
+        mechanic_id__in=ids, status__in=ACTIVE_STATUSES, start__lt=span_end, occupied_until__gt=span_start
+    )
+    if exclude_appointment_id is not None:
+        taken = taken.exclude(pk=exclude_appointment_id)
+    rows = taken.order_by("start", "id").values_list(
+        "mechanic_id", "start", "occupied_until", "location_id", "local_date"
+    )
+    for user_id, start, occupied_until, location_id, local_date in fast_rows(rows) if ids else ():
+        busy[user_id].append((start, occupied_until))
+        # Every booking dated first_date..last_date starts inside the span, so the counts are complete.
+        if location_id == location.pk and first_date <= local_date <= last_date:
+            per_date[user_id][local_date] += 1
+    return [
+        availability.MechanicCalendar(
+            id=user_id,
+            hours=setting.hours.get(user_id),
+            time_off=tuple(setting.absences.get(user_id, ())),
+            busy=tuple(busy.get(user_id, ())),
+            bookings_per_date=dict(per_date.get(user_id, {})),
+        )
+        for user_id in ids
+    ]
+
+
+def _capacity_counts(
+    location: Location, first_date: date, last_date: date, exclude_appointment_id: int | None
+) -> tuple[dict[tuple[date, int], int], dict[date, int]]:
+    """Rule 4's counts, per local hour and per date; a location without limits has nothing to count."""
+    per_hour: dict[tuple[date, int], int] = {}
+    per_day: dict[date, int] = defaultdict(int)
+    if location.max_appointments_per_hour is None and location.max_appointments_per_day is None:
+        return per_hour, {}
+    counted = Appointment.objects.filter(
+        location=location, local_date__gte=first_date, local_date__lte=last_date, status__in=ACTIVE_STATUSES
+    )
+    if exclude_appointment_id is not None:
+        counted = counted.exclude(pk=exclude_appointment_id)
+    for local_date, local_hour, count in (
+        counted.order_by()
+        .values("local_date", "local_hour")
+        .annotate(n=Count("id"))
+        .values_list("local_date", "local_hour", "n")
+    ):
+        per_hour[(local_date, local_hour)] = count
+        per_day[local_date] += count
+    return per_hour, dict(per_day)
+
+
 def _availability_query(
     *,
     location: Location,
@@ -150,57 +214,20 @@ def _availability_query(
         span_end=span_end,
         mechanic_id=mechanic_id,
     )
-    ids = list(setting.mechanic_ids)
-
-    calendars: list[availability.MechanicCalendar] = []
-    if service.requires_mechanic:
-        if lock_window is not None and ids:
-            lock_mechanics_during(ids, *lock_window)
-        busy: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
-        per_date: dict[int, dict[date, int]] = defaultdict(lambda: defaultdict(int))
-        # A mechanic can't be in two places: their bookings at every location make them busy.
-        taken = Appointment.objects.filter(
-            mechanic_id__in=ids, status__in=ACTIVE_STATUSES, start__lt=span_end, occupied_until__gt=span_start
+    calendars = (
+        _mechanic_calendars(
+            location=location,
+            setting=setting,
+            first_date=first_date,
+            last_date=last_date,
+            span=(span_start, span_end),
+            exclude_appointment_id=exclude_appointment_id,
+            lock_window=lock_window,
         )
-        if exclude_appointment_id is not None:
-            taken = taken.exclude(pk=exclude_appointment_id)
-        rows = taken.order_by("start", "id").values_list(
-            "mechanic_id", "start", "occupied_until", "location_id", "local_date"
-        )
-        for user_id, start, occupied_until, location_id, local_date in fast_rows(rows) if ids else ():
-            busy[user_id].append((start, occupied_until))
-            # Every booking dated first_date..last_date starts inside the span, so the counts are complete.
-            if location_id == location.pk and first_date <= local_date <= last_date:
-                per_date[user_id][local_date] += 1
-        calendars = [
-            availability.MechanicCalendar(
-                id=user_id,
-                hours=setting.hours.get(user_id),
-                time_off=tuple(setting.absences.get(user_id, ())),
-                busy=tuple(busy.get(user_id, ())),
-                bookings_per_date=dict(per_date.get(user_id, {})),
-            )
-            for user_id in ids
-        ]
-
-    per_hour: dict[tuple[date, int], int] = {}
-    per_day: dict[date, int] = defaultdict(int)
-    if location.max_appointments_per_hour is not None or location.max_appointments_per_day is not None:
-        # Rule 4's counts; a location without limits has nothing to count.
-        counted = Appointment.objects.filter(
-            location=location, local_date__gte=first_date, local_date__lte=last_date, status__in=ACTIVE_STATUSES
-        )
-        if exclude_appointment_id is not None:
-            counted = counted.exclude(pk=exclude_appointment_id)
-        for local_date, local_hour, count in (
-            counted.order_by()
-            .values("local_date", "local_hour")
-            .annotate(n=Count("id"))
-            .values_list("local_date", "local_hour", "n")
-        ):
-            per_hour[(local_date, local_hour)] = count
-            per_day[local_date] += count
-
+        if service.requires_mechanic
+        else []
+    )
+    per_hour, per_day = _capacity_counts(location, first_date, last_date, exclude_appointment_id)
     return availability.AvailabilityQuery(
         zone=zone,
         first_date=first_date,
@@ -217,7 +244,7 @@ def _availability_query(
         max_per_hour=location.max_appointments_per_hour,
         max_per_day=location.max_appointments_per_day,
         appointments_per_hour=per_hour,
-        appointments_per_date=dict(per_day),
+        appointments_per_date=per_day,
         requires_mechanic=service.requires_mechanic,
         mechanics=tuple(calendars),
     )
@@ -410,64 +437,3 @@ def available_slots_for(
         mechanic_id=mechanic_id,
     )
     return bookable.from_(earliest_start(location, now))
-
-
-# --- The availability API's answer ----------------------------------------------------------------------------
-
-
-def _visible_location(user: Any, pk: int) -> Location | None:
-    try:
-        return get_location_for_user(user, pk)
-    except Http404:
-        return None
-
-
-def availability_location(user: Any, pk: int) -> tuple[Location, freshness.Versions]:
-    """The location whose availability `user` asks for (404 when they may not see it), with the version counters
-    read first: the busiest read of the product costs that one query when nothing changed, since which location
-    a caller sees is configuration, remembered under them."""
-    known = freshness.versions(pk)
-    location = freshness.remembered(
-        ("visible-location", getattr(user, "pk", None), pk),
-        lambda: _visible_location(user, pk),
-        config_version=known.config,
-    )
-    if location is None:
-        raise Http404
-    return location, known
-
-
-def offered_service(location: Location, pk: int, known: freshness.Versions) -> Service | None:
-    """The service `pk` if it is on sale at `location` (for anyone who sees the location, a visible service too);
-    configuration, so remembered under the counters the caller read."""
-    return freshness.remembered(
-        ("offered-service", location.pk, pk),
-        lambda: location.services.filter(pk=pk, is_active=True).first(),
-        config_version=known.config,
-    )
-
-
-def availability_json(
-    *,
-    location: Location,
-    service: Service,
-    first_date: date,
-    last_date: date,
-    mechanic_id: int | None,
-    now: datetime,
-    known: freshness.Versions,
-) -> str:
-    """The availability API's answer (API.md) as JSON text: the cached slots, cut for this request's `now`."""
-    bookable = slots_ignoring_notice(
-        location=location,
-        service=service,
-        first_date=first_date,
-        last_date=last_date,
-        now=now,
-        mechanic_id=mechanic_id,
-        known=known,
-    )
-    head = json.dumps(
-        {"location": location.pk, "service": service.pk, "timezone": location.timezone}, separators=(",", ":")
-    )
-    return f'{head[:-1]},"slots":[{bookable.json_from(earliest_start(location, now))}]}}'

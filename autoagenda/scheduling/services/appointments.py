@@ -176,6 +176,18 @@ def _booking_client(actor: User, client: User | None, errors: dict[str, list[str
     return client
 
 
+def _place_at(appointment: Appointment, start: datetime, *, zone: ZoneInfo) -> None:
+    """The appointment's times from `start` (UTC: durations are elapsed time, rule 8), with the duration and
+    buffer it was booked with, and the local date and hour its counts go by."""
+    local_start = start.astimezone(zone)
+    end = start + timedelta(minutes=appointment.duration_minutes)
+    appointment.start = start
+    appointment.end = end
+    appointment.occupied_until = end + timedelta(minutes=appointment.buffer_minutes)
+    appointment.local_date = local_start.date()
+    appointment.local_hour = local_start.hour
+
+
 def _booking_errors(
     *,
     actor: Any,
@@ -249,24 +261,19 @@ def appointment_book(
             mechanic_id=mechanic.pk if mechanic is not None else None,
             lock_window=(start, start + timedelta(minutes=service.duration_minutes + service.buffer_minutes)),
         )
-        end = start + timedelta(minutes=service.duration_minutes)
         appointment = Appointment(
             location=location,
             service=service,
             client=booked_for,
             mechanic_id=_choose_mechanic(query, local_start, wanted=mechanic),
             vehicle=vehicle,
-            start=start,
-            end=end,
-            occupied_until=end + timedelta(minutes=service.buffer_minutes),
-            local_date=day,
-            local_hour=local_start.hour,
             duration_minutes=service.duration_minutes,
             buffer_minutes=service.buffer_minutes,
             status=AppointmentStatus.CONFIRMED,
             notes=notes,
             created_by=actor,
         )
+        _place_at(appointment, start, zone=location.zone)
         _save_guarded(appointment)
         _history(appointment, from_status="", actor=actor)
         # From now on this location serves the client: its staff see their profile, vehicles and history.
@@ -309,18 +316,6 @@ def _check_movable(actor: Any, current: Appointment, now: datetime) -> None:
         raise _window_error()
 
 
-def _move_to(current: Appointment, start: datetime, mechanic_id: int | None, *, zone: ZoneInfo) -> None:
-    """The appointment's times at `start` (UTC), with the duration and buffer it was booked with."""
-    local_start = start.astimezone(zone)
-    end = start + timedelta(minutes=current.duration_minutes)
-    current.start = start
-    current.end = end
-    current.occupied_until = end + timedelta(minutes=current.buffer_minutes)
-    current.local_date = local_start.date()
-    current.local_hour = local_start.hour
-    current.mechanic_id = mechanic_id
-
-
 def appointment_reschedule(
     *, actor: Any, appointment: Appointment, start: datetime, mechanic: User | None = None
 ) -> Appointment:
@@ -358,7 +353,8 @@ def appointment_reschedule(
         )
         mechanic_id = _choose_mechanic(query, local_start, wanted=mechanic, keep=current.mechanic_id)
         previous_start, previous_mechanic_id = current.start, current.mechanic_id
-        _move_to(current, start, mechanic_id, zone=location.zone)
+        _place_at(current, start, zone=location.zone)
+        current.mechanic_id = mechanic_id
         _save_guarded(current, update_fields=[*MOVED_FIELDS, "updated_at"])
         old_local = previous_start.astimezone(location.zone)
         _history(
