@@ -1,6 +1,7 @@
 """JSON API of the walk-in queue (API.md, "Walk-in queue"): thin views over the walkins services and selectors.
 
-Every endpoint but the public display is staff business: a client gets 403, staff of another location 404.
+Every endpoint is staff business: a client gets 403, staff of another location 404. The public display's own
+JSON is display/api.py.
 """
 
 from __future__ import annotations
@@ -11,10 +12,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
-from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -25,7 +25,6 @@ from autoagenda.core import bounds
 from autoagenda.core.api import error_responses
 from autoagenda.core.api_fields import BoundedDateField
 from autoagenda.locations.models import Location
-from autoagenda.locations.permissions import get_location_for_display
 from autoagenda.walkins import selectors, services
 from autoagenda.walkins.models import Desk, Queue, Ticket, TicketStatus
 from autoagenda.walkins.permissions import (
@@ -40,7 +39,7 @@ from autoagenda.walkins.permissions import (
 MAX_ID = bounds.ID_MAX
 
 
-def _ids(**kwargs: Any) -> serializers.ListField:
+def ids_field(**kwargs: Any) -> serializers.ListField:
     return serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), **kwargs)
 
 
@@ -48,7 +47,7 @@ def _local(value: Any, location: Location) -> str | None:
     return selectors.local_iso(value, location) if value is not None else None
 
 
-def _validated(
+def validated(
     serializer_class: type[serializers.Serializer[Any]], data: Any, *, partial: bool = False
 ) -> dict[str, Any]:
     """`data` (a body or a query string) as `serializer_class` reads it; a 400 with the field errors otherwise."""
@@ -75,7 +74,7 @@ class QueueSerializer(serializers.ModelSerializer[Queue]):
 class QueueWriteSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=80)
     prefix = serializers.CharField(max_length=1, help_text=_("One letter, A–Z (lower case is made upper case)."))
-    services = _ids(required=False, help_text=_("Services whose checked-in appointments join this queue."))
+    services = ids_field(required=False, help_text=_("Services whose checked-in appointments join this queue."))
     position = serializers.IntegerField(min_value=0, max_value=32767, required=False)
     is_active = serializers.BooleanField(required=False)
 
@@ -97,7 +96,7 @@ class DeskSerializer(serializers.ModelSerializer[Desk]):
 
 class DeskWriteSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=60)
-    queues = _ids(required=False, help_text=_("Empty: the desk serves every queue of its location."))
+    queues = ids_field(required=False, help_text=_("Empty: the desk serves every queue of its location."))
     is_active = serializers.BooleanField(required=False)
 
 
@@ -154,7 +153,7 @@ class TicketSerializer(serializers.ModelSerializer[Ticket]):
         return positions.get(ticket.pk)
 
     def get_estimated_wait_minutes(self, ticket: Ticket) -> int | None:
-        estimates: _Estimates = self.context["estimates"]
+        estimates: selectors.WaitEstimates = self.context["estimates"]
         position = self.get_position(ticket)
         return None if position is None else estimates.minutes(ticket.queue, position - 1)
 
@@ -171,27 +170,14 @@ class TicketSerializer(serializers.ModelSerializer[Ticket]):
         return _local(ticket.finished_at, ticket.location)
 
 
-class _Estimates:
-    """Median and open desks read once per queue for a whole page of tickets."""
-
-    def __init__(self) -> None:
-        self._by_queue: dict[int, tuple[float, int]] = {}
-
-    def minutes(self, queue: Queue, people_ahead: int) -> int:
-        if queue.pk not in self._by_queue:
-            self._by_queue[queue.pk] = (selectors.median_service_minutes(queue), selectors.open_desk_count(queue))
-        median, desks = self._by_queue[queue.pk]
-        return selectors.wait_minutes(median, people_ahead, desks)
-
-
 def _ticket_data(tickets: Iterable[Ticket]) -> Any:
     rows = list(tickets)
-    context = {"positions": selectors.positions_for(rows), "estimates": _Estimates()}
+    context = {"positions": selectors.positions_for(rows), "estimates": selectors.WaitEstimates()}
     return TicketSerializer(rows, many=True, context=context).data
 
 
-def _ticket_answer(ticket: Ticket, code: int = status.HTTP_200_OK) -> Response:
-    fresh = Ticket.objects.select_related("location", "queue__location", "desk").get(pk=ticket.pk)
+def ticket_answer(ticket: Ticket, code: int = status.HTTP_200_OK) -> Response:
+    fresh = selectors.ticket_for_answer(ticket.pk)
     return Response(_ticket_data([fresh])[0], status=code)
 
 
@@ -202,51 +188,18 @@ class TicketIssueSerializer(serializers.Serializer[Any]):
     priority = serializers.BooleanField(required=False, help_text=_("Goes before ordinary tickets."))
 
 
-class CallNextSerializer(serializers.Serializer[Any]):
-    queues = _ids(
-        required=False, allow_empty=False, help_text=_("Only these of the desk's queues; default: all of them.")
-    )
-
-
-class TransferSerializer(serializers.Serializer[Any]):
-    queue = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-
-
-class DisplayCallSerializer(serializers.Serializer[Any]):
-    number = serializers.CharField()
-    queue = serializers.IntegerField()
-    queue_name = serializers.CharField()
-    desk = serializers.CharField(help_text=_("The desk's name."))
-    at = serializers.DateTimeField()
-
-
-class DisplayWaitingSerializer(serializers.Serializer[Any]):
-    queue = serializers.IntegerField()
-    prefix = serializers.CharField()
-    name = serializers.CharField()
-    count = serializers.IntegerField()
-    estimated_wait_minutes = serializers.IntegerField()
-
-
-class DisplaySerializer(serializers.Serializer[Any]):
-    seq = serializers.IntegerField(help_text=_("Grows with every change; a screen ignores older states."))
-    current = DisplayCallSerializer(allow_null=True)
-    recent = DisplayCallSerializer(many=True, help_text=_("Up to 6 earlier calls, newest first."))
-    waiting = DisplayWaitingSerializer(many=True)
-
-
 # --- Lookups of ids named in a body -------------------------------------------------------
 
 
 def _services_at(location: Location, ids: list[int]) -> list[Service]:
-    found = list(location.services.filter(pk__in=ids))
+    found = selectors.services_offered_at(location, ids)
     if len(found) != len(set(ids)):
         raise serializers.ValidationError({"services": [_("Choose services offered at this location.")]})
     return found
 
 
-def _queues_at(location_id: int, ids: list[int], field: str = "queues") -> list[Queue]:
-    found = list(Queue.objects.filter(location_id=location_id, pk__in=ids).select_related("location"))
+def queues_at(location_id: int, ids: list[int], field: str = "queues") -> list[Queue]:
+    found = selectors.queues_named(location_id, ids)
     if len(found) != len(set(ids)):
         raise serializers.ValidationError({field: [_("Choose queues of this location.")]})
     return found
@@ -276,7 +229,7 @@ class LocationQueuesView(GenericAPIView[Queue]):
     )
     def post(self, request: Request, pk: int) -> Response:
         location = get_walkins_location_for_user(request.user, pk, manage=True)
-        values = _validated(QueueWriteSerializer, request.data)
+        values = validated(QueueWriteSerializer, request.data)
         values.pop("is_active", None)
         values["services"] = _services_at(location, values.get("services", []))
         queue = services.queue_create(actor=request.user, location=location, **values)
@@ -297,7 +250,7 @@ class QueueDetailView(APIView):
     )
     def patch(self, request: Request, pk: int) -> Response:
         queue = get_queue_for_user(request.user, pk, manage=True)
-        values = _validated(QueueWriteSerializer, request.data, partial=True)
+        values = validated(QueueWriteSerializer, request.data, partial=True)
         if "services" in values:
             values["services"] = _services_at(queue.location, values["services"])
         queue = services.queue_update(actor=request.user, queue=queue, **values)
@@ -317,7 +270,7 @@ class QueueTicketsView(GenericAPIView[Ticket]):
     )
     def get(self, request: Request, pk: int) -> Response:
         queue = get_queue_for_user(request.user, pk)
-        filters = _validated(TicketFilterSerializer, request.query_params)
+        filters = validated(TicketFilterSerializer, request.query_params)
         rows = selectors.tickets_filtered(
             tickets_visible_to(request.user),
             queue_id=queue.pk,
@@ -336,9 +289,9 @@ class QueueTicketsView(GenericAPIView[Ticket]):
     )
     def post(self, request: Request, pk: int) -> Response:
         queue = get_queue_for_user(request.user, pk, issue=True)
-        values = _validated(TicketIssueSerializer, request.data)
+        values = validated(TicketIssueSerializer, request.data)
         ticket = services.ticket_issue(actor=request.user, queue=queue, **values)
-        return _ticket_answer(ticket, status.HTTP_201_CREATED)
+        return ticket_answer(ticket, status.HTTP_201_CREATED)
 
 
 # --- Desks --------------------------------------------------------------------------------
@@ -365,9 +318,9 @@ class LocationDesksView(GenericAPIView[Desk]):
     )
     def post(self, request: Request, pk: int) -> Response:
         location = get_walkins_location_for_user(request.user, pk, manage=True)
-        values = _validated(DeskWriteSerializer, request.data)
+        values = validated(DeskWriteSerializer, request.data)
         values.pop("is_active", None)
-        values["queues"] = _queues_at(location.pk, values.get("queues", []))
+        values["queues"] = queues_at(location.pk, values.get("queues", []))
         desk = services.desk_create(actor=request.user, location=location, **values)
         return Response(DeskSerializer(desk).data, status=status.HTTP_201_CREATED)
 
@@ -386,63 +339,11 @@ class DeskDetailView(APIView):
     )
     def patch(self, request: Request, pk: int) -> Response:
         desk = get_desk_for_user(request.user, pk, manage=True)
-        values = _validated(DeskWriteSerializer, request.data, partial=True)
+        values = validated(DeskWriteSerializer, request.data, partial=True)
         if "queues" in values:
-            values["queues"] = _queues_at(desk.location_id, values["queues"])
+            values["queues"] = queues_at(desk.location_id, values["queues"])
         desk = services.desk_update(actor=request.user, desk=desk, **values)
         return Response(DeskSerializer(desk).data)
-
-
-class DeskOpenView(APIView):
-    serializer_class = DeskSerializer
-
-    @extend_schema(
-        summary="Sit at a desk (any staff member of the location)",
-        description="The caller leaves any other desk; a colleague sitting here is replaced.",
-        request=None,
-        responses={200: DeskSerializer, **error_responses(401, 403, 404, 409)},
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        desk = get_desk_for_user(request.user, pk, operate=True)
-        return Response(DeskSerializer(services.desk_open(actor=request.user, desk=desk)).data)
-
-
-class DeskCloseView(APIView):
-    serializer_class = DeskSerializer
-
-    @extend_schema(
-        summary="Leave a desk (any staff member of the location)",
-        request=None,
-        responses={200: DeskSerializer, **error_responses(401, 403, 404)},
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        desk = get_desk_for_user(request.user, pk, operate=True)
-        return Response(DeskSerializer(services.desk_close(actor=request.user, desk=desk)).data)
-
-
-class DeskCallNextView(APIView):
-    serializer_class = CallNextSerializer
-
-    @extend_schema(
-        summary="Call the next person to this desk (staff of the location)",
-        description="Finishes the desk's current ticket, then calls the first waiting ticket of the desk's queues "
-        "(or of `queues`): checked-in booked clients first, then the oldest. Two desks calling at once never get "
-        "the same ticket. 204 when nobody waits.",
-        request=CallNextSerializer,
-        responses={
-            200: TicketSerializer,
-            204: OpenApiResponse(description="Nobody waits."),
-            **error_responses(400, 401, 403, 404, 409),
-        },
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        desk = get_desk_for_user(request.user, pk, operate=True)
-        ids = _validated(CallNextSerializer, request.data).get("queues")
-        queues = _queues_at(desk.location_id, ids) if ids is not None else None
-        ticket = services.ticket_call_next(actor=request.user, desk=desk, queues=queues)
-        if ticket is None:
-            return Response(status=status.HTTP_204_NO_CONTENT)
-        return _ticket_answer(ticket)
 
 
 # --- Tickets ------------------------------------------------------------------------------
@@ -475,7 +376,7 @@ class TicketListView(GenericAPIView[Ticket]):
     )
     def get(self, request: Request) -> Response:
         require(can_use_walkins(request.user))
-        data = _validated(TicketFilterSerializer, request.query_params)
+        data = validated(TicketFilterSerializer, request.query_params)
         rows = selectors.tickets_filtered(
             self.get_queryset(),
             location_id=data.get("location"),
@@ -493,78 +394,4 @@ class TicketDetailView(APIView):
 
     @extend_schema(summary="Read a ticket", responses={200: TicketSerializer, **error_responses(401, 403, 404)})
     def get(self, request: Request, pk: int) -> Response:
-        return _ticket_answer(get_ticket_for_user(request.user, pk))
-
-
-_ACTIONS = {
-    "recall": (services.ticket_recall, "Call the person again (the screen shows it with `recall: true`)"),
-    "start": (services.ticket_start, "The called person is at the desk: service starts"),
-    "finish": (services.ticket_finish, "Done"),
-    "no-show": (services.ticket_no_show, "The called person did not come"),
-    "cancel": (services.ticket_cancel, "Cancel the ticket"),
-}
-
-
-def _action_view(action: str) -> type[APIView]:
-    service, summary = _ACTIONS[action]
-
-    class TicketActionView(APIView):
-        serializer_class = TicketSerializer
-
-        @extend_schema(
-            summary=f"{summary} (staff of the location)",
-            description="A move its status does not allow is 409 `invalid_transition`.",
-            request=None,
-            responses={200: TicketSerializer, **error_responses(401, 403, 404, 409)},
-            operation_id=f"walkins_ticket_{action.replace('-', '_')}",
-        )
-        def post(self, request: Request, pk: int) -> Response:
-            ticket = get_ticket_for_user(request.user, pk, operate=True)
-            return _ticket_answer(service(actor=request.user, ticket=ticket))
-
-    TicketActionView.__name__ = TicketActionView.__qualname__ = f"Ticket{action.title().replace('-', '')}View"
-    return TicketActionView
-
-
-TicketRecallView = _action_view("recall")
-TicketStartView = _action_view("start")
-TicketFinishView = _action_view("finish")
-TicketNoShowView = _action_view("no-show")
-TicketCancelView = _action_view("cancel")
-
-
-class TicketTransferView(APIView):
-    serializer_class = TransferSerializer
-
-    @extend_schema(
-        summary="Send the person to another queue of the location (staff of the location)",
-        description="Keeps the number and the issue time; the ticket waits in `queue` again.",
-        request=TransferSerializer,
-        responses={200: TicketSerializer, **error_responses(400, 401, 403, 404, 409)},
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        ticket = get_ticket_for_user(request.user, pk, operate=True)
-        wanted = _validated(TransferSerializer, request.data)["queue"]
-        queue = _queues_at(ticket.location_id, [wanted], field="queue")[0]
-        return _ticket_answer(services.ticket_transfer(actor=request.user, ticket=ticket, queue=queue))
-
-
-# --- The public display -------------------------------------------------------------------
-
-
-class DisplayView(APIView):
-    """What a location's public screen shows; anyone may read it (no names of people in it)."""
-
-    permission_classes = (AllowAny,)
-    serializer_class = DisplaySerializer
-
-    @extend_schema(
-        summary="The public display state of a location (anonymous)",
-        description="`current` is today's newest call; `recent` up to 6 earlier calls, newest first; `waiting` "
-        "per active queue. The WebSocket `/ws/locations/{id}/display/` sends the same state after every change, "
-        'and `{"type": "ticket.called", "number", "desk", "at", "recall"}` on each call.',
-        responses={200: DisplaySerializer, **error_responses(404)},
-    )
-    def get(self, request: Request, pk: int) -> Response:
-        location = get_location_for_display(pk)
-        return Response(selectors.display_state(location.pk))
+        return ticket_answer(get_ticket_for_user(request.user, pk))

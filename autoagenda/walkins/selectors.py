@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from autoagenda.catalog.models import Service
 from autoagenda.core.timeutils import isoformat_in
 from autoagenda.locations.models import Location
+from autoagenda.locations.permissions import locations_staffed_by
 from autoagenda.walkins.models import (
     AT_DESK_STATUSES,
     CALL_ACTIONS,
@@ -97,12 +99,6 @@ def current_ticket(desk: Desk) -> Ticket | None:
 def waiting_in(queue_ids: Iterable[int]) -> QuerySet[Ticket]:
     """Waiting tickets in call order: priority (checked-in booked clients) first, then oldest issue time."""
     return Ticket.objects.filter(queue_id__in=list(queue_ids), status=TicketStatus.WAITING).order_by(*WAITING_ORDER)
-
-
-def waiting_tickets(desk: Desk, queues: Iterable[Queue] | None = None) -> QuerySet[Ticket]:
-    """What the desk would call next, in order (limited to `queues` when given)."""
-    ids = [q.pk for q in queues] if queues is not None else desk_queue_ids(desk)
-    return waiting_in(ids).select_related("queue")
 
 
 def ticket_position(ticket: Ticket) -> int | None:
@@ -326,3 +322,147 @@ def tickets_filtered(
     if local_date is not None:
         rows = rows.filter(local_date=local_date)
     return rows.order_by("-local_date", "-issued_at", "-id")
+
+
+# --- The API's answers and the ids its bodies name ---------------------------------------------
+
+
+class WaitEstimates:
+    """Median and open desks read once per queue for a whole page of tickets."""
+
+    def __init__(self) -> None:
+        self._by_queue: dict[int, tuple[float, int]] = {}
+
+    def minutes(self, queue: Queue, people_ahead: int) -> int:
+        if queue.pk not in self._by_queue:
+            self._by_queue[queue.pk] = (median_service_minutes(queue), open_desk_count(queue))
+        median, desks = self._by_queue[queue.pk]
+        return wait_minutes(median, people_ahead, desks)
+
+
+def ticket_for_answer(pk: int) -> Ticket:
+    """A ticket as it is now, with what its answer shows."""
+    return Ticket.objects.select_related("location", "queue__location", "desk").get(pk=pk)
+
+
+def services_offered_at(location: Location, ids: Iterable[int]) -> list[Service]:
+    return list(location.services.filter(pk__in=list(ids)))
+
+
+def queues_named(location_id: int, ids: Iterable[int]) -> list[Queue]:
+    """The queues of this location among `ids` (another location's are simply not found)."""
+    return list(Queue.objects.filter(location_id=location_id, pk__in=list(ids)).select_related("location"))
+
+
+# --- The staff pages: reception, the desk panel, the setup lists ----------------------------
+#
+# Read-only and already authorized by the caller (views go through the permission functions first); they
+# only shape the domain reads above for the pages.
+
+WAITING_SHOWN = 50
+RECENT_AT_DESK = 5
+
+
+def staff_locations(user: Any) -> list[Location]:
+    """The location switcher: where `user` works (admins: every location)."""
+    return list(locations_staffed_by(user).order_by("name", "id"))
+
+
+def services_at(location: Location) -> QuerySet[Service]:
+    return Service.objects.filter(locations=location).order_by("name", "id").distinct()
+
+
+def recent_issued(location: Location, *, limit: int = 6) -> list[Ticket]:
+    """Today's last tickets at the location, newest first: the reception's reprint list."""
+    return list(
+        Ticket.objects.filter(location=location, local_date=local_today(location))
+        .select_related("queue", "desk")
+        .order_by("-issued_at", "-id")[:limit]
+    )
+
+
+def ticket_for_print(ticket: Ticket) -> Ticket:
+    return Ticket.objects.select_related("queue__location", "location", "desk").get(pk=ticket.pk)
+
+
+# --- Desks -------------------------------------------------------------------------
+
+
+def desks_at(location: Location, *, active_only: bool = False) -> list[Desk]:
+    queues = Prefetch("queues", queryset=Queue.objects.order_by("position", "prefix", "id"))
+    return list(desks_of(location, active_only=active_only).prefetch_related(queues))
+
+
+@dataclass(frozen=True)
+class WaitingRow:
+    ticket: Ticket
+    waited_minutes: int
+
+
+@dataclass(frozen=True)
+class QueueCount:
+    queue: Queue
+    waiting: int
+
+
+@dataclass(frozen=True)
+class DeskPanel:
+    """Everything the desk panel fragment shows, read in a fixed number of queries."""
+
+    desk: Desk
+    current: Ticket | None
+    waiting: list[WaitingRow]
+    counts: list[QueueCount]
+    transfer_queues: list[Queue]
+    recent: list[Ticket]
+    served_today: int
+    seq: int
+
+    @property
+    def waiting_total(self) -> int:
+        return sum(c.waiting for c in self.counts)
+
+
+def desk_panel(desk: Desk, *, now: datetime | None = None) -> DeskPanel:
+    now = now or timezone.now()
+    location = desk.location
+    # Read the sequence number first: the panel is never older than the seq it carries.
+    seq = display_seq(location.pk)
+    served_ids = desk_queue_ids(desk)
+    active = list(queues_of(location, active_only=True))
+    served = [q for q in active if q.pk in served_ids]
+    current = current_ticket(desk)
+    waiting = [
+        WaitingRow(ticket=t, waited_minutes=max(0, int((now - t.issued_at).total_seconds() // 60)))
+        for t in waiting_in(served_ids).select_related("queue")[:WAITING_SHOWN]
+    ]
+    by_queue = dict(
+        waiting_in(served_ids).order_by().values_list("queue_id").annotate(n=Count("id")).values_list("queue_id", "n")
+    )
+    closed = Ticket.objects.filter(
+        desk=desk,
+        local_date=local_today(location, now),
+        status__in=(TicketStatus.DONE, TicketStatus.NO_SHOW),
+    )
+    recent = list(closed.select_related("queue").order_by("-finished_at", "-id")[:RECENT_AT_DESK])
+    return DeskPanel(
+        desk=desk,
+        current=current,
+        waiting=waiting,
+        counts=[QueueCount(queue=q, waiting=by_queue.get(q.pk, 0)) for q in served],
+        transfer_queues=[q for q in active if current is None or q.pk != current.queue_id],
+        recent=recent,
+        served_today=closed.filter(status=TicketStatus.DONE).count(),
+        seq=seq,
+    )
+
+
+# --- Setup (managers) ----------------------------------------------------------------
+
+
+def setup_queues(location: Location) -> list[Queue]:
+    return list(
+        queues_of(location)
+        .prefetch_related(Prefetch("services", queryset=Service.objects.order_by("name", "id")))
+        .annotate(waiting_count=Count("tickets", filter=Q(tickets__status=TicketStatus.WAITING)))
+    )

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from autoagenda.walkins import views, views_display
+from autoagenda.walkins import views
+from autoagenda.walkins.display import views as display_views
 
 app_name = "walkins"
 urlpatterns = [
@@ -29,5 +30,5 @@ urlpatterns = [
         for action in views.TICKET_ACTIONS
     ),
     path("tickets/<id:pk>/", views.ticket_print, name="ticket"),
-    path("locations/<id:location_id>/display/", views_display.display, name="display"),
+    path("locations/<id:location_id>/display/", display_views.display, name="display"),
 ]

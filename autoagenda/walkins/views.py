@@ -1,7 +1,7 @@
 """The staff side of the walk-in queue on the web: reception, the printable ticket, desk panels, setup.
 
 Thin views: fetch and authorize through `permissions`, read through
-`selectors_staff`, validate with a form, call one service. The desk panel is
+`selectors`, validate with a form, call one service. The desk panel is
 one htmx fragment: every action answers an htmx request with the fresh panel
 (200, the refusal shown inside it, as htmx does not swap 4xx answers) and a
 plain POST with a redirect (or 400 and the page with the message); desk.js
@@ -28,7 +28,6 @@ from autoagenda.core.errors import ApplicationError
 from autoagenda.core.forms import add_application_error
 from autoagenda.locations.models import Location
 from autoagenda.walkins import selectors, services
-from autoagenda.walkins import selectors_staff as staff
 from autoagenda.walkins.forms import DeskForm, IssueForm, QueueForm, TransferForm, first_error
 from autoagenda.walkins.models import ALLOWED_ACTIONS, Desk, Queue, Ticket, TicketAction
 from autoagenda.walkins.permissions import (
@@ -74,7 +73,7 @@ def _tabs(request: HttpRequest, location: Location, active: str) -> dict[str, An
         tabs.append(("setup", reverse("walkins:setup", args=[location.pk]), _("Queues and desks")))
     return {
         "location": location,
-        "locations": staff.staff_locations(user),
+        "locations": selectors.staff_locations(user),
         "tabs": [{"key": k, "url": u, "label": label, "active": k == active} for k, u, label in tabs],
         "tab": active,
         "display_url": reverse("walkins:display", args=[location.pk]),
@@ -99,7 +98,7 @@ def index(request: HttpRequest) -> HttpResponse:
         sitting = selectors.desk_for_agent(request.user)
         if sitting is not None and request.GET.get("tab") in (None, "", "desks"):
             return redirect("walkins:desk", pk=sitting.pk)
-        locations = staff.staff_locations(request.user)
+        locations = selectors.staff_locations(request.user)
         if not locations:
             return render(request, "walkins/no_location.html")
         location = locations[0]
@@ -142,7 +141,7 @@ def reception(request: HttpRequest, location_id: int) -> HttpResponse:
         **_tabs(request, location, "reception"),
         "form": form,
         "cards": selectors.queue_overview(location),
-        "recent": staff.recent_issued(location),
+        "recent": selectors.recent_issued(location),
     }
     return render(request, "walkins/reception.html", context, status=status)
 
@@ -151,7 +150,7 @@ def reception(request: HttpRequest, location_id: int) -> HttpResponse:
 @require_GET
 def ticket_print(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable ticket (80 mm thermal paper): number, queue, time, people ahead, estimated wait."""
-    ticket = staff.ticket_for_print(get_ticket_for_user(request.user, pk, operate=True))
+    ticket = selectors.ticket_for_print(get_ticket_for_user(request.user, pk, operate=True))
     position = selectors.ticket_position(ticket)
     context = {
         "ticket": ticket,
@@ -177,7 +176,7 @@ def desk_picker(request: HttpRequest, location_id: int) -> HttpResponse:
     sitting = selectors.desk_for_agent(request.user)
     context = {
         **_tabs(request, location, "desks"),
-        "desks": staff.desks_at(location, active_only=True),
+        "desks": selectors.desks_at(location, active_only=True),
         "sitting": sitting,
         "can_manage": can_manage_queues(request.user, location),
     }
@@ -185,7 +184,7 @@ def desk_picker(request: HttpRequest, location_id: int) -> HttpResponse:
 
 
 def _panel_context(request: HttpRequest, desk: Desk, **extra: Any) -> dict[str, Any]:
-    panel = staff.desk_panel(desk)
+    panel = selectors.desk_panel(desk)
     current = panel.current
     allowed = ALLOWED_ACTIONS.get(current.status, frozenset()) if current else frozenset()
     slugs = {slug for slug, (action, _service) in _ACTIONS.items() if action in allowed}
@@ -342,8 +341,8 @@ def setup(request: HttpRequest, location_id: int) -> HttpResponse:
     location = _location(request, location_id, can_manage_queues)
     context = {
         **_tabs(request, location, "setup"),
-        "queues": staff.setup_queues(location),
-        "desks": staff.desks_at(location),
+        "queues": selectors.setup_queues(location),
+        "desks": selectors.desks_at(location),
     }
     return render(request, "walkins/setup.html", context)
 
@@ -368,7 +367,7 @@ def queue_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _queue_form(request: HttpRequest, location: Location, queue: Queue | None) -> HttpResponse:
-    form = QueueForm(request.POST or None, services=staff.services_at(location), queue=queue)
+    form = QueueForm(request.POST or None, services=selectors.services_at(location), queue=queue)
 
     def save(data: dict[str, Any]) -> Queue:
         fields: dict[str, Any] = {

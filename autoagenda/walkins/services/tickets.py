@@ -1,14 +1,4 @@
-"""Every write of the walk-in queue: queues, desks, tickets.
-
-Each function checks permission, validates, runs in one transaction, writes a TicketEvent for every ticket
-change (its id is the display's sequence number) and publishes the live event after commit.
-
-Race safety: numbers come from a TicketCounter row locked with `select_for_update`; call-next locks the desk,
-then claims the first waiting ticket with `select_for_update(skip_locked=True)` on PostgreSQL plus a conditional
-UPDATE (`status=waiting` → `called`) whose row count is checked. On SQLite the IMMEDIATE transaction already
-serialises writers. The database backs both: unique (location, prefix, local date, number) and one
-called/serving ticket per desk.
-"""
+"""Tickets: issuing numbers (at reception and for checked-in appointments) and the desk's calls and actions."""
 
 from __future__ import annotations
 
@@ -16,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,269 +22,26 @@ from autoagenda.walkins import live, selectors
 from autoagenda.walkins.models import (
     ALLOWED_ACTIONS,
     AT_DESK_STATUSES,
-    PREFIXES,
     Desk,
     Queue,
     Ticket,
     TicketAction,
     TicketCounter,
-    TicketEvent,
     TicketStatus,
 )
-from autoagenda.walkins.permissions import can_issue_tickets, can_manage_queues, can_operate_desks
-
-QUEUE_NAME_MAX = 80
-DESK_NAME_MAX = 60
-NAME_MAX = 120
-PHONE_MAX = 32
-PLATE_MAX = 16
-# A claim that lost its row to another desk retries with the next one; more than this means something is wrong.
-CLAIM_ATTEMPTS = 20
-
-_UNSET: Any = object()
-
-
-def _user(actor: Any) -> User | None:
-    return actor if isinstance(actor, User) else None
-
-
-def _publish_after_commit(location_id: int, call: dict[str, Any] | None = None) -> None:
-    transaction.on_commit(lambda: live.publish(location_id, call=call))
-
-
-def _event(
-    ticket: Ticket,
-    action: str,
-    *,
-    actor: Any,
-    at: datetime,
-    desk: Desk | None = None,
-    from_queue: Queue | None = None,
-    to_queue: Queue | None = None,
-) -> TicketEvent:
-    return TicketEvent.objects.create(
-        ticket=ticket,
-        location_id=ticket.location_id,
-        action=action,
-        actor=_user(actor),
-        desk=desk,
-        from_queue=from_queue,
-        to_queue=to_queue,
-        at=at,
-    )
-
-
-def _invalid_transition(ticket: Ticket, action: str) -> ApplicationError:
-    return ApplicationError(
-        "invalid_transition",
-        _("Ticket %(number)s is %(status)s: it cannot be %(action)s.")
-        % {
-            "number": ticket.code,
-            "status": TicketStatus(ticket.status).label.lower(),
-            "action": TicketAction(action).label.lower(),
-        },
-    )
-
-
-def _raise_if_errors(errors: dict[str, list[str]], message: str) -> None:
-    if errors:
-        raise ApplicationError("invalid", message, errors=errors)
-
-
-# --- Queues -------------------------------------------------------------------------------
-
-
-def _clean_name(value: Any, limit: int, errors: dict[str, list[str]], field: str = "name") -> str:
-    name = str(value or "").strip()
-    if not name:
-        errors[field] = [_("This field is required.")]
-    elif len(name) > limit:
-        errors[field] = [_("Use at most %(limit)s characters.") % {"limit": limit}]
-    return name
-
-
-def _clean_prefix(value: Any, location: Location, errors: dict[str, list[str]], *, exclude: int | None = None) -> str:
-    prefix = str(value or "").strip().upper()
-    if prefix not in PREFIXES:
-        errors["prefix"] = [_("Use one letter from A to Z.")]
-    elif Queue.objects.filter(location=location, prefix=prefix).exclude(pk=exclude or 0).exists():
-        errors["prefix"] = [_("Another queue at this location already uses this letter.")]
-    return prefix
-
-
-def _check_services(services: Iterable[Service], location: Location, errors: dict[str, list[str]]) -> list[Service]:
-    chosen = list(services)
-    offered = set(location.services.values_list("id", flat=True))
-    if any(s.pk not in offered for s in chosen):
-        errors["services"] = [_("Choose services offered at this location.")]
-    return chosen
-
-
-def _save_unique(obj: Queue | Desk, field: str, message: str) -> None:
-    """Save in a savepoint: a concurrent writer that took the same prefix or name is a validation error."""
-    try:
-        with transaction.atomic():
-            obj.save()
-    except IntegrityError as exc:
-        raise ApplicationError.invalid(field, message) from exc
-
-
-def queue_create(
-    *, actor: Any, location: Location, name: str, prefix: str, services: Iterable[Service] = (), position: int = 0
-) -> Queue:
-    """Admins and the location's managers open a queue; its prefix letter is unique at the location."""
-    require(can_manage_queues(actor, location))
-    errors: dict[str, list[str]] = {}
-    name = _clean_name(name, QUEUE_NAME_MAX, errors)
-    prefix = _clean_prefix(prefix, location, errors)
-    chosen = _check_services(services, location, errors)
-    _raise_if_errors(errors, _("The queue was not saved."))
-    with transaction.atomic():
-        queue = Queue(location=location, name=name, prefix=prefix, position=position)
-        _save_unique(queue, "prefix", _("Another queue at this location already uses this letter."))
-        queue.services.set(chosen)
-        _publish_after_commit(location.pk)
-    return queue
-
-
-def queue_update(
-    *,
-    actor: Any,
-    queue: Queue,
-    name: str | None = None,
-    prefix: str | None = None,
-    services: Iterable[Service] | None = None,
-    is_active: bool | None = None,
-    position: int | None = None,
-) -> Queue:
-    """Change what is given (None leaves a field as it is). Tickets keep the prefix they were issued with."""
-    require(can_manage_queues(actor, queue.location))
-    errors: dict[str, list[str]] = {}
-    if name is not None:
-        queue.name = _clean_name(name, QUEUE_NAME_MAX, errors)
-    if prefix is not None:
-        queue.prefix = _clean_prefix(prefix, queue.location, errors, exclude=queue.pk)
-    chosen = _check_services(services, queue.location, errors) if services is not None else None
-    _raise_if_errors(errors, _("The queue was not saved."))
-    if is_active is not None:
-        queue.is_active = is_active
-    if position is not None:
-        queue.position = position
-    with transaction.atomic():
-        _save_unique(queue, "prefix", _("Another queue at this location already uses this letter."))
-        if chosen is not None:
-            queue.services.set(chosen)
-        _publish_after_commit(queue.location_id)
-    return queue
-
-
-# --- Desks --------------------------------------------------------------------------------
-
-
-def _clean_desk_name(name: Any, location: Location, errors: dict[str, list[str]], *, exclude: int | None = None) -> str:
-    cleaned = _clean_name(name, DESK_NAME_MAX, errors)
-    if "name" not in errors and Desk.objects.filter(location=location, name=cleaned).exclude(pk=exclude or 0).exists():
-        errors["name"] = [_("Another desk at this location has this name.")]
-    return cleaned
-
-
-def _check_queues(queues: Iterable[Queue], location: Location, errors: dict[str, list[str]]) -> list[Queue]:
-    chosen = list(queues)
-    if any(q.location_id != location.pk for q in chosen):
-        errors["queues"] = [_("Choose queues of this location.")]
-    return chosen
-
-
-def desk_create(*, actor: Any, location: Location, name: str, queues: Iterable[Queue] = ()) -> Desk:
-    """A desk serves the queues given, or every queue of its location when none are."""
-    require(can_manage_queues(actor, location))
-    errors: dict[str, list[str]] = {}
-    name = _clean_desk_name(name, location, errors)
-    chosen = _check_queues(queues, location, errors)
-    _raise_if_errors(errors, _("The desk was not saved."))
-    with transaction.atomic():
-        desk = Desk(location=location, name=name)
-        _save_unique(desk, "name", _("Another desk at this location has this name."))
-        desk.queues.set(chosen)
-    return desk
-
-
-def desk_update(
-    *,
-    actor: Any,
-    desk: Desk,
-    name: str | None = None,
-    queues: Iterable[Queue] | None = None,
-    is_active: bool | None = None,
-) -> Desk:
-    require(can_manage_queues(actor, desk.location))
-    errors: dict[str, list[str]] = {}
-    if name is not None:
-        desk.name = _clean_desk_name(name, desk.location, errors, exclude=desk.pk)
-    chosen = _check_queues(queues, desk.location, errors) if queues is not None else None
-    _raise_if_errors(errors, _("The desk was not saved."))
-    with transaction.atomic():
-        if is_active is not None:
-            desk.is_active = is_active
-            if not is_active:
-                desk.agent = None
-                desk.opened_at = None
-        _save_unique(desk, "name", _("Another desk at this location has this name."))
-        if chosen is not None:
-            desk.queues.set(chosen)
-        _publish_after_commit(desk.location_id)
-    return desk
-
-
-def desk_open(*, actor: Any, desk: Desk) -> Desk:
-    """The actor sits at the desk (leaving any other desk: one desk per person); a colleague there is replaced."""
-    require(can_operate_desks(actor, desk.location))
-    user = _user(actor)
-    if user is None:  # can_operate_desks admits only active users
-        raise ApplicationError("permission_denied", _("Sign in to sit at a desk."))
-    with transaction.atomic():
-        current = Desk.objects.select_for_update().get(pk=desk.pk)
-        if not current.is_active:
-            raise ApplicationError("invalid_transition", _("This desk is closed for good; ask a manager."))
-        if current.agent_id != user.pk:
-            left = list(Desk.objects.select_for_update().filter(agent=user).exclude(pk=desk.pk))
-            Desk.objects.filter(pk__in=[d.pk for d in left]).update(agent=None, opened_at=None)
-            current.agent = user
-            current.opened_at = timezone.now()
-            try:
-                with transaction.atomic():
-                    current.save(update_fields=["agent", "opened_at"])
-            except IntegrityError as exc:  # the same person sat down at another desk at this very moment
-                raise ApplicationError("conflict", _("You just sat down at another desk. Please try again.")) from exc
-            for location_id in {d.location_id for d in left} - {current.location_id}:
-                _publish_after_commit(location_id)
-            _publish_after_commit(current.location_id)
-    desk.agent, desk.opened_at = current.agent, current.opened_at
-    return desk
-
-
-def desk_close(*, actor: Any, desk: Desk) -> Desk:
-    """Nobody sits at the desk any more (the agent, or a colleague closing it for them)."""
-    require(can_operate_desks(actor, desk.location))
-    with transaction.atomic():
-        current = Desk.objects.select_for_update().get(pk=desk.pk)
-        if current.agent_id is not None:
-            current.agent = None
-            current.opened_at = None
-            current.save(update_fields=["agent", "opened_at"])
-            _publish_after_commit(current.location_id)
-    desk.agent, desk.opened_at = None, None
-    return desk
-
-
-# --- Tickets: issuing ---------------------------------------------------------------------
-
-
-def _clean_text(value: Any, limit: int, field: str, errors: dict[str, list[str]]) -> str:
-    text = " ".join(str(value or "").split())
-    if len(text) > limit:
-        errors[field] = [_("Use at most %(limit)s characters.") % {"limit": limit}]
-    return text
+from autoagenda.walkins.permissions import can_issue_tickets, can_operate_desks
+from autoagenda.walkins.services.base import (
+    CLAIM_ATTEMPTS,
+    NAME_MAX,
+    PHONE_MAX,
+    PLATE_MAX,
+    _clean_text,
+    _event,
+    _invalid_transition,
+    _publish_after_commit,
+    _raise_if_errors,
+    _user,
+)
 
 
 def _next_number(location: Location, prefix: str, local_date: Any) -> int:
@@ -421,9 +168,6 @@ def ticket_issue_for_check_in(*, actor: Any, appointment: Appointment) -> Ticket
         appointment=appointment,
         customer=client,
     )
-
-
-# --- Tickets: the desk ------------------------------------------------------------------
 
 
 def _finish_current(desk: Desk, *, actor: Any, now: datetime) -> None:
