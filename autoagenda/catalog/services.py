@@ -208,12 +208,3 @@ def service_update(*, actor: Any, service: Service, **changes: Any) -> Service:
         locations=list(locations) if locations is not None else list(service.locations.all()),
         mechanics=list(mechanics) if mechanics is not None else list(service.mechanics.all()),
     )
-
-
-def service_deactivate(*, actor: Any, service: Service) -> Service:
-    """Take a service off sale; existing bookings keep it."""
-    require(can_manage_service(actor, service))
-    with transaction.atomic():
-        service.is_active = False
-        service.save(update_fields=["is_active", "updated_at"])
-    return service

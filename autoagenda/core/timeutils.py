@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from datetime import UTC, datetime, time, tzinfo
+from datetime import UTC, datetime, tzinfo
 from functools import cache
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$|^24:00$")
@@ -25,11 +25,6 @@ def parse_hhmm(value: str) -> int:
 
 def format_hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-def minute_to_time(minutes: int) -> time:
-    """Wall-clock time for display; 1440 shows as 00:00 of the next day."""
-    return time(hour=(minutes // 60) % 24, minute=minutes % 60)
 
 
 def isoformat_in(moment: datetime, zone: tzinfo | None) -> str:

@@ -150,11 +150,6 @@ def least_loaded(query: AvailabilityQuery, start: datetime, free: Iterable[int])
     return min(candidates, key=lambda mechanic_id: (load.get(mechanic_id, 0), mechanic_id))
 
 
-def pick_mechanic(query: AvailabilityQuery, start: datetime) -> int | None:
-    """Rule 3: the free eligible mechanic with the fewest active bookings that local date, ties to the lowest id."""
-    return least_loaded(query, start, free_mechanics_at(query, start))
-
-
 # --- time helpers -------------------------------------------------------------------------------------------------
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from autoagenda.catalog.models import Service
-from autoagenda.catalog.services import service_create, service_deactivate, service_update
+from autoagenda.catalog.services import service_create, service_update
 from autoagenda.core.errors import ApplicationError
 from tests.factories import ServiceFactory
 
@@ -70,7 +70,7 @@ def test_another_locations_manager_cannot_update_or_deactivate(cast):
     with pytest.raises(PermissionDenied):
         service_update(actor=cast.other_manager, service=service, name="Otro")
     with pytest.raises(PermissionDenied):
-        service_deactivate(actor=cast.other_manager, service=service)
+        service_update(actor=cast.other_manager, service=service, is_active=False)
     service.refresh_from_db()
     assert service.is_active
 
@@ -83,7 +83,7 @@ def test_a_manager_cannot_edit_a_service_shared_with_a_location_they_do_not_mana
 
 def test_deactivating_takes_the_service_off_sale(cast, api):
     service = ServiceFactory(locations=[cast.location])
-    service_deactivate(actor=cast.manager, service=service)
+    service_update(actor=cast.manager, service=service, is_active=False)
     service.refresh_from_db()
     assert service.is_active is False
     assert api(None).get(f"/api/v1/services/{service.pk}/").status_code == 404

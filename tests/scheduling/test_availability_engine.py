@@ -17,7 +17,7 @@ from autoagenda.scheduling.availability import (
     Slot,
     available_slots,
     free_mechanics_at,
-    pick_mechanic,
+    least_loaded,
     refusal_for,
 )
 
@@ -25,6 +25,11 @@ SANTIAGO = ZoneInfo("America/Santiago")
 MONDAY = date(2026, 12, 7)
 TUESDAY = MONDAY + timedelta(days=1)
 WEEK = {weekday: [(9 * 60, 13 * 60), (14 * 60, 18 * 60)] for weekday in range(1, 8)}
+
+
+def pick_mechanic(query: AvailabilityQuery, start: datetime) -> int | None:
+    """Rule 3 as the booking services apply it: `least_loaded` among the free eligible mechanics."""
+    return least_loaded(query, start, free_mechanics_at(query, start))
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:

@@ -28,7 +28,7 @@ from autoagenda.scheduling.availability import (
     available_slots,
     check_start,
     free_mechanics_at,
-    pick_mechanic,
+    least_loaded,
     refusal_for,
 )
 
@@ -55,6 +55,11 @@ T = TypeVar("T")
 def ints(low: int, high: int) -> st.SearchStrategy[int]:
     """One strategy object per range: building and validating a fresh one on every draw dominates the run time."""
     return st.integers(low, high)
+
+
+def pick_mechanic(query: AvailabilityQuery, start: datetime) -> int | None:
+    """Rule 3 as the booking services apply it: `least_loaded` among the free eligible mechanics."""
+    return least_loaded(query, start, free_mechanics_at(query, start))
 
 
 def pick(draw: st.DrawFn, options: Sequence[T]) -> T:
