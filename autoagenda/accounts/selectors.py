@@ -70,3 +70,8 @@ def application_latest_for(user: User) -> ProfessionalApplication | None:
         .order_by("-created_at", "-id")
         .first()
     )
+
+
+def memberships_of(user: User) -> QuerySet[StaffMembership]:
+    """Where the user works, by location name (their profile page)."""
+    return user.memberships.select_related("location").order_by("location__name")

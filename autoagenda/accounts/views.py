@@ -205,7 +205,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Your profile was saved."))
                 return _set_language(redirect("accounts:profile"), user.language)
         status = 400
-    context = {"form": form, "memberships": user.memberships.select_related("location").order_by("location__name")}
+    context = {"form": form, "memberships": selectors.memberships_of(user)}
     return render(request, "accounts/profile.html", context, status=status)
 
 

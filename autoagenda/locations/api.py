@@ -295,7 +295,7 @@ class ClosureDetailView(APIView):
     serializer_class = ClosureSerializer
 
     def _closure(self, location: Location, closure_id: int) -> Closure:
-        return get_visible_or_404(Closure.objects.filter(location=location), closure_id)
+        return get_visible_or_404(selectors.closures_of(location), closure_id)
 
     @extend_schema(summary="One closure", responses={200: ClosureSerializer, **error_responses(401, 404)})
     def get(self, request: Request, pk: int, closure_id: int) -> Response:

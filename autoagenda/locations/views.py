@@ -17,7 +17,6 @@ from autoagenda.core.timeutils import format_hhmm
 from autoagenda.core.weekly import Weekday
 from autoagenda.locations import selectors, services
 from autoagenda.locations.forms import ClosureForm, IntervalRow, LocationForm, WeekForm, country_label
-from autoagenda.locations.models import Closure
 from autoagenda.locations.permissions import (
     can_create_locations,
     can_manage_location,
@@ -165,7 +164,7 @@ def closure_list(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def closure_delete(request: HttpRequest, pk: int, closure_id: int) -> HttpResponse:
     location = get_location_for_user(request.user, pk, manage=True)
-    closure = get_visible_or_404(Closure.objects.filter(location=location), closure_id)
+    closure = get_visible_or_404(selectors.closures_of(location), closure_id)
     services.closure_delete(actor=request.user, closure=closure)
     messages.success(request, _("Closure removed."))
     return redirect("locations:closures", pk=location.pk)

@@ -340,6 +340,15 @@ class WaitEstimates:
         return wait_minutes(median, people_ahead, desks)
 
 
+def desk_for_panel(pk: int) -> Desk:
+    """A desk as it is now, with who sits there (the desk panel re-reads it after every action)."""
+    return Desk.objects.select_related("location", "agent").get(pk=pk)
+
+
+def queue_with_location(pk: int) -> Queue:
+    return Queue.objects.select_related("location").get(pk=pk)
+
+
 def ticket_for_answer(pk: int) -> Ticket:
     """A ticket as it is now, with what its answer shows."""
     return Ticket.objects.select_related("location", "queue__location", "desk").get(pk=pk)

@@ -53,7 +53,7 @@ def _location(request: HttpRequest, location_id: Any, check: Callable[[Any, Loca
 
 def _desk(request: HttpRequest, pk: Any) -> Desk:
     desk = get_desk_for_user(request.user, pk, operate=True)
-    return Desk.objects.select_related("location", "agent").get(pk=desk.pk)
+    return selectors.desk_for_panel(desk.pk)
 
 
 def _partial(request: HttpRequest) -> bool:
@@ -225,14 +225,14 @@ def desk_panel(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _done(request: HttpRequest, desk: Desk, notice: str, *, level: int = messages.SUCCESS) -> HttpResponse:
     if _partial(request):
-        fresh = Desk.objects.select_related("location", "agent").get(pk=desk.pk)
+        fresh = selectors.desk_for_panel(desk.pk)
         return _panel(request, fresh, notice=notice, notice_level="success" if level == messages.SUCCESS else "info")
     messages.add_message(request, level, notice)
     return redirect("walkins:desk", pk=desk.pk)
 
 
 def _refused(request: HttpRequest, desk: Desk, message: str) -> HttpResponse:
-    fresh = Desk.objects.select_related("location", "agent").get(pk=desk.pk)
+    fresh = selectors.desk_for_panel(desk.pk)
     return _panel(request, fresh, error=message, status=200 if _partial(request) else 400)
 
 
@@ -362,7 +362,7 @@ def queue_create(request: HttpRequest, location_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def queue_edit(request: HttpRequest, pk: int) -> HttpResponse:
     queue = get_queue_for_user(request.user, pk, manage=True)
-    queue = Queue.objects.select_related("location").get(pk=queue.pk)
+    queue = selectors.queue_with_location(queue.pk)
     return _queue_form(request, queue.location, queue)
 
 

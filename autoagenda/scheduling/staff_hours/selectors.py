@@ -34,6 +34,15 @@ def time_off_for(user: User) -> QuerySet[TimeOff]:
     return TimeOff.objects.filter(user=user).order_by("start", "id")
 
 
+def time_off_upcoming(user: User, now: datetime) -> list[TimeOff]:
+    return list(time_off_for(user).filter(end__gt=now))
+
+
+def time_off_past(user: User, now: datetime, *, limit: int = 10) -> list[TimeOff]:
+    """The latest absences that are over, newest first."""
+    return list(time_off_for(user).filter(end__lte=now).order_by("-start")[:limit])
+
+
 def weekly_plan(rows: Iterable[WorkingHours]) -> WeeklyHours:
     plan: WeeklyHours = defaultdict(list)
     for row in rows:

@@ -129,8 +129,8 @@ def staff_time_off(request: HttpRequest, pk: int) -> HttpResponse:
         "staff": staff,
         "form": form,
         "zone": zone,
-        "upcoming": list(selectors.time_off_for(staff).filter(end__gt=now)),
-        "past": list(selectors.time_off_for(staff).filter(end__lte=now).order_by("-start")[:10]),
+        "upcoming": selectors.time_off_upcoming(staff, now),
+        "past": selectors.time_off_past(staff, now),
         "is_self": staff.pk == request.user.pk,
         "can_manage_hours": can_manage_staff_schedule(request.user, staff),
     }
