@@ -18,7 +18,8 @@ from autoagenda.accounts.models import Role, User
 from autoagenda.accounts.tokens import token_pair_for_login
 from autoagenda.locations.models import Location
 from autoagenda.scheduling import freshness
-from tests.factories import AdminFactory, LocationFactory, StaffFactory, UserFactory
+from tests.accounts.factories import AdminFactory, StaffFactory, UserFactory
+from tests.locations.factories import LocationFactory
 
 
 def _environment_lacks(marker: str) -> str | None:

@@ -4,7 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from autoagenda.accounts.models import ApplicationStatus, LoginSession, Role, User
-from tests.factories import PASSWORD, ProfessionalApplicationFactory, StaffFactory
+from tests.accounts.factories import PASSWORD, ProfessionalApplicationFactory, StaffFactory
 
 STRONG = "tornillo-llave-inglesa-42"
 ME_FIELDS = {"id", "email", "first_name", "last_name", "phone", "role", "locations"}

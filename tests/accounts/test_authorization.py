@@ -17,7 +17,7 @@ import pytest
 from django.urls import reverse
 
 from autoagenda.accounts.models import ApplicationStatus, ProfessionalApplication
-from tests.factories import PASSWORD, ProfessionalApplicationFactory
+from tests.accounts.factories import PASSWORD, ProfessionalApplicationFactory
 
 WHO = [
     "anonymous",

@@ -12,7 +12,7 @@ from axes.models import AccessAttempt
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from tests.factories import PASSWORD
+from tests.accounts.factories import PASSWORD
 
 LOGIN = reverse("accounts:login")
 TOKEN_URL = "/api/v1/auth/token/"

@@ -6,7 +6,8 @@ from autoagenda.accounts import services
 from autoagenda.accounts.models import ApplicationStatus, LoginSession, Role, StaffMembership, User
 from autoagenda.accounts.tokens import token_pair_for_login
 from autoagenda.core.errors import ApplicationError
-from tests.factories import PASSWORD, LocationFactory, ProfessionalApplicationFactory, StaffFactory, UserFactory
+from tests.accounts.factories import PASSWORD, ProfessionalApplicationFactory, StaffFactory, UserFactory
+from tests.locations.factories import LocationFactory
 
 STRONG = "tornillo-llave-inglesa-42"
 

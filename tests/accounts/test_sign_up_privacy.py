@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from autoagenda.accounts import services
 from autoagenda.accounts.models import User
-from tests.factories import PASSWORD, UserFactory
+from tests.accounts.factories import PASSWORD, UserFactory
 
 STRONG = "tornillo-llave-inglesa-42"
 SIGNUP = reverse("accounts:signup")

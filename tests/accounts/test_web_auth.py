@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from autoagenda.accounts.models import LoginSession, Role, User
 from autoagenda.accounts.tokens import token_pair_for_login
-from tests.factories import PASSWORD
+from tests.accounts.factories import PASSWORD
 
 STRONG = "tornillo-llave-inglesa-42"
 LOGIN = reverse("accounts:login")

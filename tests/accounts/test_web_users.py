@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from autoagenda.accounts.models import ApplicationStatus, LoginSession, ProfessionalApplication, Role, User
 from autoagenda.accounts.tokens import token_pair_for_login
-from tests.factories import ClientLocationFactory, ProfessionalApplicationFactory, StaffFactory, UserFactory
+from tests.accounts.factories import ClientLocationFactory, ProfessionalApplicationFactory, StaffFactory, UserFactory
 
 STRONG = "tornillo-llave-inglesa-42"
 USERS = reverse("accounts:user_list")

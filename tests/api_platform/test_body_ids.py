@@ -9,7 +9,8 @@ import pytest
 
 from autoagenda.accounts.models import User
 from autoagenda.catalog.models import Service
-from tests.factories import LocationFactory, StaffFactory
+from tests.accounts.factories import StaffFactory
+from tests.locations.factories import LocationFactory
 
 MISSING = 987654
 STRONG = "una-clave-bastante-larga-2026"

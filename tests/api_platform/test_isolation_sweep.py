@@ -31,15 +31,12 @@ import time_machine
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from autoagenda.scheduling.models import Appointment, TimeOff
+from tests.accounts.factories import ClientLocationFactory, ProfessionalApplicationFactory
+from tests.catalog.factories import ServiceFactory
 from tests.conftest import api_client_for, web_client_for
-from tests.factories import (
-    AppointmentFactory,
-    ClientLocationFactory,
-    ClosureFactory,
-    ProfessionalApplicationFactory,
-    ServiceFactory,
-    VehicleFactory,
-)
+from tests.customers.factories import VehicleFactory
+from tests.locations.factories import ClosureFactory
+from tests.scheduling.factories import AppointmentFactory
 from tests.walkins.factories import DeskFactory, QueueFactory, TicketFactory
 
 SANTIAGO = ZoneInfo("America/Santiago")

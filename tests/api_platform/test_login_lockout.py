@@ -10,8 +10,8 @@ from axes.models import AccessAttempt
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from tests.accounts.factories import PASSWORD
 from tests.api_platform.conftest import TOKEN_URL
-from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.urls("tests.api_platform.urls"), pytest.mark.django_db]
 

@@ -15,7 +15,9 @@ from rest_framework.test import APIClient
 
 from autoagenda.locations.models import Closure, Location
 from autoagenda.scheduling.models import TimeOff
-from tests.factories import ClosureFactory, TimeOffFactory, VehicleFactory
+from tests.customers.factories import VehicleFactory
+from tests.locations.factories import ClosureFactory
+from tests.scheduling.factories import TimeOffFactory
 
 pytestmark = pytest.mark.django_db
 

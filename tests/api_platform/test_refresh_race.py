@@ -17,8 +17,8 @@ from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from autoagenda.accounts.models import LoginSession
 from autoagenda.accounts.tokens import token_pair_for_login
+from tests.accounts.factories import UserFactory
 from tests.api_platform.conftest import REFRESH_URL, refresh, whoami
-from tests.factories import UserFactory
 
 pytestmark = [
     pytest.mark.urls("tests.api_platform.urls"),

@@ -11,8 +11,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from autoagenda.accounts.models import LoginSession
+from tests.accounts.factories import PASSWORD, UserFactory
 from tests.api_platform.conftest import LOGOUT_URL, REFRESH_URL, TOKEN_URL, refresh, sign_in, whoami
-from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.urls("tests.api_platform.urls"), pytest.mark.django_db]
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import ServiceFactory
+from tests.catalog.factories import ServiceFactory
 from tests.matrix import ROLES, expect
 
 

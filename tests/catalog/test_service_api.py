@@ -6,7 +6,9 @@ import pytest
 
 from autoagenda.accounts.models import Role
 from autoagenda.catalog.models import Service
-from tests.factories import LocationFactory, ServiceFactory, StaffFactory
+from tests.accounts.factories import StaffFactory
+from tests.catalog.factories import ServiceFactory
+from tests.locations.factories import LocationFactory
 
 SERVICE_KEYS = {
     "id",

@@ -4,7 +4,7 @@ import re
 from decimal import Decimal
 
 from autoagenda.catalog.models import Service
-from tests.factories import ServiceFactory
+from tests.catalog.factories import ServiceFactory
 
 
 def form_data(cast, **overrides):

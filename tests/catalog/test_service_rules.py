@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from autoagenda.catalog.models import Service
 from autoagenda.catalog.services import service_create, service_update
 from autoagenda.core.errors import ApplicationError
-from tests.factories import ServiceFactory
+from tests.catalog.factories import ServiceFactory
 
 
 def create(cast, actor, **overrides):

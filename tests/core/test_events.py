@@ -9,7 +9,7 @@ from django.db import transaction
 
 from autoagenda.accounts.models import User
 from autoagenda.core.events import Event, EventSentOutsideTransaction
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,11 @@ import pytest
 from django.utils import timezone
 
 from autoagenda.customers.models import Vehicle
-from tests.factories import AppointmentFactory, ClientLocationFactory, ServiceFactory, VehicleFactory
+from tests.accounts.factories import ClientLocationFactory
+from tests.catalog.factories import ServiceFactory
+from tests.customers.factories import VehicleFactory
 from tests.matrix import ROLES, expect
+from tests.scheduling.factories import AppointmentFactory
 
 
 @pytest.fixture

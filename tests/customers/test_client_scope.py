@@ -21,7 +21,10 @@ from autoagenda.customers import services as customer_services
 from autoagenda.customers.models import Vehicle
 from autoagenda.scheduling.models import Appointment
 from autoagenda.walkins import services as walkin_services
-from tests.factories import AppointmentFactory, ClientLocationFactory, ServiceFactory, UserFactory, VehicleFactory
+from tests.accounts.factories import ClientLocationFactory, UserFactory
+from tests.catalog.factories import ServiceFactory
+from tests.customers.factories import VehicleFactory
+from tests.scheduling.factories import AppointmentFactory
 from tests.walkins.factories import QueueFactory
 
 SANTIAGO = ZoneInfo("America/Santiago")

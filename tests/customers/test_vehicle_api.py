@@ -5,7 +5,8 @@ import time_machine
 
 from autoagenda.customers.models import Vehicle
 from autoagenda.locations.models import Location, Sector
-from tests.factories import ClientLocationFactory, UserFactory, VehicleFactory
+from tests.accounts.factories import ClientLocationFactory, UserFactory
+from tests.customers.factories import VehicleFactory
 
 
 @pytest.fixture(autouse=True)

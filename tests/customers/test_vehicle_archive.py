@@ -11,7 +11,10 @@ import time_machine
 from autoagenda.customers import services
 from autoagenda.customers.models import Vehicle
 from autoagenda.scheduling.models import Appointment
-from tests.factories import AppointmentFactory, ClientLocationFactory, ServiceFactory, VehicleFactory
+from tests.accounts.factories import ClientLocationFactory
+from tests.catalog.factories import ServiceFactory
+from tests.customers.factories import VehicleFactory
+from tests.scheduling.factories import AppointmentFactory
 
 SANTIAGO = ZoneInfo("America/Santiago")
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=SANTIAGO)

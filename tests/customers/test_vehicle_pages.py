@@ -4,7 +4,8 @@ import pytest
 
 from autoagenda.customers.models import Vehicle
 from autoagenda.locations.models import Location, Sector
-from tests.factories import ClientLocationFactory, VehicleFactory
+from tests.accounts.factories import ClientLocationFactory
+from tests.customers.factories import VehicleFactory
 
 
 @pytest.fixture(autouse=True)

@@ -15,16 +15,12 @@ import pytest
 
 from autoagenda.customers.models import Vehicle
 from autoagenda.scheduling.models import Appointment, AppointmentStatus
+from tests.accounts.factories import PASSWORD, StaffFactory, UserFactory
+from tests.catalog.factories import ServiceFactory
+from tests.customers.factories import VehicleFactory
 from tests.e2e.conftest import log_in, screenshot
-from tests.factories import (
-    PASSWORD,
-    AppointmentFactory,
-    LocationFactory,
-    ServiceFactory,
-    StaffFactory,
-    UserFactory,
-    VehicleFactory,
-)
+from tests.locations.factories import LocationFactory
+from tests.scheduling.factories import AppointmentFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

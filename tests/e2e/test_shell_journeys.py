@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.accounts.factories import PASSWORD
 from tests.e2e.conftest import log_in, screenshot
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,16 +10,11 @@ import time_machine
 
 from autoagenda.accounts.models import Role
 from autoagenda.scheduling.models import Appointment
+from tests.accounts.factories import PASSWORD, ClientLocationFactory, StaffFactory, UserFactory
+from tests.catalog.factories import ServiceFactory
+from tests.customers.factories import VehicleFactory
 from tests.e2e.conftest import log_in, screenshot
-from tests.factories import (
-    PASSWORD,
-    AppointmentFactory,
-    ClientLocationFactory,
-    ServiceFactory,
-    StaffFactory,
-    UserFactory,
-    VehicleFactory,
-)
+from tests.scheduling.factories import AppointmentFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

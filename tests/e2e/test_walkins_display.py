@@ -17,8 +17,8 @@ from django.utils import timezone
 from autoagenda.accounts.models import Role
 from autoagenda.accounts.tokens import token_pair_for_login
 from autoagenda.walkins import live, services
+from tests.accounts.factories import StaffFactory
 from tests.e2e.conftest import screenshot
-from tests.factories import StaffFactory
 from tests.walkins.asgi_server import AsgiServer
 from tests.walkins.factories import DeskFactory, QueueFactory, done_ticket
 

@@ -14,8 +14,9 @@ from django.utils import timezone
 from autoagenda.accounts.models import Role
 from autoagenda.walkins import live, services
 from autoagenda.walkins.models import Ticket
+from tests.accounts.factories import PASSWORD, StaffFactory
+from tests.catalog.factories import ServiceFactory
 from tests.e2e.conftest import SCREENSHOTS, log_in, screenshot
-from tests.factories import PASSWORD, ServiceFactory, StaffFactory
 from tests.walkins.asgi_server import AsgiServer
 from tests.walkins.factories import DeskFactory, QueueFactory, done_ticket
 

@@ -1,7 +1,7 @@
 import pytest
 
 from autoagenda.locations.models import Location
-from tests.factories import LocationFactory
+from tests.locations.factories import LocationFactory
 
 URL = "/api/v1/locations/"
 BODY = {

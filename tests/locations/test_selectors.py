@@ -5,7 +5,8 @@ from django.utils import translation
 
 from autoagenda.locations import selectors
 from autoagenda.locations.services import closure_add
-from tests.factories import ClosureFactory, LocationFactory, StaffFactory
+from tests.accounts.factories import StaffFactory
+from tests.locations.factories import ClosureFactory, LocationFactory
 
 
 def test_chile_has_its_independence_day_in_spanish(cast):

@@ -6,7 +6,7 @@ import time_machine
 from autoagenda.locations.models import Closure, Location
 from autoagenda.locations.selectors import opening_hours_by_weekday
 from autoagenda.locations.services import closure_add
-from tests.factories import LocationFactory
+from tests.locations.factories import LocationFactory
 from tests.locations.helpers import settings_form_data
 
 

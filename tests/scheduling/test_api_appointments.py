@@ -15,14 +15,10 @@ import time_machine
 
 from autoagenda.accounts.models import Role
 from autoagenda.scheduling.models import Appointment, AppointmentStatus, AppointmentStatusChange
-from tests.factories import (
-    ClientLocationFactory,
-    LocationFactory,
-    ServiceFactory,
-    StaffFactory,
-    UserFactory,
-    VehicleFactory,
-)
+from tests.accounts.factories import ClientLocationFactory, StaffFactory, UserFactory
+from tests.catalog.factories import ServiceFactory
+from tests.customers.factories import VehicleFactory
+from tests.locations.factories import LocationFactory
 
 SCL = ZoneInfo("America/Santiago")
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=SCL)

@@ -14,7 +14,8 @@ import pytest
 import time_machine
 
 from autoagenda.scheduling.models import Appointment
-from tests.factories import ClientLocationFactory, ServiceFactory
+from tests.accounts.factories import ClientLocationFactory
+from tests.catalog.factories import ServiceFactory
 from tests.matrix import ROLES, expect
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=ZoneInfo("America/Santiago"))

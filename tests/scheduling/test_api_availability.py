@@ -13,15 +13,10 @@ import pytest
 import time_machine
 
 from autoagenda.accounts.models import Role
-from tests.factories import (
-    ClosureFactory,
-    LocationFactory,
-    ServiceFactory,
-    StaffFactory,
-    TimeOffFactory,
-    UserFactory,
-    WorkingHoursFactory,
-)
+from tests.accounts.factories import StaffFactory, UserFactory
+from tests.catalog.factories import ServiceFactory
+from tests.locations.factories import ClosureFactory, LocationFactory
+from tests.scheduling.factories import TimeOffFactory, WorkingHoursFactory
 
 SCL = ZoneInfo("America/Santiago")
 MAD = ZoneInfo("Europe/Madrid")

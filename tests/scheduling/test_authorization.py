@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from autoagenda.scheduling.models import TimeOff, WorkingHours
-from tests.factories import TimeOffFactory
 from tests.matrix import expect
+from tests.scheduling.factories import TimeOffFactory
 
 
 @pytest.fixture

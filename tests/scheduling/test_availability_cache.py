@@ -20,15 +20,10 @@ from autoagenda.core.errors import ApplicationError
 from autoagenda.locations import services as location_services
 from autoagenda.scheduling import freshness, services
 from autoagenda.scheduling.models import Appointment
-from tests.factories import (
-    AdminFactory,
-    ClosureFactory,
-    LocationFactory,
-    ServiceFactory,
-    StaffFactory,
-    TimeOffFactory,
-    UserFactory,
-)
+from tests.accounts.factories import AdminFactory, StaffFactory, UserFactory
+from tests.catalog.factories import ServiceFactory
+from tests.locations.factories import ClosureFactory, LocationFactory
+from tests.scheduling.factories import TimeOffFactory
 
 SCL = ZoneInfo("America/Santiago")
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=SCL)

@@ -15,7 +15,9 @@ from django.utils import timezone
 
 from autoagenda.accounts.models import Role
 from autoagenda.scheduling import selectors
-from tests.factories import LocationFactory, ServiceFactory, StaffFactory
+from tests.accounts.factories import StaffFactory
+from tests.catalog.factories import ServiceFactory
+from tests.locations.factories import LocationFactory
 
 SCL = ZoneInfo("America/Santiago")
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=SCL)

@@ -19,16 +19,10 @@ from autoagenda.scheduling.selectors import (
     available_slots_for,
     get_appointment_for_user,
 )
-from tests.factories import (
-    AppointmentFactory,
-    ClosureFactory,
-    LocationFactory,
-    ServiceFactory,
-    StaffFactory,
-    TimeOffFactory,
-    UserFactory,
-    WorkingHoursFactory,
-)
+from tests.accounts.factories import StaffFactory, UserFactory
+from tests.catalog.factories import ServiceFactory
+from tests.locations.factories import ClosureFactory, LocationFactory
+from tests.scheduling.factories import AppointmentFactory, TimeOffFactory, WorkingHoursFactory
 
 SCL = ZoneInfo("America/Santiago")
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=SCL)  # Monday morning

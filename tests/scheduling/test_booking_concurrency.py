@@ -20,7 +20,10 @@ from autoagenda.accounts.models import Role
 from autoagenda.core.errors import ApplicationError
 from autoagenda.scheduling.models import Appointment, AppointmentStatusChange
 from autoagenda.scheduling.services import appointment_book, appointment_reschedule
-from tests.factories import AppointmentFactory, LocationFactory, ServiceFactory, StaffFactory, UserFactory
+from tests.accounts.factories import StaffFactory, UserFactory
+from tests.catalog.factories import ServiceFactory
+from tests.locations.factories import LocationFactory
+from tests.scheduling.factories import AppointmentFactory
 
 SCL = ZoneInfo("America/Santiago")
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=SCL)

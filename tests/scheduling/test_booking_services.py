@@ -22,16 +22,11 @@ from autoagenda.scheduling.services import (
     appointment_reschedule,
     appointment_set_status,
 )
-from tests.factories import (
-    AppointmentFactory,
-    ClientLocationFactory,
-    LocationFactory,
-    ServiceFactory,
-    StaffFactory,
-    TimeOffFactory,
-    UserFactory,
-    VehicleFactory,
-)
+from tests.accounts.factories import ClientLocationFactory, StaffFactory, UserFactory
+from tests.catalog.factories import ServiceFactory
+from tests.customers.factories import VehicleFactory
+from tests.locations.factories import LocationFactory
+from tests.scheduling.factories import AppointmentFactory, TimeOffFactory
 
 SCL = ZoneInfo("America/Santiago")
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=SCL)

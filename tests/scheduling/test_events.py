@@ -31,7 +31,8 @@ from autoagenda.scheduling.services import (
 )
 from autoagenda.walkins import services as walkin_services
 from autoagenda.walkins.models import Ticket
-from tests.factories import AppointmentFactory, ServiceFactory
+from tests.catalog.factories import ServiceFactory
+from tests.scheduling.factories import AppointmentFactory
 from tests.walkins.factories import QueueFactory
 
 SCL = ZoneInfo("America/Santiago")

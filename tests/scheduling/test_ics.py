@@ -11,7 +11,9 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from autoagenda.scheduling.ics import appointment_calendar
-from tests.factories import AppointmentFactory, ServiceFactory, VehicleFactory
+from tests.catalog.factories import ServiceFactory
+from tests.customers.factories import VehicleFactory
+from tests.scheduling.factories import AppointmentFactory
 
 SCL = ZoneInfo("America/Santiago")
 

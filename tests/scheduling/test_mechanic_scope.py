@@ -14,8 +14,10 @@ import time_machine
 
 from autoagenda.accounts.models import Role
 from autoagenda.scheduling.models import AppointmentStatus
-from tests.factories import AppointmentFactory, ClientLocationFactory, ServiceFactory, StaffFactory
+from tests.accounts.factories import ClientLocationFactory, StaffFactory
+from tests.catalog.factories import ServiceFactory
 from tests.matrix import expect
+from tests.scheduling.factories import AppointmentFactory
 
 SANTIAGO = ZoneInfo("America/Santiago")
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=SANTIAGO)

@@ -6,7 +6,8 @@ import time_machine
 
 from autoagenda.accounts.models import Role
 from autoagenda.scheduling.models import TimeOff, WorkingHours
-from tests.factories import StaffFactory, TimeOffFactory, WorkingHoursFactory
+from tests.accounts.factories import StaffFactory
+from tests.scheduling.factories import TimeOffFactory, WorkingHoursFactory
 
 
 @time_machine.travel("2026-11-20T12:00:00Z", tick=False)

@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 from autoagenda.accounts.models import Role
 from autoagenda.scheduling.selectors import time_off_between, working_hours_for
 from autoagenda.scheduling.staff_hours.selectors import summarize_week
-from tests.factories import StaffFactory, TimeOffFactory, WorkingHoursFactory
+from tests.accounts.factories import StaffFactory
+from tests.scheduling.factories import TimeOffFactory, WorkingHoursFactory
 
 
 def test_working_hours_for_groups_by_user_and_weekday_in_one_query(cast, django_assert_num_queries):

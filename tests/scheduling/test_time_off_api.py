@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from autoagenda.scheduling.models import TimeOff
-from tests.factories import TimeOffFactory
+from tests.scheduling.factories import TimeOffFactory
 
 
 def url(user):

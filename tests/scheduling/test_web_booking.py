@@ -19,14 +19,11 @@ from django.urls import reverse
 
 from autoagenda.locations.models import Sector
 from autoagenda.scheduling.models import Appointment, AppointmentStatus
-from tests.factories import (
-    AppointmentFactory,
-    ClosureFactory,
-    LocationFactory,
-    ServiceFactory,
-    StaffFactory,
-    VehicleFactory,
-)
+from tests.accounts.factories import StaffFactory
+from tests.catalog.factories import ServiceFactory
+from tests.customers.factories import VehicleFactory
+from tests.locations.factories import ClosureFactory, LocationFactory
+from tests.scheduling.factories import AppointmentFactory
 
 SCL = ZoneInfo("America/Santiago")
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=SCL)

@@ -19,16 +19,11 @@ from autoagenda.accounts import services as account_services
 from autoagenda.accounts.models import Role, User
 from autoagenda.core.errors import ApplicationError
 from autoagenda.scheduling.models import Appointment, AppointmentStatusChange
-from tests.factories import (
-    AppointmentFactory,
-    ClientLocationFactory,
-    ClosureFactory,
-    ServiceFactory,
-    StaffFactory,
-    TimeOffFactory,
-    UserFactory,
-    VehicleFactory,
-)
+from tests.accounts.factories import ClientLocationFactory, StaffFactory, UserFactory
+from tests.catalog.factories import ServiceFactory
+from tests.customers.factories import VehicleFactory
+from tests.locations.factories import ClosureFactory
+from tests.scheduling.factories import AppointmentFactory, TimeOffFactory
 
 SANTIAGO = ZoneInfo("America/Santiago")
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=SANTIAGO)

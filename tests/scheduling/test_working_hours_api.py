@@ -4,7 +4,8 @@ import pytest
 
 from autoagenda.accounts.models import Role, StaffMembership
 from autoagenda.scheduling.models import WorkingHours
-from tests.factories import StaffFactory, WorkingHoursFactory
+from tests.accounts.factories import StaffFactory
+from tests.scheduling.factories import WorkingHoursFactory
 
 
 def url(user):

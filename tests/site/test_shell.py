@@ -15,7 +15,8 @@ from autoagenda.accounts.models import Role
 from autoagenda.locations.models import Sector
 from autoagenda.site import registry
 from autoagenda.site.context_processors import navigation
-from tests.factories import LocationFactory, ProfessionalApplicationFactory, UserFactory
+from tests.accounts.factories import ProfessionalApplicationFactory, UserFactory
+from tests.locations.factories import LocationFactory
 
 MENUS = {
     "client": ["Home", "Book", "My appointments", "My vehicles", "Work with us"],

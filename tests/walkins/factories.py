@@ -1,4 +1,4 @@
-"""Factories for the walk-in queue (kept apart from tests/factories.py so helpers do not clash)."""
+"""Factories of the walk-in queue: queues, desks, tickets (and a finished ticket for the wait estimates)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from autoagenda.walkins.models import Desk, Queue, Ticket, TicketCounter, TicketStatus
-from tests.factories import LocationFactory
+from tests.locations.factories import LocationFactory
 
 
 class QueueFactory(DjangoModelFactory):

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from autoagenda.walkins.models import Ticket
-from tests.factories import ServiceFactory
+from tests.catalog.factories import ServiceFactory
 from tests.walkins.conftest import NOW, SANTIAGO
 from tests.walkins.factories import QueueFactory, TicketFactory, done_ticket
 

@@ -15,7 +15,9 @@ from autoagenda.core.errors import ApplicationError
 from autoagenda.scheduling.services import appointment_set_status
 from autoagenda.walkins import selectors, services
 from autoagenda.walkins.models import Ticket, TicketStatus
-from tests.factories import AppointmentFactory, ServiceFactory, VehicleFactory
+from tests.catalog.factories import ServiceFactory
+from tests.customers.factories import VehicleFactory
+from tests.scheduling.factories import AppointmentFactory
 from tests.walkins.conftest import SANTIAGO
 from tests.walkins.factories import DeskFactory, QueueFactory
 

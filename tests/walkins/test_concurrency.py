@@ -23,7 +23,8 @@ from autoagenda.accounts.models import Role
 from autoagenda.core.errors import ApplicationError
 from autoagenda.walkins import services
 from autoagenda.walkins.models import Desk, Ticket, TicketAction, TicketEvent, TicketStatus
-from tests.factories import LocationFactory, StaffFactory
+from tests.accounts.factories import StaffFactory
+from tests.locations.factories import LocationFactory
 from tests.walkins.factories import DeskFactory, QueueFactory
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("America/Santiago"))

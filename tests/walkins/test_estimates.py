@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from autoagenda.walkins import selectors, services
-from tests.factories import StaffFactory
+from tests.accounts.factories import StaffFactory
 from tests.walkins.conftest import SANTIAGO
 from tests.walkins.factories import DeskFactory, QueueFactory, TicketFactory, done_ticket
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from autoagenda.walkins.models import Ticket, TicketEvent
-from tests.factories import StaffFactory
+from tests.accounts.factories import StaffFactory
 from tests.walkins.conftest import NOW, STAFF_HERE, html_of, matrix
 from tests.walkins.factories import DeskFactory, QueueFactory, TicketFactory
 

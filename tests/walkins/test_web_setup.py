@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from autoagenda.walkins.models import Desk, Queue
-from tests.factories import ServiceFactory
+from tests.catalog.factories import ServiceFactory
 from tests.walkins.conftest import html_of, matrix
 from tests.walkins.factories import DeskFactory, QueueFactory
 
