@@ -264,6 +264,8 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 DEFAULT_LOCATION_TIMEZONE = env.str("DEFAULT_LOCATION_TIMEZONE", default="America/Santiago")
 CURRENCY = env.str("CURRENCY", default="CLP")
+# The country of a phone number typed without "+" when no location says which (ISO 3166 code).
+PHONE_DEFAULT_REGION = env.str("PHONE_DEFAULT_REGION", default="CL").upper()
 
 # --- Static files ---------------------------------------------------------
 STATIC_URL = "/static/"

@@ -493,7 +493,9 @@ def new_booking(request: HttpRequest, location_id: int) -> HttpResponse:
         client_form = DeskClientForm(request.POST)
         if client_form.is_valid():
             try:
-                client = account_services.client_create_at_desk(actor=actor, **client_form.cleaned_data)
+                client = account_services.client_create_at_desk(
+                    actor=actor, region=location.country, **client_form.cleaned_data
+                )
             except ApplicationError as exc:
                 add_application_error(client_form, exc)
             else:
