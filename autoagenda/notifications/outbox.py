@@ -82,13 +82,14 @@ def release_expired(*, now: datetime) -> int:
 def claim(*, owner: str, limit: int, lease: timedelta, now: datetime) -> list[Delivery]:
     """Up to `limit` due messages, now ours until `now + lease`, oldest due first."""
     expires = now + lease
+    adapt = connection.ops.adapt_datetimefield_value  # raw SQL: the same stored form as the ORM writes (UTC)
     if connection.vendor == "postgresql":
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(_CLAIM_POSTGRES, [owner, expires, now, now, limit])
+            cursor.execute(_CLAIM_POSTGRES, [owner, adapt(expires), adapt(now), adapt(now), limit])
             ids = [row[0] for row in cursor.fetchall()]
     else:
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(_DUE_SQLITE, [now, limit])
+            cursor.execute(_DUE_SQLITE, [adapt(now), limit])
             ids = [row[0] for row in cursor.fetchall()]
             if ids:
                 Delivery.objects.filter(id__in=ids, status=DeliveryStatus.QUEUED).update(

@@ -253,7 +253,7 @@ def notification_reschedule(
             _matching(event_keys, event_key_prefix)
             .filter(status=DeliveryStatus.QUEUED)
             .select_related("location")
-            .select_for_update()
+            .select_for_update(of=("self",))
         )
         now = timezone.now()
         for row in rows:
