@@ -64,6 +64,18 @@ def _anymail_error(exc: Exception) -> DeliveryError | None:
     return None
 
 
+def _classify(exc: Exception) -> Exception:
+    """The provider's answer as permanent or transient; anything unknown is raised as it is (retried)."""
+    mapped = _anymail_error(exc)  # first: anymail's HTTP errors are also OSErrors (requests.HTTPError)
+    if mapped is not None:
+        return mapped
+    if isinstance(exc, smtplib.SMTPException):
+        return _smtp_error(exc)
+    if isinstance(exc, OSError):
+        return TransientError(f"mail server unreachable: {type(exc).__name__}: {exc}")
+    return exc
+
+
 class EmailTransport:
     def __init__(self) -> None:
         self.connection: BaseEmailBackend | None = None
@@ -95,7 +107,6 @@ class EmailTransport:
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[formataddr((str(name), address)) if name else address],
             headers={"Message-ID": message_id(delivery), DELIVERY_HEADER: str(delivery.key)},
-            connection=self._connection(),
         )
         if getattr(settings, "EMAIL_PROVIDER", "") == "brevo":
             email.extra_headers["idempotencyKey"] = str(delivery.key)
@@ -104,19 +115,11 @@ class EmailTransport:
         for attachment in message.attachments:
             email.attach(attachment.filename, attachment.content, attachment.mimetype)
         try:
+            email.connection = self._connection()
             email.send()
-        except smtplib.SMTPException as exc:
-            self.close()  # the session may be half-way through a transaction: start the next one afresh
-            raise _smtp_error(exc) from exc
-        except (TimeoutError, OSError) as exc:
-            self.close()
-            raise TransientError(f"mail server unreachable: {type(exc).__name__}: {exc}") from exc
         except Exception as exc:
-            mapped = _anymail_error(exc)
-            self.close()
-            if mapped is None:
-                raise
-            raise mapped from exc
+            self.close()  # an SMTP session may be half-way through a transaction: start the next one afresh
+            raise _classify(exc) from exc
         status = getattr(email, "anymail_status", None)
         provider_id = getattr(status, "message_id", None) if status is not None else None
         return str(provider_id or message_id(delivery))
