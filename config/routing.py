@@ -10,6 +10,7 @@ from channels.auth import AuthMiddlewareStack
 from channels.security.websocket import AllowedHostsOriginValidator
 from django.urls import URLPattern, path
 
+from autoagenda.notifications.consumers import InboxConsumer
 from autoagenda.walkins.consumers import DeskConsumer, DisplayConsumer
 
 websocket_urlpatterns: list[URLPattern] = [
@@ -18,4 +19,5 @@ websocket_urlpatterns: list[URLPattern] = [
         "ws/locations/<int:location_id>/desk/",
         AllowedHostsOriginValidator(AuthMiddlewareStack(DeskConsumer.as_asgi())),
     ),
+    path("ws/notifications/", AllowedHostsOriginValidator(AuthMiddlewareStack(InboxConsumer.as_asgi()))),
 ]
