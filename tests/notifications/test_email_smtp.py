@@ -91,3 +91,17 @@ def test_a_mail_server_that_is_down_is_retried(db, settings):
     delivery = Delivery.objects.get()
     assert delivery.status == "queued"
     assert "unreachable" in delivery.last_error
+
+
+def test_an_invitation_travels_as_text_calendar_with_its_method(db, sink):
+    invitation = Attachment(
+        "appointment-1.ics", "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n", "text/calendar; method=REQUEST"
+    )
+    notification_enqueue(
+        event_key="test:ics", recipient=UserFactory(), template="test_message", attachments=[invitation]
+    )
+    _send()
+    [attachment] = list(sink.messages[0].iter_attachments())
+    assert attachment.get_content_type() == "text/calendar"
+    assert attachment.get_param("method") == "REQUEST"
+    assert "METHOD:REQUEST" in attachment.get_content()
