@@ -42,7 +42,7 @@ def channels_of(event_key="test:1"):
 
 
 def test_a_person_with_default_preferences_gets_email_and_in_app(db):
-    user = UserFactory(phone="+56987654321")
+    user = UserFactory(phone="+56987654321", language="en")
     result = _enqueue(user)
     assert result.channels == ("inapp", "email")
     assert channels_of() == ["email"]

@@ -150,6 +150,7 @@ def test_retry_from_the_page_goes_back_to_the_filtered_list(cast, web, rows):
 def test_a_test_message_goes_to_the_staff_member_on_their_channels(cast, web):
     cast.manager.phone = "+56987654321"
     cast.manager.notify_sms = True
+    cast.manager.language = "en"
     cast.manager.save()
     response = web(cast.manager).post("/notifications/outbox/test/", follow=True)
     assert "A test message is on its way to you: inapp, email, sms." in response.content.decode()

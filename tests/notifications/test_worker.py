@@ -61,7 +61,7 @@ class Flaky:
 
 def test_a_due_email_is_rendered_sent_and_marked_sent_with_the_provider_id(db):
     with time_machine.travel(T0, tick=False):
-        ana = UserFactory(email="ana@example.com", first_name="Ana")
+        ana = UserFactory(email="ana@example.com", first_name="Ana", language="en")
         notification_enqueue(event_key="test:1", recipient=ana, template="test_message")
         assert worker().run_once() == 1
     delivery = Delivery.objects.get()
