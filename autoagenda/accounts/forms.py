@@ -79,9 +79,7 @@ class ProfileForm(forms.Form):
     phone = _phone()
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     notify_email = forms.BooleanField(label=_("Send me messages by email"), required=False)
-    notify_sms = forms.BooleanField(
-        label=_("Send me messages by SMS"), required=False, help_text=_("Reminders and changes; needs your phone.")
-    )
+    notify_sms = forms.BooleanField(label=_("Send me messages by SMS"), required=False)
     notify_whatsapp = forms.BooleanField(label=_("Send me messages by WhatsApp"), required=False)
     marketing_opt_in = forms.BooleanField(label=_("Send me promotions and offers"), required=False)
 

@@ -121,6 +121,11 @@ class Delivery(models.Model):
     def __str__(self) -> str:
         return f"{self.channel} → {self.address} ({self.template}, {self.status})"
 
+    @property
+    def zone_name(self) -> str:
+        """The zone its times are shown in: its location's, else the default one."""
+        return self.location.timezone if self.location_id and self.location else settings.DEFAULT_LOCATION_TIMEZONE
+
 
 class InAppNotification(models.Model):
     """An item in a person's inbox (the bell). Written in the caller's transaction: nothing to send."""
@@ -158,6 +163,10 @@ class InAppNotification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+    @property
+    def zone_name(self) -> str:
+        return self.location.timezone if self.location_id and self.location else settings.DEFAULT_LOCATION_TIMEZONE
 
 
 def new_feed_token() -> str:

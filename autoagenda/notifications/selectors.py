@@ -25,7 +25,7 @@ def inbox_for(user: Any, *, unread: bool = False) -> QuerySet[InAppNotification]
     items = permissions.inbox_of(user)
     if unread:
         items = items.filter(read_at__isnull=True)
-    return items.order_by("-created_at", "-id")
+    return items.select_related("location").order_by("-created_at", "-id")
 
 
 def outbox_for(user: Any, *, location: Location | None = None, status: str | None = None) -> QuerySet[Delivery]:
