@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import connection
+from django.test import AsyncRequestFactory, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from autoagenda.notifications.context_processors import inbox
 from autoagenda.notifications.models import InAppNotification
 from tests.factories import InAppNotificationFactory
 
@@ -153,3 +155,15 @@ def test_the_bell_panel_shows_the_latest_items(cast, web):
     assert html.count("bell__item") == 6
     assert "Item 7" in html
     assert "Item 1" not in html
+
+
+def test_only_a_page_served_over_asgi_opens_the_bells_socket(cast):
+    wsgi, asgi = RequestFactory().get("/"), AsyncRequestFactory().get("/")
+    wsgi.user = asgi.user = cast.client
+    assert (inbox(wsgi)["inbox_live"], inbox(asgi)["inbox_live"]) == (False, True)
+
+
+def test_a_wsgi_page_has_the_count_but_no_socket_address(cast, web):
+    page = web(cast.client).get("/accounts/profile/").content.decode()
+    assert 'id="bell-count"' in page
+    assert "data-ws=" not in page

@@ -287,3 +287,16 @@ def test_the_claim_on_postgresql_walks_the_partial_index_of_due_rows(db):
         cursor.execute("SET enable_seqscan = on")
     assert "notifications_delivery_due" in plan
     assert "LockRows" in plan
+
+
+@pytest.mark.postgres
+def test_cancelling_by_prefix_on_postgresql_uses_the_event_key_index(db):
+    from autoagenda.notifications.services import _matching
+
+    sql, params = _matching(None, "appointment:42:").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("SET enable_seqscan = on")
+    assert "notifications_delivery_event" in plan

@@ -26,6 +26,7 @@
 
   let delay = 1000;
   function connect() {
+    if (!bell.dataset.ws) return; // not served by an ASGI server: no WebSocket, the count comes with each page
     const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     const socket = new WebSocket(scheme + window.location.host + bell.dataset.ws);
     socket.addEventListener("open", () => {
