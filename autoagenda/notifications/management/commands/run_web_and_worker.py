@@ -51,6 +51,7 @@ class Command(BaseCommand):
             "web": [
                 sys.executable, "-m", "uvicorn", "config.asgi:application",
                 "--host", options["host"], "--port", str(options["port"]), "--log-level", options["log_level"],
+                "--no-proxy-headers",  # nothing stands in front of a development server: trust no X-Forwarded-*
             ],
             "worker": [sys.executable, "manage.py", "worker"],
         }  # fmt: skip
