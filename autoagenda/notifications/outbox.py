@@ -5,7 +5,7 @@ lease_owner = me`), so a worker that was too slow and lost its lease to another 
 result. The claim is a single statement:
 
 - PostgreSQL: `UPDATE … WHERE id IN (SELECT id … WHERE status = 'queued' AND send_after <= now ORDER BY
-  send_after LIMIT n FOR UPDATE SKIP LOCKED) RETURNING id` — workers claiming at once skip each other's rows
+  send_after LIMIT n FOR UPDATE SKIP LOCKED) RETURNING *` — workers claiming at once skip each other's rows
   instead of waiting, and the inner scan walks the partial index `notifications_delivery_due`, so a million
   reminders due next month cost nothing.
 - SQLite: the same select and update inside one short `BEGIN IMMEDIATE` transaction (the database's single
@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, prefetch_related_objects
 
 from autoagenda.notifications.models import PHONE_CHANNELS, Delivery, DeliveryStatus
 from autoagenda.notifications.quiet_hours import hold_back_for
@@ -41,7 +41,7 @@ WHERE id IN (
     LIMIT %s
     FOR UPDATE SKIP LOCKED
 )
-RETURNING id
+RETURNING *
 """  # noqa: S608  (table name and statuses are constants of this module)
 
 _DUE_SQLITE = f"""
@@ -84,27 +84,26 @@ def claim(*, owner: str, limit: int, lease: timedelta, now: datetime) -> list[De
     expires = now + lease
     adapt = connection.ops.adapt_datetimefield_value  # raw SQL: the same stored form as the ORM writes (UTC)
     if connection.vendor == "postgresql":
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(_CLAIM_POSTGRES, [owner, adapt(expires), adapt(now), adapt(now), limit])
-            ids = [row[0] for row in cursor.fetchall()]
-    else:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(_DUE_SQLITE, [adapt(now), limit])
-            ids = [row[0] for row in cursor.fetchall()]
-            if ids:
-                Delivery.objects.filter(id__in=ids, status=DeliveryStatus.QUEUED).update(
-                    status=DeliveryStatus.SENDING,
-                    lease_owner=owner,
-                    lease_expires_at=expires,
-                    attempts=F("attempts") + 1,
-                    updated_at=now,
-                )
+        # RETURNING the claimed rows themselves: no second query to read them.
+        with transaction.atomic():
+            rows = list(Delivery.objects.raw(_CLAIM_POSTGRES, [owner, adapt(expires), adapt(now), adapt(now), limit]))
+        prefetch_related_objects(rows, "location")
+        return sorted(rows, key=lambda d: (d.send_after, d.pk))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_DUE_SQLITE, [adapt(now), limit])
+        ids = [row[0] for row in cursor.fetchall()]
+        if ids:
+            Delivery.objects.filter(id__in=ids, status=DeliveryStatus.QUEUED).update(
+                status=DeliveryStatus.SENDING,
+                lease_owner=owner,
+                lease_expires_at=expires,
+                attempts=F("attempts") + 1,
+                updated_at=now,
+            )
     if not ids:
         return []
-    rows = Delivery.objects.filter(id__in=ids, status=DeliveryStatus.SENDING, lease_owner=owner).select_related(
-        "location"
-    )
-    return sorted(rows, key=lambda d: (d.send_after, d.pk))
+    claimed = Delivery.objects.filter(id__in=ids, status=DeliveryStatus.SENDING, lease_owner=owner)
+    return sorted(claimed.select_related("location"), key=lambda d: (d.send_after, d.pk))
 
 
 def _mine(delivery: Delivery, owner: str) -> QuerySet[Delivery]:
