@@ -27,8 +27,15 @@ def test_the_bell_counts_up_live_and_down_on_mark_read(page_at, cast):
     problems: list[str] = []
     cast.manager.first_name = "Carolina"
     cast.manager.save()
-    DeliveryFactory(location=cast.location, status="failed", last_error="HTTP 400: Twilio 21211: invalid 'To'",
-                    channel="sms", address="+56912", recipient=None)  # fmt: skip
+    DeliveryFactory(
+        location=cast.location,
+        status="failed",
+        attempts=1,
+        last_error="HTTP 400: Twilio 21211: invalid 'To'",
+        channel="sms",
+        address="+56912",
+        recipient=None,
+    )
     with AsgiServer() as server:
         phone = page_at(375, 812, "es")
         _watch(phone, problems)
