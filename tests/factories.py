@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from autoagenda.accounts.models import Role, StaffMembership, User
@@ -190,3 +191,28 @@ class ClientLocationFactory(DjangoModelFactory):
     client = factory.SubFactory(UserFactory)
     location = factory.SubFactory(LocationFactory)
     source = "booking"
+
+
+class DeliveryFactory(DjangoModelFactory):  # notifications: one outbox row
+    class Meta:
+        model = "notifications.Delivery"
+
+    event_key = factory.Sequence(lambda n: f"test:event:{n}")
+    channel = "email"
+    recipient = factory.SubFactory(UserFactory)
+    address = factory.LazyAttribute(lambda d: d.recipient.email if d.recipient else "someone@example.com")
+    template = "test_message"
+    context = factory.LazyFunction(dict)
+    language = "en"
+    send_after = factory.LazyFunction(timezone.now)
+
+
+class InAppNotificationFactory(DjangoModelFactory):  # notifications: one inbox item
+    class Meta:
+        model = "notifications.InAppNotification"
+
+    user = factory.SubFactory(UserFactory)
+    event_key = factory.Sequence(lambda n: f"test:inapp:{n}")
+    kind = "test_message"
+    title = factory.Sequence(lambda n: f"Notification {n}")
+    body = "Something happened."

@@ -40,6 +40,7 @@ from autoagenda.accounts.models import (
     User,
 )
 from autoagenda.accounts.tokens import sessions_revoke_for_user
+from autoagenda.core import phones
 from autoagenda.core.errors import ApplicationError
 
 if TYPE_CHECKING:
@@ -93,6 +94,32 @@ def _clean_text(field: str, value: str) -> str:
             field, str(_("Ensure this value has at most %(limit)d characters.") % {"limit": limit})
         )
     return value
+
+
+def _clean_phone(value: str, *, region: str | None = None) -> str:
+    """E.164 (`+56912345678`), so SMS and WhatsApp can use it as stored; "" means no phone."""
+    value = _clean_text("phone", value)
+    try:
+        return phones.to_e164(value, region=region)
+    except phones.InvalidPhone as exc:
+        raise ApplicationError.invalid(
+            "phone", str(_("Enter a phone number with its area code, e.g. +56 9 1234 5678."))
+        ) from exc
+
+
+def _home_region(user: User) -> str | None:
+    """The country of the first location the person works at: how they write local numbers."""
+    if user.pk is None:
+        return None
+    country: str | None = (
+        StaffMembership.objects.filter(user=user).order_by("pk").values_list("location__country", flat=True).first()
+    )
+    return country or None
+
+
+def _region_of(locations: Iterable[object]) -> str | None:
+    """The country of the first location given as an object (forms and the API pass Location instances)."""
+    return next((str(c) for loc in locations if (c := getattr(loc, "country", None))), None)
 
 
 def _save_new_user(user: User, password: str) -> User:
@@ -150,7 +177,7 @@ def client_register(
         email=email,
         first_name=_clean_text("first_name", first_name),
         last_name=_clean_text("last_name", last_name),
-        phone=_clean_text("phone", phone),
+        phone=_clean_phone(phone),
         role=Role.CLIENT,
         language=language if language in LANGUAGE_CODES else settings.LANGUAGE_CODE,
     )
@@ -214,17 +241,38 @@ def profile_update(
     phone: str | None = None,
     language: str | None = None,
     marketing_opt_in: bool | None = None,
+    notify_email: bool | None = None,
+    notify_sms: bool | None = None,
+    notify_whatsapp: bool | None = None,
 ) -> User:
-    """The person's own contact data and preferences; fields left as None keep their value."""
+    """The person's own contact data and preferences; fields left as None keep their value.
+
+    SMS and WhatsApp need a phone: asking for them without one is refused, and removing the phone turns them off.
+    """
     changes: dict[str, object] = {}
-    for field, value in (("first_name", first_name), ("last_name", last_name), ("phone", phone)):
+    for field, value in (("first_name", first_name), ("last_name", last_name)):
         if value is not None:
             changes[field] = _clean_text(field, value)
+    if phone is not None:
+        changes["phone"] = _clean_phone(phone, region=_home_region(user))
     if language is not None:
         _check_language(language)
         changes["language"] = language
-    if marketing_opt_in is not None:
-        changes["marketing_opt_in"] = bool(marketing_opt_in)
+    for field, flag in (
+        ("marketing_opt_in", marketing_opt_in),
+        ("notify_email", notify_email),
+        ("notify_sms", notify_sms),
+        ("notify_whatsapp", notify_whatsapp),
+    ):
+        if flag is not None:
+            changes[field] = bool(flag)
+    has_phone = bool(changes.get("phone", user.phone))
+    for field in ("notify_sms", "notify_whatsapp"):
+        if changes.get(field) and not has_phone:
+            raise ApplicationError.invalid(field, str(_("Add your phone number to get messages on it.")))
+        if not has_phone and getattr(user, field):
+            changes[field] = False
+    changes = {name: value for name, value in changes.items() if getattr(user, name) != value}
     if not changes:
         return user
     with transaction.atomic():
@@ -307,14 +355,16 @@ def staff_create(
     """A staff account. Admins create any role; managers mechanics and receptionists at their own locations."""
     if not permissions.can_list_users(actor):
         raise _deny(str(_("Your role may not create staff accounts.")))
+    locations = list(locations)
     location_ids = _location_ids(locations)
     _check_role_and_locations(actor=actor, role=role, location_ids=location_ids)
     email = _normalize_email(email)
+    locations = list(locations)
     user = User(
         email=email,
         first_name=_clean_text("first_name", first_name),
         last_name=_clean_text("last_name", last_name),
-        phone=_clean_text("phone", phone),
+        phone=_clean_phone(phone, region=_region_of(locations)),
         role=role,
     )
     _check_password(password, user)
@@ -346,6 +396,7 @@ def staff_update(
     if new_role != user.role and user.pk == actor.pk:
         raise ApplicationError.invalid("role", str(_("You cannot change your own role.")))
     if locations is not None:
+        locations = list(locations)
         location_ids = _location_ids(locations)
     else:
         location_ids = set(user.memberships.values_list("location_id", flat=True))
@@ -358,9 +409,14 @@ def staff_update(
         raise ApplicationError.invalid("is_active", str(_("You cannot deactivate your own account.")))
 
     changes: dict[str, object] = {}
-    for field, value in (("first_name", first_name), ("last_name", last_name), ("phone", phone)):
+    for field, value in (("first_name", first_name), ("last_name", last_name)):
         if value is not None:
             changes[field] = _clean_text(field, value)
+    if phone is not None:
+        given = list(locations) if locations is not None else []
+        changes["phone"] = _clean_phone(phone, region=_region_of(given) or _home_region(user))
+        if not changes["phone"]:
+            changes.update(notify_sms=False, notify_whatsapp=False)
     if new_role != user.role:
         changes["role"] = new_role
     if is_active is not None and is_active != user.is_active:
@@ -476,18 +532,31 @@ def is_placeholder_email(email: str) -> bool:
 
 
 def client_create_at_desk(
-    *, actor: User, first_name: str, last_name: str = "", phone: str = "", email: str = ""
+    *,
+    actor: User,
+    first_name: str,
+    last_name: str = "",
+    phone: str = "",
+    email: str = "",
+    region: str | None = None,
 ) -> User:
-    """A client account created by staff for a phone or walk-in booking: a name and a phone or an email."""
+    """A client account created by staff for a phone or walk-in booking: a name and a phone or an email.
+
+    `region` is the desk's location's country, for numbers typed the local way.
+    """
     permissions.require(permissions.is_staff_member(actor))
     first_name = _clean_text("first_name", first_name or "")
     last_name = _clean_text("last_name", last_name or "")
-    phone = _clean_text("phone", phone or "")
     errors: dict[str, list[str]] = {}
+    try:
+        phone = _clean_phone(phone or "", region=region or _home_region(actor))
+    except ApplicationError as exc:
+        errors.update(exc.errors)
+        phone = ""
     if not first_name:
         errors["first_name"] = [str(_("This field is required."))]
     email = (email or "").strip()
-    if not email and not phone:
+    if not email and not phone and "phone" not in errors:
         errors["phone"] = [str(_("Give a phone number or an email, so the workshop can reach the client."))]
     if errors:
         raise ApplicationError("invalid", str(_("The client was not created.")), errors=errors)

@@ -40,6 +40,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if role in (Role.ADMIN, Role.MANAGER):
         items.append((reverse("accounts:user_list"), _("Users")))
         items.append((reverse("scheduling:staff_list"), _("Staff hours")))
+        items.append((reverse("notifications:outbox"), _("Outbox")))
     if role in (Role.RECEPTIONIST, Role.MECHANIC):
         items.append((reverse("scheduling:staff_time_off", args=[user.pk]), _("My time off")))
     if role == Role.ADMIN:

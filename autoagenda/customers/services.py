@@ -240,7 +240,12 @@ def client_create_at_desk(
     permissions.require(permissions.can_book_at(actor, location) and permissions.is_staff_member(actor))
     with transaction.atomic():
         client = account_services.client_create_at_desk(
-            actor=actor, first_name=first_name, last_name=last_name, phone=phone, email=email
+            actor=actor,
+            first_name=first_name,
+            last_name=last_name,
+            phone=phone,
+            email=email,
+            region=location.country,  # a number typed the local way is read as the desk's country's
         )
         client_link_location(client=client, location=location, source=ClientLinkSource.DESK_CREATED)
     return client
