@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from autoagenda.accounts.models import User
 from autoagenda.core.api import error_responses
+from autoagenda.core.api_fields import IdField
 from autoagenda.notifications import permissions, selectors, services
 from autoagenda.notifications.models import CalendarFeed, Delivery, DeliveryStatus, InAppNotification
 
@@ -45,7 +46,7 @@ class InboxFilterSerializer(serializers.Serializer):
 
 
 class ReadAllSerializer(serializers.Serializer):
-    updated = serializers.IntegerField()
+    updated = serializers.IntegerField(read_only=True)
 
 
 class DeliverySerializer(serializers.ModelSerializer):
@@ -68,7 +69,7 @@ class DeliverySerializer(serializers.ModelSerializer):
 
 
 class OutboxFilterSerializer(serializers.Serializer):
-    location = serializers.IntegerField(min_value=1, required=False, help_text=_("Only this location's messages."))
+    location = IdField(required=False, help_text=_("Only this location's messages."))
     status = serializers.ChoiceField(choices=DeliveryStatus.choices, required=False)
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.apps import apps
 
 from autoagenda.accounts import services
-from autoagenda.accounts.models import Role
+from autoagenda.accounts.models import Role, User
 from autoagenda.core.errors import ApplicationError
 from tests.factories import StaffFactory, UserFactory
 
@@ -16,7 +16,8 @@ STRONG = "a-very-long-passphrase-2026"
 
 
 def test_a_new_account_gets_email_and_nothing_else(db):
-    user = services.client_register(email="ana@example.com", password=STRONG, first_name="Ana", last_name="Soto")
+    services.client_register(email="ana@example.com", password=STRONG, first_name="Ana", last_name="Soto")
+    user = User.objects.get(email="ana@example.com")
     assert (user.notify_email, user.notify_sms, user.notify_whatsapp, user.marketing_opt_in) == (
         True,
         False,

@@ -31,6 +31,15 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child between 
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
+def web_command(*, host: str, port: int, log_level: str) -> list[str]:
+    """The web server `make run` starts (tests/accounts/test_lockout_live_servers.py runs this very line)."""
+    return [
+        sys.executable, "-m", "uvicorn", "config.asgi:application",
+        "--host", host, "--port", str(port), "--log-level", log_level,
+        "--no-proxy-headers",  # nothing stands in front of a development server: trust no X-Forwarded-*
+    ]  # fmt: skip
+
+
 class Command(BaseCommand):
     help = "Run the web server and one notifications worker together (Ctrl-C stops both)."
 
@@ -48,11 +57,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, on_signal)
         signal.signal(signal.SIGTERM, on_signal)
         commands = {
-            "web": [
-                sys.executable, "-m", "uvicorn", "config.asgi:application",
-                "--host", options["host"], "--port", str(options["port"]), "--log-level", options["log_level"],
-                "--no-proxy-headers",  # nothing stands in front of a development server: trust no X-Forwarded-*
-            ],
+            "web": web_command(host=options["host"], port=options["port"], log_level=options["log_level"]),
             "worker": [sys.executable, "manage.py", "worker"],
         }  # fmt: skip
         children: dict[str, subprocess.Popen[bytes]] = {}
