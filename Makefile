@@ -27,7 +27,11 @@ run: install
 	@echo "  AutoAgenda is running at http://127.0.0.1:8000/"
 	@$(PY) manage.py demo_logins
 	@echo ""
-	$(BIN)/uvicorn config.asgi:application --host 127.0.0.1 --port 8000 --no-proxy-headers --log-level warning
+	$(PY) manage.py run_web_and_worker --host 127.0.0.1 --port 8000
+
+## Only the notifications worker (make run starts one beside the web server).
+worker: install
+	$(PY) manage.py worker
 
 ## The whole suite: lint, import layers, types, migrations check, tests.
 test: install lint imports typecheck migrations-check pytest
@@ -62,6 +66,7 @@ messages: install
 bench: install
 	$(PY) bench/availability.py
 	$(PY) bench/display.py
+	$(PY) bench/notifications.py
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3*

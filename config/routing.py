@@ -12,6 +12,7 @@ from channels.security.websocket import AllowedHostsOriginValidator
 from django.urls import URLPattern, path, re_path
 
 from autoagenda.core.consumers import NoSuchRouteConsumer
+from autoagenda.notifications.consumers import InboxConsumer
 from autoagenda.walkins.consumers import DeskConsumer, DisplayConsumer
 
 websocket_urlpatterns: list[URLPattern] = [
@@ -20,5 +21,6 @@ websocket_urlpatterns: list[URLPattern] = [
         "ws/locations/<id:location_id>/desk/",
         AllowedHostsOriginValidator(AuthMiddlewareStack(DeskConsumer.as_asgi())),
     ),
+    path("ws/notifications/", AllowedHostsOriginValidator(AuthMiddlewareStack(InboxConsumer.as_asgi()))),
     re_path(r"", NoSuchRouteConsumer.as_asgi()),
 ]

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "autoagenda.customers",
     "autoagenda.scheduling",
     "autoagenda.walkins",
+    "autoagenda.notifications",
     "autoagenda.site",  # the shell: last, above every app (CONTRIBUTING.md, "Layers")
 ]
 
@@ -125,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "autoagenda.site.context_processors.navigation",
+                "autoagenda.notifications.context_processors.inbox",
             ],
         },
     }
@@ -297,6 +299,8 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 DEFAULT_LOCATION_TIMEZONE = env.str("DEFAULT_LOCATION_TIMEZONE", default="America/Santiago")
 CURRENCY = env.str("CURRENCY", default="CLP")
+# The country of a phone number typed without "+" when no location says which (ISO 3166 code).
+PHONE_DEFAULT_REGION = env.str("PHONE_DEFAULT_REGION", default="CL").upper()
 
 # --- Static files ---------------------------------------------------------
 STATIC_URL = "/static/"
@@ -318,8 +322,48 @@ MEDIA_ROOT = VAR_DIR / "media"
 # --- Email ----------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend":
+    # The same console, readable: subject, sender, attachments and the plain text, not a MIME dump.
+    EMAIL_BACKEND = "autoagenda.notifications.transports.console.ReadableConsoleEmailBackend"
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT_SECONDS", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="AutoAgenda <no-reply@autoagenda.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A provider's HTTP API instead of EMAIL_URL (django-anymail); empty: EMAIL_URL decides.
+EMAIL_PROVIDER = env.str("EMAIL_PROVIDER", default="").strip().lower()
+BREVO_API_KEY = env.str("BREVO_API_KEY", default="")
+BREVO_API_URL = env.str("BREVO_API_URL", default="https://api.brevo.com/v3/")
+PROVIDER_TIMEOUT_SECONDS = env.float("PROVIDER_TIMEOUT_SECONDS", default=10.0)
+if EMAIL_PROVIDER == "brevo":
+    EMAIL_BACKEND = "anymail.backends.brevo.EmailBackend"
+    ANYMAIL = {"BREVO_API_KEY": BREVO_API_KEY, "BREVO_API_URL": BREVO_API_URL, "REQUESTS_TIMEOUT": EMAIL_TIMEOUT}
+elif EMAIL_PROVIDER:
+    raise environ.ImproperlyConfigured(f"EMAIL_PROVIDER={EMAIL_PROVIDER!r}: use brevo, or leave it empty for EMAIL_URL")
+
+# --- SMS and WhatsApp -----------------------------------------------------------
+SMS_PROVIDER = env.str("SMS_PROVIDER", default="console").strip().lower()
+WHATSAPP_PROVIDER = env.str("WHATSAPP_PROVIDER", default="console").strip().lower()
+for _name, _value, _allowed in (
+    ("SMS_PROVIDER", SMS_PROVIDER, ("console", "twilio", "brevo")),
+    ("WHATSAPP_PROVIDER", WHATSAPP_PROVIDER, ("console", "twilio")),
+):
+    if _value not in _allowed:
+        raise environ.ImproperlyConfigured(f"{_name}={_value!r}: use one of {', '.join(_allowed)}")
+TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
+TWILIO_SMS_FROM = env.str("TWILIO_SMS_FROM", default="")
+TWILIO_WHATSAPP_FROM = env.str("TWILIO_WHATSAPP_FROM", default="")
+TWILIO_API_BASE_URL = env.str("TWILIO_API_BASE_URL", default="")
+BREVO_SMS_SENDER = env.str("BREVO_SMS_SENDER", default="AutoAgenda")
+
+# --- Notifications outbox and worker ----------------------------------------------
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=8)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.float("NOTIFICATIONS_RETRY_BASE_SECONDS", default=30.0)
+NOTIFICATIONS_RETRY_MAX_SECONDS = env.float("NOTIFICATIONS_RETRY_MAX_SECONDS", default=3600.0)
+NOTIFICATIONS_INBOX_RETENTION_DAYS = env.int("NOTIFICATIONS_INBOX_RETENTION_DAYS", default=90)
+NOTIFICATIONS_OUTBOX_RETENTION_DAYS = env.int("NOTIFICATIONS_OUTBOX_RETENTION_DAYS", default=180)
+WORKER_BATCH_SIZE = env.int("WORKER_BATCH_SIZE", default=20)
+WORKER_LEASE_SECONDS = env.float("WORKER_LEASE_SECONDS", default=120.0)
+WORKER_POLL_SECONDS = env.float("WORKER_POLL_SECONDS", default=1.0)
 
 # --- Security -------------------------------------------------------------
 SESSION_COOKIE_SECURE = not DEBUG

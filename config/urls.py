@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 
 from autoagenda.core import views as core_views
+from autoagenda.notifications import views as notification_views
 from autoagenda.site import views as site_views
 
 urlpatterns = [
@@ -17,8 +18,11 @@ urlpatterns = [
     path("vehicles/", include("autoagenda.customers.urls")),
     path("staff/", include("autoagenda.scheduling.staff_hours.urls")),
     path("book/", include("autoagenda.scheduling.booking.urls")),
+    # A person's private feed: before the staff calendar's routes, and shaped so that none of theirs matches it.
+    re_path(r"^calendar/(?P<token>[A-Za-z0-9_-]{20,64})\.ics$", notification_views.calendar_feed, name="calendar-feed"),
     path("calendar/", include("autoagenda.scheduling.calendar.urls")),
     path("queue/", include("autoagenda.walkins.urls")),
+    path("notifications/", include("autoagenda.notifications.urls")),
     path("api/", include("config.api")),
     path("backoffice/", admin.site.urls),
 ]

@@ -81,6 +81,9 @@ class MeSerializer(serializers.ModelSerializer):
             "locations",
             "language",
             "marketing_opt_in",
+            "notify_email",
+            "notify_sms",
+            "notify_whatsapp",
         )
         read_only_fields = fields
 
@@ -125,6 +128,9 @@ class MeUpdateSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
     language = serializers.ChoiceField(choices=sorted(services.LANGUAGE_CODES), required=False)
     marketing_opt_in = serializers.BooleanField(required=False)
+    notify_email = serializers.BooleanField(required=False, help_text=_("Messages by email (on by default)."))
+    notify_sms = serializers.BooleanField(required=False, help_text=_("Messages by SMS; needs a phone."))
+    notify_whatsapp = serializers.BooleanField(required=False, help_text=_("Messages by WhatsApp; needs a phone."))
 
 
 class PasswordChangeSerializer(serializers.Serializer):

@@ -82,6 +82,9 @@ class ProfileForm(forms.Form):
     last_name = _text(_("Last name"), autocomplete="family-name")
     phone = _phone()
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    notify_email = forms.BooleanField(label=_("Send me messages by email"), required=False)
+    notify_sms = forms.BooleanField(label=_("Send me messages by SMS"), required=False)
+    notify_whatsapp = forms.BooleanField(label=_("Send me messages by WhatsApp"), required=False)
     marketing_opt_in = forms.BooleanField(label=_("Send me promotions and offers"), required=False)
 
 

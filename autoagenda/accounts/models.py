@@ -59,12 +59,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email"), max_length=254, unique=True)
     first_name = models.CharField(_("first name"), max_length=150, blank=True)
     last_name = models.CharField(_("last name"), max_length=150, blank=True)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True, help_text=_("E.164, e.g. +56912345678."))
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.CLIENT)
     language = models.CharField(
         _("language"), max_length=8, choices=[("es", "Español"), ("en", "English")], default="es"
     )
     marketing_opt_in = models.BooleanField(_("accepts promotional messages"), default=False)
+    # The channels a person wants their messages on (the notifications outbox reads them); in-app always.
+    notify_email = models.BooleanField(_("notify by email"), default=True)
+    notify_sms = models.BooleanField(_("notify by SMS"), default=False)
+    notify_whatsapp = models.BooleanField(_("notify by WhatsApp"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("Django admin access"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)

@@ -191,6 +191,9 @@ def profile(request: HttpRequest) -> HttpResponse:
         "phone": user.phone,
         "language": user.language,
         "marketing_opt_in": user.marketing_opt_in,
+        "notify_email": user.notify_email,
+        "notify_sms": user.notify_sms,
+        "notify_whatsapp": user.notify_whatsapp,
     }
     form = ProfileForm(request.POST or None, initial=initial)
     status = 200

@@ -243,7 +243,12 @@ def client_create_at_desk(
     require(is_staff_member(actor) and can_work_at(actor, location))
     with transaction.atomic():
         client = account_services.client_create_at_desk(
-            actor=actor, first_name=first_name, last_name=last_name, phone=phone, email=email
+            actor=actor,
+            first_name=first_name,
+            last_name=last_name,
+            phone=phone,
+            email=email,
+            region=location.country,  # a number typed the local way is read as the desk's country's
         )
         client_link_location(client=client, location=location, source=ClientLinkSource.DESK_CREATED)
     return client

@@ -76,6 +76,12 @@ class LocationSerializer(serializers.Serializer):
     booking_horizon_days = serializers.IntegerField(min_value=1, max_value=730, required=False)
     cancellation_window_minutes = serializers.IntegerField(min_value=0, max_value=MAX_NOTICE_MINUTES, required=False)
     use_public_holidays = serializers.BooleanField(required=False)
+    quiet_hours_start = HHMMField(
+        required=False, help_text=_("Local time from which no SMS or WhatsApp is sent (default 21:00).")
+    )
+    quiet_hours_end = HHMMField(
+        required=False, help_text=_("Local time the held-back messages go out (default 08:00); equal = none.")
+    )
     is_active = serializers.BooleanField(required=False)
 
     def validate_timezone(self, value: str) -> str:

@@ -68,6 +68,28 @@ def _with_current(choices: list[Any], value: str | None) -> list[Any]:
     return choices if value in flat else [(value, value), *choices]
 
 
+class TimeOfDayField(forms.CharField):
+    """A local time of day typed as HH:MM, held as minutes since midnight."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "pattern": r"\d{1,2}:\d{2}", "placeholder": "21:00"})
+    default_error_messages = {"invalid": _("Enter a time as HH:MM, e.g. 21:00.")}
+
+    def prepare_value(self, value: Any) -> Any:
+        return format_hhmm(value) if isinstance(value, int) else value
+
+    def to_python(self, value: Any) -> int | None:  # type: ignore[override]
+        text = str(super().to_python(value) or "").strip()
+        if not text:
+            return None
+        try:
+            minutes = parse_hhmm(text)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if minutes >= 1440:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return minutes
+
+
 class LocationForm(forms.Form):
     """General, booking rules and capacity; grouped into fieldsets by `FIELDSETS`."""
 
@@ -114,6 +136,15 @@ class LocationForm(forms.Form):
     )
     use_public_holidays = forms.BooleanField(label=_("Closed on public holidays"), required=False)
 
+    quiet_hours_start = TimeOfDayField(
+        required=False,
+        label=_("No SMS or WhatsApp from"),
+        help_text=_("Local time. Messages due in the quiet hours wait until they end; email and in-app are not held."),
+    )
+    quiet_hours_end = TimeOfDayField(
+        required=False, label=_("Until"), help_text=_("Local time. The same time as the start means no quiet hours.")
+    )
+
     max_appointments_per_hour = forms.IntegerField(
         label=_("Maximum appointments per hour"),
         required=False,
@@ -151,6 +182,11 @@ class LocationForm(forms.Form):
             _("How many appointments the location takes at most, whatever the number of mechanics."),
             ("max_appointments_per_hour", "max_appointments_per_day"),
         ),
+        (
+            _("Messages"),
+            _("Quiet hours: text messages to clients are held back overnight, in the location's time."),
+            ("quiet_hours_start", "quiet_hours_end"),
+        ),
     )
 
     def __init__(self, *args: Any, location: Location | None = None, **kwargs: Any) -> None:
@@ -162,6 +198,13 @@ class LocationForm(forms.Form):
         tz_field.choices = _with_current(timezone_choices(), initial.get("timezone"))
         country_field: forms.ChoiceField = self.fields["country"]  # type: ignore[assignment]
         country_field.choices = _with_current(country_choices(), initial.get("country"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in ("quiet_hours_start", "quiet_hours_end"):
+            if data.get(name) is None:
+                data.pop(name, None)  # left empty: keep what the location has (a new one: the defaults)
+        return data
 
     def fieldsets(self) -> list[tuple[str, str, list[forms.BoundField]]]:
         return [(str(title), str(intro), [self[name] for name in names]) for title, intro, names in self.FIELDSETS]

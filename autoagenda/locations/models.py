@@ -21,6 +21,9 @@ MAX_NOTICE_MINUTES = 43_200
 # Capacity limits (null = none); anything larger means "no limit" anyway, and must fit PostgreSQL's integer.
 MAX_APPOINTMENTS_PER_HOUR = 10_000
 MAX_APPOINTMENTS_PER_DAY = 100_000
+# No SMS or WhatsApp between these local times (minutes since midnight); a message due then waits until the end.
+DEFAULT_QUIET_HOURS_START = 21 * 60
+DEFAULT_QUIET_HOURS_END = 8 * 60
 
 
 class Sector(models.TextChoices):
@@ -55,6 +58,16 @@ class Location(TimeStampedModel):
         _("cancellation window (minutes)"), default=120, validators=[MaxValueValidator(MAX_NOTICE_MINUTES)]
     )
     use_public_holidays = models.BooleanField(_("closed on public holidays"), default=True)
+    quiet_hours_start = models.PositiveSmallIntegerField(
+        _("quiet hours from"),
+        default=DEFAULT_QUIET_HOURS_START,
+        help_text=_("Local time (minutes since midnight) after which no SMS or WhatsApp is sent."),
+    )
+    quiet_hours_end = models.PositiveSmallIntegerField(
+        _("quiet hours until"),
+        default=DEFAULT_QUIET_HOURS_END,
+        help_text=_("Local time the messages held back go out; the same as the start means no quiet hours."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords()
@@ -89,6 +102,11 @@ class Location(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(max_appointments_per_day__isnull=True) | Q(max_appointments_per_day__gte=1),
                 name="locations_location_day_capacity_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(quiet_hours_start__gte=0, quiet_hours_start__lt=1440)
+                & Q(quiet_hours_end__gte=0, quiet_hours_end__lt=1440),
+                name="locations_location_quiet_hours_range",
             ),
         ]
 

@@ -53,6 +53,8 @@ LOCATION_FIELDS = (
     "booking_horizon_days",
     "cancellation_window_minutes",
     "use_public_holidays",
+    "quiet_hours_start",
+    "quiet_hours_end",
     "is_active",
 )
 # (min, max) of the integer settings, as API.md fixes them.
@@ -106,6 +108,10 @@ def location_field_errors(values: Mapping[str, Any]) -> dict[str, list[str]]:
         value = values.get(field)
         if not is_int(value) or not low <= value <= high:
             add(field, _("Enter a whole number from %(min)s to %(max)s.") % {"min": low, "max": high})
+    for field in ("quiet_hours_start", "quiet_hours_end"):
+        value = values.get(field)
+        if not is_int(value) or not 0 <= value < MINUTES_PER_DAY:
+            add(field, _("Enter a time of day from 00:00 to 23:59."))
     for field, most in CAPACITY_FIELDS.items():
         value = values.get(field)
         if value is not None and (not is_int(value) or not 1 <= value <= most):

@@ -1,8 +1,9 @@
-"""An appointment as an iCalendar file, for "Add to calendar" on the confirmation page.
+"""An appointment as an iCalendar event: "Add to calendar" on the confirmation page, and the building block of
+the calendar feeds and the invitations attached to emails (notifications/ics.py).
 
-Times are written in UTC so that every calendar (Google, Apple, Outlook) shows
-them right without a VTIMEZONE block; the UID is stable per appointment, so
-downloading it again after a reschedule updates the same event.
+Times are written in UTC so that every calendar (Google, Apple, Outlook) shows them right without a VTIMEZONE
+block; the UID is stable per appointment and SEQUENCE grows with each change (every change writes a history
+row), so downloading it again after a reschedule updates the same event.
 """
 
 from __future__ import annotations
@@ -29,6 +30,17 @@ def appointment_summary(appointment: Appointment) -> str:
     return f"{appointment.service.name} — {appointment.location.name}"
 
 
+def appointment_sequence(appointment: Appointment) -> int:
+    """0 when booked, +1 with each change (reschedule, cancellation, status): its history rows minus one.
+
+    Lists annotate `ics_sequence` (one query for all); a single appointment counts its history.
+    """
+    annotated = getattr(appointment, "ics_sequence", None)
+    if annotated is not None:
+        return max(0, int(annotated))
+    return max(0, appointment.status_changes.count() - 1)
+
+
 def appointment_description(appointment: Appointment) -> str:
     """Plain lines in the active language: what a person wants to see in their calendar entry."""
     location = appointment.location
@@ -48,16 +60,11 @@ def appointment_description(appointment: Appointment) -> str:
     return "\n".join(lines)
 
 
-def appointment_calendar(appointment: Appointment, *, stamp: datetime | None = None) -> bytes:
-    """One VCALENDAR with one VEVENT; `stamp` (DTSTAMP) defaults to now."""
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-
+def appointment_event(appointment: Appointment, *, stamp: datetime | None = None) -> Event:
+    """One VEVENT: stable UID, SEQUENCE, times in UTC, CONFIRMED or CANCELLED."""
     event = Event()
     event.add("uid", appointment_uid(appointment))
+    event.add("sequence", appointment_sequence(appointment))
     event.add("dtstamp", (stamp or timezone.now()).astimezone(UTC))
     event.add("dtstart", appointment.start.astimezone(UTC))
     event.add("dtend", appointment.end.astimezone(UTC))
@@ -69,5 +76,20 @@ def appointment_calendar(appointment: Appointment, *, stamp: datetime | None = N
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     if appointment.updated_at is not None:
         event.add("last-modified", appointment.updated_at.astimezone(UTC))
-    calendar.add_component(event)
+    return event
+
+
+def new_calendar(*, method: str = "PUBLISH") -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", method)
+    return calendar
+
+
+def appointment_calendar(appointment: Appointment, *, stamp: datetime | None = None) -> bytes:
+    """One VCALENDAR with one VEVENT; `stamp` (DTSTAMP) defaults to now."""
+    calendar = new_calendar()
+    calendar.add_component(appointment_event(appointment, stamp=stamp))
     return calendar.to_ical()

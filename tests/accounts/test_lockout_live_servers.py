@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 from axes.models import AccessAttempt
 
+from autoagenda.notifications.management.commands.run_web_and_worker import web_command
 from tests.walkins.asgi_server import database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,15 +39,13 @@ START_S = 60  # a cold process imports Django first; the first request waits in 
 
 
 def make_run_command(fd: int) -> list[str]:
-    """The uvicorn line of `make run`, on the socket `fd` instead of port 8000."""
-    line = next(line for line in (ROOT / "Makefile").read_text().splitlines() if "uvicorn config.asgi" in line)
-    args = shlex.split(line.strip())
-    assert args[0] == "$(BIN)/uvicorn", line
-    rest = args[1:]
+    """The uvicorn line of `make run` (its supervisor's web command), on the socket `fd` instead of port 8000."""
+    assert "manage.py run_web_and_worker" in (ROOT / "Makefile").read_text()
+    args = web_command(host="127.0.0.1", port=8000, log_level="warning")
     for option in ("--host", "--port"):
-        at = rest.index(option)
-        del rest[at : at + 2]
-    return [sys.executable, "-m", "uvicorn", *rest, "--fd", str(fd)]
+        at = args.index(option)
+        del args[at : at + 2]
+    return [*args, "--fd", str(fd)]
 
 
 def procfile_command(fd: int) -> list[str]:

@@ -37,6 +37,7 @@ PUBLIC_WEB = {
     "accounts/password/reset/<uidb64>/<token>/",
     "accounts/password/reset/complete/",
     "queue/locations/<id:location_id>/display/",  # the walk-in queue's public screen (a TV, no login)
+    r"^calendar/(?P<token>[A-Za-z0-9_-]{20,64})\.ics$",  # a person's calendar feed: the secret token is the key
 }
 
 

@@ -36,6 +36,7 @@ from tests.catalog.factories import ServiceFactory
 from tests.conftest import api_client_for, web_client_for
 from tests.customers.factories import VehicleFactory
 from tests.locations.factories import ClosureFactory
+from tests.notifications.factories import DeliveryFactory, InAppNotificationFactory
 from tests.scheduling.factories import AppointmentFactory
 from tests.walkins.factories import DeskFactory, QueueFactory, TicketFactory
 
@@ -358,6 +359,39 @@ RULES: dict[str, Rule] = {
         f"api/v1/tickets/<id:pk>/{action}/": R(params=TICKET, client=403)
         for action in ("recall", "start", "finish", "no-show", "cancel", "transfer")
     },
+    # --- notifications (HTML): the caller's own inbox; the outbox belongs to managers and admins
+    "notifications/": SELF,
+    "notifications/bell/": SELF,
+    "notifications/read-all/": SELF,
+    "notifications/<id:pk>/read/": R(params={"pk": "inbox_item"}),
+    "notifications/<id:pk>/delete/": R(params={"pk": "inbox_item"}),
+    "notifications/outbox/": R(
+        staff=SCOPED,
+        client=403,
+        # The filter form refuses a location that is not among the caller's choices (400, as any form error).
+        variants=(Variant("location={location}", staff=(400, 403, 404), client=403),),
+        why="the deliveries of the caller's managed locations",
+    ),
+    "notifications/outbox/test/": R(staff=SCOPED, client=403, why="a test message to the caller themselves"),
+    "notifications/outbox/<id:pk>/retry/": R(params={"pk": "delivery"}, staff=(403, 404), client=403),
+    "notifications/calendar-feed/": SELF,
+    r"^calendar/(?P<token>[A-Za-z0-9_-]{20,64})\.ics$": R(
+        params={"token": "not-the-clients-token-0000"}, why="the secret token is the key: any other is unknown"
+    ),
+    # --- API: notifications
+    "api/v1/notifications/": SELF,
+    "api/v1/notifications/read-all/": SELF,
+    "api/v1/notifications/<id:pk>/": R(params={"pk": "inbox_item"}),
+    "api/v1/notifications/<id:pk>/read/": R(params={"pk": "inbox_item"}),
+    "api/v1/notifications/outbox/": R(
+        staff=SCOPED,
+        client=403,
+        variants=(Variant("location={location}", staff=(403, 404), client=403),),
+        why="the deliveries of the caller's managed locations",
+    ),
+    "api/v1/notifications/outbox/<id:pk>/retry/": R(params={"pk": "delivery"}, staff=(403, 404), client=403),
+    "api/v1/me/calendar-feed/": SELF,
+    "api/v1/me/calendar-feed/rotate/": SELF,
     # --- API schema and docs
     "api/schema/": PUBLIC,
     "api/docs/": PUBLIC,
@@ -376,6 +410,8 @@ ADMIN_MODELS = {
     "walkins/ticket": "ticket",
     "walkins/desk": "desk",
     "walkins/queue": "queue",
+    "notifications/delivery": "delivery",
+    "notifications/inappnotification": "inbox_item",
     "locations/location": "location",
     "locations/closure": "closure",
     "catalog/service": "service",
@@ -428,6 +464,10 @@ class World:
         self.desk = DeskFactory(location=cast.location, name="Mesón uno")
         self.ticket = TicketFactory(queue=self.queue, name="Persona en fila swp", phone="+56 9 6666 0202")
         self.application = ProfessionalApplicationFactory(user=client, location=cast.location)
+        self.inbox_item = InAppNotificationFactory(user=client, title="Aviso privado swp", body="Aviso privado swp")
+        self.delivery = DeliveryFactory(
+            recipient=client, location=cast.location, status="failed", last_error="Fallo privado swp"
+        )
         from django.utils.encoding import force_bytes
         from django.utils.http import urlsafe_base64_encode
 
@@ -442,6 +482,8 @@ class World:
             "Motivo privado swp",
             "Persona en fila swp",
             "+56 9 6666 0202",
+            "Aviso privado swp",
+            "Fallo privado swp",
         )
 
     def value(self, key: str, who: str = "outsider") -> str:

@@ -79,8 +79,20 @@ def page_at(browser: Any) -> Iterator[Any]:
 
 def screenshot(page: Any, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    from playwright.sync_api import Error as PlaywrightError
+
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.wait_for_load_state("load")
+    for attempt in range(3):
+        try:
+            page.screenshot(path=str(path), full_page=True)
+            return path
+        except PlaywrightError as exc:
+            # Chromium now and then refuses a full-page capture while it is still compositing a frame
+            # ("Unable to capture screenshot"), more often on a loaded machine; the next frame captures fine.
+            if "Unable to capture screenshot" not in str(exc) or attempt == 2:
+                raise
+            page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
     return path
 
 

@@ -19,7 +19,7 @@ BODY = {
 ALL_FIELDS = {
     "id", "name", "address", "phone", "email", "timezone", "country", "sector", "slot_minutes",
     "max_appointments_per_hour", "max_appointments_per_day", "min_notice_minutes", "booking_horizon_days",
-    "cancellation_window_minutes", "use_public_holidays", "is_active",
+    "cancellation_window_minutes", "use_public_holidays", "quiet_hours_start", "quiet_hours_end", "is_active",
 }  # fmt: skip
 
 
@@ -36,6 +36,8 @@ def test_an_admin_creates_a_location_and_gets_every_field_back(cast, api):
         "phone": "",
         "email": "",
         "sector": "automotive",
+        "quiet_hours_start": "21:00",
+        "quiet_hours_end": "08:00",
         "is_active": True,
     }
 

@@ -22,8 +22,18 @@ MENUS = {
     "client": ["Home", "Book", "My appointments", "My vehicles", "Work with us"],
     "mechanic": ["Home", "Calendar", "Walk-ins", "My appointments", "Locations", "Services", "My time off"],
     "receptionist": ["Home", "Calendar", "Walk-ins", "Locations", "Services", "My time off"],
-    "manager": ["Home", "Calendar", "Walk-ins", "Locations", "Services", "Users", "Staff hours"],
-    "admin": ["Home", "Calendar", "Walk-ins", "Locations", "Services", "Users", "Staff hours", "Applications"],
+    "manager": ["Home", "Calendar", "Walk-ins", "Locations", "Services", "Users", "Staff hours", "Outbox"],
+    "admin": [
+        "Home",
+        "Calendar",
+        "Walk-ins",
+        "Locations",
+        "Services",
+        "Users",
+        "Staff hours",
+        "Outbox",
+        "Applications",
+    ],
 }
 
 
@@ -46,6 +56,7 @@ def test_every_app_with_pages_contributes_through_its_shell_module():
         "customers",
         "scheduling",
         "walkins",
+        "notifications",
         "site",
     }
 

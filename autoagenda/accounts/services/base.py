@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -9,9 +11,8 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from autoagenda.accounts.models import (
-    User,
-)
+from autoagenda.accounts.models import StaffMembership, User
+from autoagenda.core import phones
 from autoagenda.core.errors import ApplicationError
 
 LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
@@ -61,6 +62,32 @@ def _clean_text(field: str, value: str) -> str:
             field, str(_("Ensure this value has at most %(limit)d characters.") % {"limit": limit})
         )
     return value
+
+
+def _clean_phone(value: str, *, region: str | None = None) -> str:
+    """E.164 (`+56912345678`), so SMS and WhatsApp can use it as stored; "" means no phone."""
+    value = _clean_text("phone", value)
+    try:
+        return phones.to_e164(value, region=region)
+    except phones.InvalidPhone as exc:
+        raise ApplicationError.invalid(
+            "phone", str(_("Enter a phone number with its area code, e.g. +56 9 1234 5678."))
+        ) from exc
+
+
+def _home_region(user: User) -> str | None:
+    """The country of the first location the person works at: how they write local numbers."""
+    if user.pk is None:
+        return None
+    country: str | None = (
+        StaffMembership.objects.filter(user=user).order_by("pk").values_list("location__country", flat=True).first()
+    )
+    return country or None
+
+
+def _region_of(locations: Iterable[object]) -> str | None:
+    """The country of the first location given as an object (forms and the API pass Location instances)."""
+    return next((str(c) for loc in locations if (c := getattr(loc, "country", None))), None)
 
 
 def _save_new_user(user: User, password: str) -> User:

@@ -36,7 +36,9 @@ from autoagenda.accounts.services.base import (
     _check_email_free,
     _check_language,
     _check_password,
+    _clean_phone,
     _clean_text,
+    _home_region,
     _normalize_email,
 )
 from autoagenda.accounts.tokens import sessions_revoke_for_user
@@ -87,7 +89,7 @@ def client_register(
         email=email,
         first_name=_clean_text("first_name", first_name),
         last_name=_clean_text("last_name", last_name),
-        phone=_clean_text("phone", phone),
+        phone=_clean_phone(phone),
         role=Role.CLIENT,
         language=language if language in LANGUAGE_CODES else settings.LANGUAGE_CODE,
     )
@@ -151,17 +153,38 @@ def profile_update(
     phone: str | None = None,
     language: str | None = None,
     marketing_opt_in: bool | None = None,
+    notify_email: bool | None = None,
+    notify_sms: bool | None = None,
+    notify_whatsapp: bool | None = None,
 ) -> User:
-    """The person's own contact data and preferences; fields left as None keep their value."""
+    """The person's own contact data and preferences; fields left as None keep their value.
+
+    SMS and WhatsApp need a phone: asking for them without one is refused, and removing the phone turns them off.
+    """
     changes: dict[str, object] = {}
-    for field, value in (("first_name", first_name), ("last_name", last_name), ("phone", phone)):
+    for field, value in (("first_name", first_name), ("last_name", last_name)):
         if value is not None:
             changes[field] = _clean_text(field, value)
+    if phone is not None:
+        changes["phone"] = _clean_phone(phone, region=_home_region(user))
     if language is not None:
         _check_language(language)
         changes["language"] = language
-    if marketing_opt_in is not None:
-        changes["marketing_opt_in"] = bool(marketing_opt_in)
+    for field, flag in (
+        ("marketing_opt_in", marketing_opt_in),
+        ("notify_email", notify_email),
+        ("notify_sms", notify_sms),
+        ("notify_whatsapp", notify_whatsapp),
+    ):
+        if flag is not None:
+            changes[field] = bool(flag)
+    has_phone = bool(changes.get("phone", user.phone))
+    for field in ("notify_sms", "notify_whatsapp"):
+        if changes.get(field) and not has_phone:
+            raise ApplicationError.invalid(field, str(_("Add your phone number to get messages on it.")))
+        if not has_phone and getattr(user, field):
+            changes[field] = False
+    changes = {name: value for name, value in changes.items() if getattr(user, name) != value}
     if not changes:
         return user
     with transaction.atomic():
@@ -213,18 +236,31 @@ def is_placeholder_email(email: str) -> bool:
 
 
 def client_create_at_desk(
-    *, actor: User, first_name: str, last_name: str = "", phone: str = "", email: str = ""
+    *,
+    actor: User,
+    first_name: str,
+    last_name: str = "",
+    phone: str = "",
+    email: str = "",
+    region: str | None = None,
 ) -> User:
-    """A client account created by staff for a phone or walk-in booking: a name and a phone or an email."""
+    """A client account created by staff for a phone or walk-in booking: a name and a phone or an email.
+
+    `region` is the desk's location's country, for numbers typed the local way.
+    """
     require(is_staff_member(actor))
     first_name = _clean_text("first_name", first_name or "")
     last_name = _clean_text("last_name", last_name or "")
-    phone = _clean_text("phone", phone or "")
     errors: dict[str, list[str]] = {}
+    try:
+        phone = _clean_phone(phone or "", region=region or _home_region(actor))
+    except ApplicationError as exc:
+        errors.update(exc.errors)
+        phone = ""
     if not first_name:
         errors["first_name"] = [str(_("This field is required."))]
     email = (email or "").strip()
-    if not email and not phone:
+    if not email and not phone and "phone" not in errors:
         errors["phone"] = [str(_("Give a phone number or an email, so the workshop can reach the client."))]
     if errors:
         raise ApplicationError("invalid", str(_("The client was not created.")), errors=errors)

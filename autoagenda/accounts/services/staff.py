@@ -26,9 +26,12 @@ from autoagenda.accounts.permissions import (
 from autoagenda.accounts.services.base import (
     _check_email_free,
     _check_password,
+    _clean_phone,
     _clean_text,
     _deny,
+    _home_region,
     _normalize_email,
+    _region_of,
     _save_new_user,
 )
 from autoagenda.accounts.tokens import sessions_revoke_for_user
@@ -78,6 +81,7 @@ def staff_create(
     """A staff account. Admins create any role; managers mechanics and receptionists at their own locations."""
     if not can_list_users(actor):
         raise _deny(str(_("Your role may not create staff accounts.")))
+    locations = list(locations)
     location_ids = _location_ids(locations)
     _check_role_and_locations(actor=actor, role=role, location_ids=location_ids)
     email = _normalize_email(email)
@@ -85,7 +89,7 @@ def staff_create(
         email=email,
         first_name=_clean_text("first_name", first_name),
         last_name=_clean_text("last_name", last_name),
-        phone=_clean_text("phone", phone),
+        phone=_clean_phone(phone, region=_region_of(locations)),
         role=role,
     )
     _check_password(password, user)
@@ -117,6 +121,7 @@ def staff_update(
     if new_role != user.role and user.pk == actor.pk:
         raise ApplicationError.invalid("role", str(_("You cannot change your own role.")))
     if locations is not None:
+        locations = list(locations)
         location_ids = _location_ids(locations)
     else:
         location_ids = set(user.memberships.values_list("location_id", flat=True))
@@ -129,9 +134,14 @@ def staff_update(
         raise ApplicationError.invalid("is_active", str(_("You cannot deactivate your own account.")))
 
     changes: dict[str, object] = {}
-    for field, value in (("first_name", first_name), ("last_name", last_name), ("phone", phone)):
+    for field, value in (("first_name", first_name), ("last_name", last_name)):
         if value is not None:
             changes[field] = _clean_text(field, value)
+    if phone is not None:
+        given = list(locations) if locations is not None else []
+        changes["phone"] = _clean_phone(phone, region=_region_of(given) or _home_region(user))
+        if not changes["phone"]:
+            changes.update(notify_sms=False, notify_whatsapp=False)
     if new_role != user.role:
         changes["role"] = new_role
     if is_active is not None and is_active != user.is_active:

@@ -1,0 +1,36 @@
+"""The bell's live count: after a commit that changes someone's inbox, their open pages hear about it.
+
+One Channels group per user (`inbox.user.<id>`); the message only says "changed" and each socket re-reads the
+count, so messages that cross between processes can never leave a stale number. Best effort: a page that
+missed it shows the right count on its next load or reconnect (the consumer sends the count on connect).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+INBOX_CHANGED = "inbox.changed"
+
+
+def inbox_group(user_id: int) -> str:
+    return f"inbox.user.{user_id}"
+
+
+def publish_inbox_changed(user_id: int) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(inbox_group(user_id), {"type": INBOX_CHANGED})
+    except Exception:
+        logger.exception("inbox change for user %s was not pushed", user_id)
+
+
+def inbox_changed_on_commit(user_id: int) -> None:
+    transaction.on_commit(lambda: publish_inbox_changed(user_id))

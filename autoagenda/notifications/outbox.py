@@ -1,0 +1,190 @@
+"""The outbox's state changes as the worker makes them: claim with a lease, mark sent, retry, fail, release.
+
+Every change after the claim is conditional on the worker still holding the lease (`status = 'sending' AND
+lease_owner = me`), so a worker that was too slow and lost its lease to another never overwrites that one's
+result. The claim is a single statement:
+
+- PostgreSQL: `UPDATE … WHERE id IN (SELECT id … WHERE status = 'queued' AND send_after <= now ORDER BY
+  send_after LIMIT n FOR UPDATE SKIP LOCKED) RETURNING *` — workers claiming at once skip each other's rows
+  instead of waiting, and the inner scan walks the partial index `notifications_delivery_due`, so a million
+  reminders due next month cost nothing.
+- SQLite: the same select and update inside one short `BEGIN IMMEDIATE` transaction (the database's single
+  write lock makes claims take turns).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, QuerySet, prefetch_related_objects
+
+from autoagenda.notifications.models import PHONE_CHANNELS, Delivery, DeliveryStatus
+from autoagenda.notifications.quiet_hours import hold_back_for
+
+logger = logging.getLogger(__name__)
+
+TABLE = Delivery._meta.db_table
+QUEUED, SENDING = DeliveryStatus.QUEUED.value, DeliveryStatus.SENDING.value
+
+_CLAIM_POSTGRES = f"""
+UPDATE {TABLE} SET status = '{SENDING}', lease_owner = %s, lease_expires_at = %s, attempts = attempts + 1,
+    updated_at = %s
+WHERE id IN (
+    SELECT id FROM {TABLE}
+    WHERE status = '{QUEUED}' AND send_after <= %s
+    ORDER BY send_after
+    LIMIT %s
+    FOR UPDATE SKIP LOCKED
+)
+RETURNING *
+"""  # noqa: S608  (table name and statuses are constants of this module)
+
+_DUE_SQLITE = f"""
+SELECT id FROM {TABLE} WHERE status = '{QUEUED}' AND send_after <= %s ORDER BY send_after LIMIT %s
+"""  # noqa: S608
+
+
+def max_attempts() -> int:
+    return int(settings.NOTIFICATIONS_MAX_ATTEMPTS)
+
+
+def backoff(attempts: int, *, rng: random.Random | None = None) -> timedelta:
+    """Exponential with jitter: about base × 2^(attempts-1), capped, drawn from its upper half (so retries
+    of many messages that failed together spread out instead of hitting the provider at once)."""
+    base = float(settings.NOTIFICATIONS_RETRY_BASE_SECONDS)
+    cap = float(settings.NOTIFICATIONS_RETRY_MAX_SECONDS)
+    delay = min(cap, base * 2 ** max(0, attempts - 1))
+    return timedelta(seconds=delay / 2 + (rng or random).uniform(0, delay / 2))
+
+
+def release_expired(*, now: datetime) -> int:
+    """Rows whose worker died mid-send (lease expired) go back to the queue; out of attempts, they fail."""
+    with transaction.atomic():
+        expired = Delivery.objects.filter(status=DeliveryStatus.SENDING, lease_expires_at__lt=now)
+        failed = expired.filter(attempts__gte=max_attempts()).update(
+            status=DeliveryStatus.FAILED,
+            last_error="the worker sending it stopped before finishing, too many times",
+            lease_owner="",
+            lease_expires_at=None,
+            updated_at=now,
+        )
+        requeued = expired.update(status=DeliveryStatus.QUEUED, lease_owner="", lease_expires_at=None, updated_at=now)
+    if failed or requeued:
+        logger.warning("outbox: %s expired leases queued again, %s failed", requeued, failed)
+    return requeued + failed
+
+
+def claim(*, owner: str, limit: int, lease: timedelta, now: datetime) -> list[Delivery]:
+    """Up to `limit` due messages, now ours until `now + lease`, oldest due first."""
+    expires = now + lease
+    adapt = connection.ops.adapt_datetimefield_value  # raw SQL: the same stored form as the ORM writes (UTC)
+    if connection.vendor == "postgresql":
+        # RETURNING the claimed rows themselves: no second query to read them.
+        with transaction.atomic():
+            rows = list(Delivery.objects.raw(_CLAIM_POSTGRES, [owner, adapt(expires), adapt(now), adapt(now), limit]))
+        prefetch_related_objects(rows, "location")
+        return sorted(rows, key=lambda d: (d.send_after, d.pk))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_DUE_SQLITE, [adapt(now), limit])
+        ids = [row[0] for row in cursor.fetchall()]
+        if ids:
+            Delivery.objects.filter(id__in=ids, status=DeliveryStatus.QUEUED).update(
+                status=DeliveryStatus.SENDING,
+                lease_owner=owner,
+                lease_expires_at=expires,
+                attempts=F("attempts") + 1,
+                updated_at=now,
+            )
+    if not ids:
+        return []
+    claimed = Delivery.objects.filter(id__in=ids, status=DeliveryStatus.SENDING, lease_owner=owner)
+    return sorted(claimed.select_related("location"), key=lambda d: (d.send_after, d.pk))
+
+
+def _mine(delivery: Delivery, owner: str) -> QuerySet[Delivery]:
+    return Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING, lease_owner=owner)
+
+
+def renew(delivery: Delivery, *, owner: str, lease: timedelta, now: datetime) -> bool:
+    """Extend our lease before a send; False when the row is no longer ours (then it must not be sent)."""
+    expires = now + lease
+    with transaction.atomic():
+        ok = _mine(delivery, owner).update(lease_expires_at=expires, updated_at=now) == 1
+    if ok:
+        delivery.lease_expires_at = expires
+    return ok
+
+
+def mark_sent(delivery: Delivery, *, owner: str, provider_id: str, now: datetime) -> bool:
+    with transaction.atomic():
+        ok = (
+            _mine(delivery, owner).update(
+                status=DeliveryStatus.SENT,
+                sent_at=now,
+                provider_message_id=provider_id[:200],
+                last_error="",
+                lease_owner="",
+                lease_expires_at=None,
+                updated_at=now,
+            )
+            == 1
+        )
+    if not ok:
+        logger.warning("outbox: delivery %s was sent after its lease passed to another worker", delivery.pk)
+    return ok
+
+
+def mark_failed(delivery: Delivery, *, owner: str, error: str, now: datetime) -> bool:
+    with transaction.atomic():
+        return (
+            _mine(delivery, owner).update(
+                status=DeliveryStatus.FAILED,
+                last_error=(error or "failed")[:2000],
+                lease_owner="",
+                lease_expires_at=None,
+                updated_at=now,
+            )
+            == 1
+        )
+
+
+def mark_retry(delivery: Delivery, *, owner: str, error: str, now: datetime) -> bool:
+    """Queued again after a backoff (SMS/WhatsApp also wait out quiet hours), or failed once out of attempts."""
+    if delivery.attempts >= max_attempts():
+        return mark_failed(delivery, owner=owner, error=f"gave up after {delivery.attempts} attempts: {error}", now=now)
+    due = now + backoff(delivery.attempts)
+    if delivery.channel in PHONE_CHANNELS:
+        due = hold_back_for(due, delivery.location)
+    with transaction.atomic():
+        return (
+            _mine(delivery, owner).update(
+                status=DeliveryStatus.QUEUED,
+                send_after=due,
+                last_error=(error or "error")[:2000],
+                lease_owner="",
+                lease_expires_at=None,
+                updated_at=now,
+            )
+            == 1
+        )
+
+
+def release(deliveries: Sequence[Delivery], *, owner: str, now: datetime) -> int:
+    """Give back claimed rows we will not send (the worker is stopping); the claim's attempt is not counted."""
+    if not deliveries:
+        return 0
+    with transaction.atomic():
+        return Delivery.objects.filter(
+            pk__in=[d.pk for d in deliveries], status=DeliveryStatus.SENDING, lease_owner=owner
+        ).update(
+            status=DeliveryStatus.QUEUED,
+            attempts=F("attempts") - 1,
+            lease_owner="",
+            lease_expires_at=None,
+            updated_at=now,
+        )
