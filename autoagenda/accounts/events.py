@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from autoagenda.accounts.models import ProfessionalApplication
 from autoagenda.core.events import Event
 
 
@@ -15,3 +16,14 @@ class MembershipsChanged:
 
 
 memberships_changed: Event[MembershipsChanged] = Event("accounts.memberships_changed")
+
+
+@dataclass(frozen=True)
+class ApplicationDecided:
+    """An administrator approved or rejected a professional application (the applicant is told)."""
+
+    application: ProfessionalApplication
+    approved: bool
+
+
+application_decided: Event[ApplicationDecided] = Event("accounts.application_decided")

@@ -26,6 +26,7 @@ from autoagenda.locations.models import (
     MAX_APPOINTMENTS_PER_DAY,
     MAX_APPOINTMENTS_PER_HOUR,
     MAX_NOTICE_MINUTES,
+    MAX_REMINDER_MINUTES,
     Closure,
     Location,
     OpeningHours,
@@ -81,6 +82,18 @@ class LocationSerializer(serializers.Serializer):
     )
     quiet_hours_end = HHMMField(
         required=False, help_text=_("Local time the held-back messages go out (default 08:00); equal = none.")
+    )
+    first_reminder_minutes = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_REMINDER_MINUTES,
+        required=False,
+        help_text=_("Minutes before an appointment the client is reminded (default 1440); 0 = none."),
+    )
+    second_reminder_minutes = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_REMINDER_MINUTES,
+        required=False,
+        help_text=_("A second reminder (default 120); 0 = none."),
     )
     is_active = serializers.BooleanField(required=False)
 

@@ -18,6 +18,7 @@ from autoagenda.locations.models import (
     MAX_APPOINTMENTS_PER_DAY,
     MAX_APPOINTMENTS_PER_HOUR,
     MAX_NOTICE_MINUTES,
+    MAX_REMINDER_MINUTES,
     Location,
     Sector,
 )
@@ -145,6 +146,21 @@ class LocationForm(forms.Form):
         required=False, label=_("Until"), help_text=_("Local time. The same time as the start means no quiet hours.")
     )
 
+    first_reminder_minutes = forms.IntegerField(
+        label=_("First reminder (min before)"),
+        required=False,
+        min_value=0,
+        max_value=MAX_REMINDER_MINUTES,
+        help_text=_("Clients get a reminder this long before the appointment (1440 = a day); 0 for none."),
+    )
+    second_reminder_minutes = forms.IntegerField(
+        label=_("Second reminder (min before)"),
+        required=False,
+        min_value=0,
+        max_value=MAX_REMINDER_MINUTES,
+        help_text=_("A second reminder closer to the start (120 = two hours); 0 for none."),
+    )
+
     max_appointments_per_hour = forms.IntegerField(
         label=_("Maximum appointments per hour"),
         required=False,
@@ -184,8 +200,11 @@ class LocationForm(forms.Form):
         ),
         (
             _("Messages"),
-            _("Quiet hours: text messages to clients are held back overnight, in the location's time."),
-            ("quiet_hours_start", "quiet_hours_end"),
+            _(
+                "Reminders before each appointment, and quiet hours: text messages to clients are held back "
+                "overnight, in the location's time."
+            ),
+            ("first_reminder_minutes", "second_reminder_minutes", "quiet_hours_start", "quiet_hours_end"),
         ),
     )
 
@@ -201,7 +220,7 @@ class LocationForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        for name in ("quiet_hours_start", "quiet_hours_end"):
+        for name in ("quiet_hours_start", "quiet_hours_end", "first_reminder_minutes", "second_reminder_minutes"):
             if data.get(name) is None:
                 data.pop(name, None)  # left empty: keep what the location has (a new one: the defaults)
         return data

@@ -24,6 +24,10 @@ MAX_APPOINTMENTS_PER_DAY = 100_000
 # No SMS or WhatsApp between these local times (minutes since midnight); a message due then waits until the end.
 DEFAULT_QUIET_HOURS_START = 21 * 60
 DEFAULT_QUIET_HOURS_END = 8 * 60
+# Reminders before an appointment (minutes; 0 = none): a day and two hours before by default, a week at most.
+DEFAULT_FIRST_REMINDER_MINUTES = 24 * 60
+DEFAULT_SECOND_REMINDER_MINUTES = 2 * 60
+MAX_REMINDER_MINUTES = 7 * 24 * 60
 
 
 class Sector(models.TextChoices):
@@ -68,6 +72,16 @@ class Location(TimeStampedModel):
         default=DEFAULT_QUIET_HOURS_END,
         help_text=_("Local time the messages held back go out; the same as the start means no quiet hours."),
     )
+    first_reminder_minutes = models.PositiveIntegerField(
+        _("first reminder (minutes before)"),
+        default=DEFAULT_FIRST_REMINDER_MINUTES,
+        help_text=_("How long before an appointment the client is reminded; 0 for no reminder."),
+    )
+    second_reminder_minutes = models.PositiveIntegerField(
+        _("second reminder (minutes before)"),
+        default=DEFAULT_SECOND_REMINDER_MINUTES,
+        help_text=_("A second reminder closer to the start; 0 for none."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords()
@@ -107,6 +121,11 @@ class Location(TimeStampedModel):
                 condition=Q(quiet_hours_start__gte=0, quiet_hours_start__lt=1440)
                 & Q(quiet_hours_end__gte=0, quiet_hours_end__lt=1440),
                 name="locations_location_quiet_hours_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(first_reminder_minutes__lte=MAX_REMINDER_MINUTES)
+                & Q(second_reminder_minutes__lte=MAX_REMINDER_MINUTES),
+                name="locations_location_reminders_range",
             ),
         ]
 
@@ -191,3 +210,10 @@ class Closure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.location}: {self.start} – {self.end}"
+
+
+def reminder_offsets(location: Location) -> list[int]:
+    """The location's reminder offsets in minutes before the start, distinct, largest first (0 = none)."""
+    return sorted(
+        {m for m in (location.first_reminder_minutes, location.second_reminder_minutes) if m > 0}, reverse=True
+    )

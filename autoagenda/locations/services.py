@@ -30,6 +30,7 @@ from autoagenda.locations.models import (
     MAX_APPOINTMENTS_PER_DAY,
     MAX_APPOINTMENTS_PER_HOUR,
     MAX_NOTICE_MINUTES,
+    MAX_REMINDER_MINUTES,
     Closure,
     Location,
     OpeningHours,
@@ -55,6 +56,8 @@ LOCATION_FIELDS = (
     "use_public_holidays",
     "quiet_hours_start",
     "quiet_hours_end",
+    "first_reminder_minutes",
+    "second_reminder_minutes",
     "is_active",
 )
 # (min, max) of the integer settings, as API.md fixes them.
@@ -63,6 +66,8 @@ INT_RANGES: dict[str, tuple[int, int]] = {
     "booking_horizon_days": (1, 730),
     "min_notice_minutes": (0, MAX_NOTICE_MINUTES),
     "cancellation_window_minutes": (0, MAX_NOTICE_MINUTES),
+    "first_reminder_minutes": (0, MAX_REMINDER_MINUTES),
+    "second_reminder_minutes": (0, MAX_REMINDER_MINUTES),
 }
 MAX_LENGTHS = {"name": 120, "address": 255, "phone": 32, "email": 254}
 CAPACITY_FIELDS = {

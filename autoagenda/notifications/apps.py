@@ -8,6 +8,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from autoagenda.notifications import sweeps
+        from autoagenda.notifications import subscribers, sweeps
 
         sweeps.register_builtin()
+        # Bookings, walk-in tickets and people's applications write their messages in their own transactions.
+        subscribers.connect()

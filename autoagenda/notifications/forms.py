@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from autoagenda.core.forms import BoundedDateTimeField
 from autoagenda.locations.models import Location
 from autoagenda.notifications import permissions
 from autoagenda.notifications.models import DeliveryStatus
@@ -23,3 +24,9 @@ class OutboxFilterForm(forms.Form):
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["location"].queryset = permissions.outbox_locations_for(actor).order_by("name")  # type: ignore[attr-defined]
+
+
+class LinkRescheduleForm(forms.Form):
+    """The new start chosen on a reschedule link's page (one of the offered slots; the service re-checks it)."""
+
+    start = BoundedDateTimeField(label=_("New time"))

@@ -242,11 +242,16 @@ def notification_cancel(*, event_keys: Iterable[str] | None = None, event_key_pr
 
 
 def notification_reschedule(
-    *, send_after: datetime, event_keys: Iterable[str] | None = None, event_key_prefix: str | None = None
+    *,
+    send_after: datetime,
+    event_keys: Iterable[str] | None = None,
+    event_key_prefix: str | None = None,
+    context: Mapping[str, Any] | None = None,
 ) -> int:
     """Move the queued messages of these events to `send_after` (quiet hours applied again for SMS/WhatsApp).
 
-    For a rescheduled booking's reminders, in the reschedule's transaction. Returns how many moved.
+    For a rescheduled booking's reminders, in the reschedule's transaction; `context` (merged into each row's)
+    gives them what changed, e.g. the new start and its links. Returns how many moved.
     """
     with transaction.atomic():
         rows = list(
@@ -259,7 +264,9 @@ def notification_reschedule(
         for row in rows:
             row.send_after = hold_back_for(send_after, row.location) if row.channel in PHONE_CHANNELS else send_after
             row.updated_at = now
-        Delivery.objects.bulk_update(rows, ["send_after", "updated_at"])
+            if context:
+                row.context = {**row.context, **context}
+        Delivery.objects.bulk_update(rows, ["send_after", "updated_at", *(["context"] if context else [])])
     return len(rows)
 
 

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from autoagenda.notifications import views
+from autoagenda.notifications.selfservice import views as selfservice
 
 app_name = "notifications"
 urlpatterns = [
@@ -15,4 +16,6 @@ urlpatterns = [
     path("outbox/test/", views.send_test, name="send_test"),
     path("outbox/<id:pk>/retry/", views.outbox_retry, name="retry"),
     path("calendar-feed/", views.calendar_feed_page, name="calendar_feed"),
+    # The links in confirmations and reminders: no login, the signed token is the key.
+    path("a/<str:token>/", selfservice.selfservice, name="selfservice"),
 ]

@@ -164,6 +164,8 @@ class Appointment(models.Model):
         _("status"), max_length=16, choices=AppointmentStatus.choices, default=AppointmentStatus.CONFIRMED
     )
     notes = models.TextField(_("notes"), blank=True, max_length=2000)
+    # When the client said they will come (the link in their confirmation or reminder); also a history row.
+    attendance_confirmed_at = models.DateTimeField(_("attendance confirmed at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

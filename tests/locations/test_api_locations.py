@@ -20,6 +20,7 @@ ALL_FIELDS = {
     "id", "name", "address", "phone", "email", "timezone", "country", "sector", "slot_minutes",
     "max_appointments_per_hour", "max_appointments_per_day", "min_notice_minutes", "booking_horizon_days",
     "cancellation_window_minutes", "use_public_holidays", "quiet_hours_start", "quiet_hours_end", "is_active",
+    "first_reminder_minutes", "second_reminder_minutes",
 }  # fmt: skip
 
 
@@ -38,6 +39,8 @@ def test_an_admin_creates_a_location_and_gets_every_field_back(cast, api):
         "sector": "automotive",
         "quiet_hours_start": "21:00",
         "quiet_hours_end": "08:00",
+        "first_reminder_minutes": 1440,
+        "second_reminder_minutes": 120,
         "is_active": True,
     }
 

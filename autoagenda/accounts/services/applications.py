@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from autoagenda.accounts import events
 from autoagenda.accounts.models import (
     ApplicationStatus,
     ProfessionalApplication,
@@ -27,8 +24,6 @@ from autoagenda.accounts.services.base import (
     _deny,
 )
 from autoagenda.core.errors import ApplicationError
-
-logger = logging.getLogger(__name__)
 
 
 def professional_application_submit(*, user: User, location: Any, message: str = "") -> ProfessionalApplication:
@@ -52,7 +47,8 @@ def professional_application_submit(*, user: User, location: Any, message: str =
 def professional_application_decide(
     *, actor: User, application: ProfessionalApplication, approve: bool, note: str = ""
 ) -> ProfessionalApplication:
-    """An admin approves (the client becomes a mechanic at that location) or rejects; the applicant gets an email."""
+    """An admin approves (the client becomes a mechanic at that location) or rejects; the applicant is told
+    (accounts.events.application_decided)."""
     if not is_admin(actor):
         raise _deny(str(_("Only an administrator decides applications.")))
     with transaction.atomic():
@@ -76,24 +72,6 @@ def professional_application_decide(
             applicant.save(update_fields=["role"])
             StaffMembership.objects.filter(user=applicant).delete()
             StaffMembership.objects.create(user=applicant, location=locked.location, role=Role.MECHANIC)
-        transaction.on_commit(lambda: _email_application_decision(locked.pk))
+        # Notifications enqueues the applicant's email in this transaction (no mail server touched here).
+        events.application_decided.send(events.ApplicationDecided(application=locked, approved=approve))
     return locked
-
-
-def _email_application_decision(application_id: int) -> None:
-    """Runs after commit: re-read the decision and tell the applicant in their language."""
-    application = ProfessionalApplication.objects.select_related("user", "location").get(pk=application_id)
-    applicant = application.user
-    context = {
-        "application": application,
-        "user": applicant,
-        "approved": application.status == ApplicationStatus.APPROVED,
-        "site_url": settings.SITE_URL.rstrip("/"),
-    }
-    with translation.override(applicant.language or settings.LANGUAGE_CODE):
-        subject = render_to_string("accounts/email/application_decided_subject.txt", context)
-        body = render_to_string("accounts/email/application_decided_body.txt", context)
-    try:
-        send_mail(" ".join(subject.split()), body, None, [applicant.email])
-    except Exception:  # the decision is committed; a mail server being down must not turn it into an error page
-        logger.exception("Could not email the decision on professional application %s", application_id)

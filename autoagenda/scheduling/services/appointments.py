@@ -425,3 +425,28 @@ def appointment_set_status(*, actor: Any, appointment: Appointment, status: str,
         message = _("Choose a valid status.")
         raise ApplicationError("invalid", message, errors={"status": [message]})
     return _change_status(actor=actor, appointment=appointment, status=status, note=_note(note), client_window=False)
+
+
+def appointment_confirm_attendance(*, actor: Any, appointment: Appointment) -> Appointment:
+    """The client says they will come: the time is recorded on the appointment and in its history.
+
+    Only an appointment that has not begun (pending or confirmed) and whose start lies ahead; confirming twice
+    keeps the first time and changes nothing (`invalid_transition`, so a page can say it was already done).
+    """
+    require(can_change_appointment(actor, appointment))
+    with transaction.atomic():
+        _lock_days(appointment.location, [appointment.local_date])
+        current = _lock_appointment(appointment, {appointment.local_date})
+        now = timezone.now()
+        if current.status not in MOVABLE_STATUSES or current.start <= now:
+            raise ApplicationError("invalid_transition", _("This appointment can no longer be confirmed."))
+        if current.attendance_confirmed_at is not None:
+            raise ApplicationError("invalid_transition", _("Attendance was already confirmed."))
+        current.attendance_confirmed_at = now
+        current.save(update_fields=["attendance_confirmed_at", "updated_at"])
+        _history(current, from_status=current.status, actor=actor, note=_("Attendance confirmed by the client"))
+        events.appointment_attendance_confirmed.send(
+            events.AttendanceConfirmed(appointment=current, actor=_actor_user(actor))
+        )
+    _copy_back(appointment, current, ["attendance_confirmed_at", "updated_at"])
+    return appointment

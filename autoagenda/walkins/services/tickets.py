@@ -18,7 +18,7 @@ from autoagenda.customers.services import client_link_location
 from autoagenda.locations.models import Location
 from autoagenda.scheduling.events import AppointmentStatusChanged
 from autoagenda.scheduling.models import Appointment, AppointmentStatus
-from autoagenda.walkins import live, selectors
+from autoagenda.walkins import events, live, selectors
 from autoagenda.walkins.models import (
     ALLOWED_ACTIONS,
     AT_DESK_STATUSES,
@@ -223,6 +223,9 @@ def ticket_call_next(*, actor: Any, desk: Desk, queues: Iterable[Queue] | None =
             call = live.call_message(
                 number=ticket.code, desk=locked.name, at=now, location=ticket.location, recall=False
             )
+            events.waiting_line_moved.send(
+                events.WaitingLineMoved(location_id=desk.location_id, queue_ids=(ticket.queue_id,))
+            )
         _publish_after_commit(desk.location_id, call)
     return ticket
 
@@ -287,11 +290,16 @@ def ticket_start(*, actor: Any, ticket: Ticket) -> Ticket:
 def _close(ticket: Ticket, action: str, status: str, *, actor: Any) -> Ticket:
     with transaction.atomic():
         current, now = _act(ticket, action, actor=actor)
+        was_waiting = current.status == TicketStatus.WAITING
         current.status = status
         current.finished_at = now
         current.finished_by = _user(actor)
         current.save(update_fields=["status", "finished_at", "finished_by"])
         _event(current, action, actor=actor, at=now, desk=current.desk)
+        if was_waiting:  # those behind it move up
+            events.waiting_line_moved.send(
+                events.WaitingLineMoved(location_id=current.location_id, queue_ids=(current.queue_id,))
+            )
         _publish_after_commit(current.location_id)
     return _copy_back(ticket, current)
 
@@ -320,7 +328,7 @@ def ticket_transfer(*, actor: Any, ticket: Ticket, queue: Queue) -> Ticket:
             raise ApplicationError.invalid("queue", _("The ticket is already waiting in this queue."))
         if not Queue.objects.filter(pk=queue.pk, is_active=True).exists():
             raise ApplicationError.invalid("queue", _("This queue is closed; choose another one."))
-        from_queue, from_desk = current.queue, current.desk
+        from_queue, from_desk, was_waiting = current.queue, current.desk, current.status == TicketStatus.WAITING
         current.queue = queue
         current.status = TicketStatus.WAITING
         current.desk = None
@@ -336,5 +344,9 @@ def ticket_transfer(*, actor: Any, ticket: Ticket, queue: Queue) -> Ticket:
             from_queue=from_queue,
             to_queue=queue,
         )
+        if was_waiting:  # those behind it in the queue it left move up
+            events.waiting_line_moved.send(
+                events.WaitingLineMoved(location_id=current.location_id, queue_ids=(from_queue.pk,))
+            )
         _publish_after_commit(current.location_id)
     return _copy_back(ticket, current)

@@ -1,0 +1,248 @@
+"""Appointments: confirmations, changes, cancellations and no-shows to the client and the location's staff, and
+the client's reminders at the location's offsets.
+
+The client gets each message on the channels they chose (email by default; SMS/WhatsApp with a phone and their
+consent) and, when someone else made the change, in the app too. Staff — the mechanic assigned and the
+location's receptionists, never the person who made the change — get an in-app alert, pushed to their open pages
+after commit. Reminders are queued with the booking (`send_after` = start − offset), moved with a reschedule and
+cancelled with a cancellation; one whose time has passed is not queued.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from autoagenda.accounts.models import Role, User
+from autoagenda.locations.models import reminder_offsets
+from autoagenda.notifications import ics, links
+from autoagenda.notifications.models import INAPP, Channel
+from autoagenda.notifications.services import notification_cancel, notification_enqueue, notification_reschedule
+from autoagenda.scheduling import events
+from autoagenda.scheduling.models import Appointment, AppointmentStatus
+
+REMINDER_CHANNELS = (Channel.EMAIL.value, Channel.SMS.value, Channel.WHATSAPP.value)
+STAFF_CHANNELS = (INAPP,)
+
+
+def connect() -> None:
+    events.appointment_booked.subscribe(on_booked)
+    events.appointment_rescheduled.subscribe(on_rescheduled)
+    events.appointment_cancelled.subscribe(on_cancelled)
+    events.appointment_status_changed.subscribe(on_status_changed)
+    events.appointment_attendance_confirmed.subscribe(on_attendance_confirmed)
+
+
+# --- What the messages say --------------------------------------------------------------------------------
+
+
+def _vehicle(appointment: Appointment) -> str:
+    vehicle = appointment.vehicle
+    if vehicle is None:
+        return ""
+    return " ".join(part for part in (vehicle.plate, vehicle.make, vehicle.model) if part)
+
+
+def appointment_context(appointment: Appointment, **extra: Any) -> dict[str, Any]:
+    """JSON data only (rendered later, maybe by another process): what every appointment message may show."""
+    location = appointment.location
+    mechanic = appointment.mechanic
+    return {
+        "appointment_id": appointment.pk,
+        "start": appointment.start,
+        "end": appointment.end,
+        "zone": location.timezone,
+        "service_name": appointment.service.name,
+        "location_address": location.address,
+        "location_phone": location.phone,
+        "mechanic_name": mechanic.get_full_name() if mechanic is not None else "",
+        "vehicle": _vehicle(appointment),
+        "client_name": appointment.client.get_full_name() or appointment.client.email,
+        **extra,
+    }
+
+
+def _client_context(appointment: Appointment, **extra: Any) -> dict[str, Any]:
+    return appointment_context(
+        appointment,
+        url=reverse("booking:done", args=[appointment.pk]),
+        links=links.links_for(appointment_id=appointment.pk, start=appointment.start),
+        **extra,
+    )
+
+
+def _staff_context(appointment: Appointment, change: str, **extra: Any) -> dict[str, Any]:
+    return appointment_context(
+        appointment, url=reverse("calendar:appointment", args=[appointment.pk]), change=change, **extra
+    )
+
+
+# --- Who gets them ------------------------------------------------------------------------------------------
+
+
+def location_staff(appointment: Appointment, *, actor: User | None, also: tuple[int | None, ...] = ()) -> list[User]:
+    """The mechanic assigned (and `also`, e.g. the one it was taken from) and the location's receptionists,
+    active, without the person who made the change. One query."""
+    mechanic_ids = {pk for pk in (appointment.mechanic_id, *also) if pk is not None}
+    people = User.objects.filter(is_active=True).filter(
+        Q(pk__in=mechanic_ids)
+        | Q(memberships__location_id=appointment.location_id, memberships__role=Role.RECEPTIONIST)
+    )
+    if actor is not None:
+        people = people.exclude(pk=actor.pk)
+    return list(people.distinct().order_by("pk"))
+
+
+def _client_channels(appointment: Appointment, actor: User | None) -> tuple[str, ...] | None:
+    """All the client accepts; without the in-app item when they made the change themselves (they know)."""
+    if actor is not None and actor.pk == appointment.client_id:
+        return REMINDER_CHANNELS
+    return None
+
+
+def _tell_staff(
+    appointment: Appointment,
+    *,
+    key: str,
+    change: str,
+    actor: User | None,
+    also: tuple[int | None, ...] = (),
+    **extra: Any,
+) -> None:
+    context = _staff_context(appointment, change, **extra)
+    for person in location_staff(appointment, actor=actor, also=also):
+        notification_enqueue(
+            event_key=f"{key}:staff",
+            recipient=person,
+            template="appointment_staff",
+            context=context,
+            location=appointment.location,
+            channels=STAFF_CHANNELS,
+        )
+
+
+# --- Reminders ----------------------------------------------------------------------------------------------
+
+
+def _reminder_prefix(appointment: Appointment, minutes: int | None = None) -> str:
+    base = f"appointment:{appointment.pk}:reminder:"
+    return base if minutes is None else f"{base}{minutes}m:"
+
+
+def _queue_reminder(appointment: Appointment, minutes: int, due: datetime) -> None:
+    notification_enqueue(
+        event_key=f"{_reminder_prefix(appointment, minutes)}{int(appointment.start.timestamp())}",
+        recipient=appointment.client,
+        template="appointment_reminder",
+        context=_client_context(appointment, minutes_before=minutes),
+        location=appointment.location,
+        send_after=due,
+        channels=REMINDER_CHANNELS,
+    )
+
+
+def queue_reminders(appointment: Appointment, *, now: datetime) -> None:
+    for minutes in reminder_offsets(appointment.location):
+        due = appointment.start - timedelta(minutes=minutes)
+        if due > now:  # a reminder whose time has passed is not created
+            _queue_reminder(appointment, minutes, due)
+
+
+def move_reminders(appointment: Appointment, *, now: datetime) -> None:
+    """Each offset's queued reminder moves to the new time with the new start and links; one that had already
+    gone out (or never was) is queued afresh for the new time; one whose new time has passed is cancelled."""
+    for minutes in reminder_offsets(appointment.location):
+        due = appointment.start - timedelta(minutes=minutes)
+        prefix = _reminder_prefix(appointment, minutes)
+        if due <= now:
+            notification_cancel(event_key_prefix=prefix)
+            continue
+        context = _client_context(appointment, minutes_before=minutes)
+        if not notification_reschedule(event_key_prefix=prefix, send_after=due, context=context):
+            _queue_reminder(appointment, minutes, due)
+
+
+# --- The handlers -------------------------------------------------------------------------------------------
+
+
+def on_booked(event: events.AppointmentBooked) -> None:
+    appointment = event.appointment
+    key = f"appointment:{appointment.pk}:booked"
+    notification_enqueue(
+        event_key=key,
+        recipient=appointment.client,
+        template="appointment_booked",
+        context=_client_context(appointment),
+        location=appointment.location,
+        channels=_client_channels(appointment, event.actor),
+        attachments=[ics.appointment_invitation(appointment)],
+    )
+    queue_reminders(appointment, now=timezone.now())
+    _tell_staff(appointment, key=key, change="booked", actor=event.actor)
+
+
+def on_rescheduled(event: events.AppointmentRescheduled) -> None:
+    appointment = event.appointment
+    key = f"appointment:{appointment.pk}:rescheduled:{int(appointment.start.timestamp())}"
+    notification_enqueue(
+        event_key=key,
+        recipient=appointment.client,
+        template="appointment_rescheduled",
+        context=_client_context(appointment, previous_start=event.previous_start),
+        location=appointment.location,
+        channels=_client_channels(appointment, event.actor),
+        attachments=[ics.appointment_invitation(appointment)],
+    )
+    move_reminders(appointment, now=timezone.now())
+    _tell_staff(
+        appointment,
+        key=key,
+        change="rescheduled",
+        actor=event.actor,
+        also=(event.previous_mechanic_id,),
+        previous_start=event.previous_start,
+    )
+
+
+def on_cancelled(event: events.AppointmentCancelled) -> None:
+    appointment = event.appointment
+    notification_cancel(event_key_prefix=_reminder_prefix(appointment))
+    key = f"appointment:{appointment.pk}:cancelled"
+    notification_enqueue(
+        event_key=key,
+        recipient=appointment.client,
+        template="appointment_cancelled",
+        context=appointment_context(appointment, url=reverse("booking:start")),
+        location=appointment.location,
+        channels=_client_channels(appointment, event.actor),
+        attachments=[ics.appointment_invitation(appointment)],  # METHOD:CANCEL, same UID, higher SEQUENCE
+    )
+    _tell_staff(appointment, key=key, change="cancelled", actor=event.actor)
+
+
+def on_status_changed(event: events.AppointmentStatusChanged) -> None:
+    if event.to_status != AppointmentStatus.NO_SHOW:
+        return
+    appointment = event.appointment
+    notification_cancel(event_key_prefix=_reminder_prefix(appointment))
+    key = f"appointment:{appointment.pk}:no_show"
+    notification_enqueue(
+        event_key=key,
+        recipient=appointment.client,
+        template="appointment_no_show",
+        context=appointment_context(appointment, url=reverse("booking:start")),
+        location=appointment.location,
+        channels=_client_channels(appointment, event.actor),
+    )
+    _tell_staff(appointment, key=key, change="no_show", actor=event.actor)
+
+
+def on_attendance_confirmed(event: events.AttendanceConfirmed) -> None:
+    appointment = event.appointment
+    _tell_staff(
+        appointment, key=f"appointment:{appointment.pk}:attendance_confirmed", change="attendance_confirmed", actor=None
+    )
