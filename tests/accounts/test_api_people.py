@@ -5,6 +5,7 @@ from rest_framework.test import APIClient
 
 from autoagenda.accounts.models import ApplicationStatus, LoginSession, Role, User
 from tests.accounts.factories import PASSWORD, ProfessionalApplicationFactory, StaffFactory
+from tests.notifications.factories import rendered_email
 
 STRONG = "tornillo-llave-inglesa-42"
 ME_FIELDS = {"id", "email", "first_name", "last_name", "phone", "role", "locations"}
@@ -406,7 +407,7 @@ def test_approval_makes_the_client_a_mechanic_with_the_location(
     assert (response.json()["status"], response.json()["decision_note"]) == ("approved", "Bienvenido")
     me = api(cast.client).get("/api/v1/me/").json()
     assert (me["role"], me["locations"]) == ("mechanic", [cast.other_location.pk])
-    assert len(mailoutbox) == 1
+    assert "Bienvenido" in rendered_email(recipient=cast.client, template="application_decided").text
 
 
 def test_rejection_answers_200_and_a_second_decision_409(cast, api):

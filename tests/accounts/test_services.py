@@ -1,13 +1,16 @@
 """The accounts services: the rules hold whatever calls them (web, API, commands)."""
 
 import pytest
+from django.db import transaction
 
 from autoagenda.accounts import services
 from autoagenda.accounts.models import ApplicationStatus, LoginSession, Role, StaffMembership, User
 from autoagenda.accounts.tokens import token_pair_for_login
 from autoagenda.core.errors import ApplicationError
+from autoagenda.notifications.models import Delivery
 from tests.accounts.factories import PASSWORD, ProfessionalApplicationFactory, StaffFactory, UserFactory
 from tests.locations.factories import LocationFactory
+from tests.notifications.factories import rendered_email
 
 STRONG = "tornillo-llave-inglesa-42"
 
@@ -381,10 +384,9 @@ def test_approval_turns_the_client_into_a_mechanic_and_emails_them(
     cast.client.refresh_from_db()
     assert cast.client.role == Role.MECHANIC
     assert list(cast.client.memberships.values_list("location_id", "role")) == [(cast.other_location.pk, Role.MECHANIC)]
-    assert len(mailoutbox) == 1
-    assert mailoutbox[0].to == ["client@example.com"]
-    assert "Bienvenido" in mailoutbox[0].body
-    assert cast.other_location.name in mailoutbox[0].body
+    email = rendered_email(recipient=cast.client, template="application_decided")
+    assert "Bienvenido" in email.text
+    assert cast.other_location.name in email.text
 
 
 def test_rejection_keeps_the_client_a_client_and_emails_in_their_language(
@@ -398,16 +400,23 @@ def test_rejection_keeps_the_client_a_client_and_emails_in_their_language(
     cast.client.refresh_from_db()
     assert cast.client.role == Role.CLIENT
     assert not cast.client.memberships.exists()
-    assert len(mailoutbox) == 1
-    assert "not approved" in mailoutbox[0].body
+    assert "not approved" in rendered_email(recipient=cast.client, template="application_decided").text
 
 
-def test_no_email_leaves_before_the_decision_commits(cast, mailoutbox, django_capture_on_commit_callbacks):
+def test_the_decision_email_is_queued_in_the_decisions_transaction(cast, mailoutbox):
     application = ProfessionalApplicationFactory(user=cast.client, location=cast.location)
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.professional_application_decide(actor=cast.admin, application=application, approve=True)
-    assert len(callbacks) == 1
-    assert mailoutbox == []
+
+    def decide_then_fail() -> None:
+        with transaction.atomic():
+            services.professional_application_decide(actor=cast.admin, application=application, approve=True)
+            raise RuntimeError("rolled back")
+
+    with pytest.raises(RuntimeError):
+        decide_then_fail()
+    assert not Delivery.objects.exists()
+    services.professional_application_decide(actor=cast.admin, application=application, approve=True)
+    assert list(Delivery.objects.values_list("template", "channel")) == [("application_decided", "email")]
+    assert mailoutbox == []  # the worker sends it, never the request
 
 
 def test_an_application_is_decided_only_once(cast):

@@ -6,6 +6,7 @@ from django.urls import reverse
 from autoagenda.accounts.models import ApplicationStatus, LoginSession, ProfessionalApplication, Role, User
 from autoagenda.accounts.tokens import token_pair_for_login
 from tests.accounts.factories import ClientLocationFactory, ProfessionalApplicationFactory, StaffFactory, UserFactory
+from tests.notifications.factories import rendered_email
 
 STRONG = "tornillo-llave-inglesa-42"
 USERS = reverse("accounts:user_list")
@@ -297,8 +298,7 @@ def test_the_admin_approves_and_the_applicant_becomes_a_mechanic(
     assert response.status_code == 302
     cast.client.refresh_from_db()
     assert cast.client.role == Role.MECHANIC
-    assert len(mailoutbox) == 1
-    assert "¡Hola!" in mailoutbox[0].body
+    assert "¡Hola!" in rendered_email(recipient=cast.client, template="application_decided").text
 
 
 def test_the_admin_rejects_with_a_note(cast, web):

@@ -375,6 +375,10 @@ RULES: dict[str, Rule] = {
     "notifications/outbox/test/": R(staff=SCOPED, client=403, why="a test message to the caller themselves"),
     "notifications/outbox/<id:pk>/retry/": R(params={"pk": "delivery"}, staff=(403, 404), client=403),
     "notifications/calendar-feed/": SELF,
+    "notifications/a/<str:token>/": R(
+        params={"token": "not-a-signed-link"},
+        why="a signed self-service link is the key: any other is the invalid page",
+    ),
     r"^calendar/(?P<token>[A-Za-z0-9_-]{20,64})\.ics$": R(
         params={"token": "not-the-clients-token-0000"}, why="the secret token is the key: any other is unknown"
     ),

@@ -32,3 +32,13 @@ class InAppNotificationFactory(DjangoModelFactory):  # notifications: one inbox 
     kind = "test_message"
     title = factory.Sequence(lambda n: f"Notification {n}")
     body = "Something happened."
+
+
+def rendered_email(*, recipient, template):
+    """The queued email of `template` to `recipient`, written as the worker would write it (tests of other apps
+    check their messages through the outbox)."""
+    from autoagenda.notifications.models import Delivery
+    from autoagenda.notifications.rendering import render
+
+    delivery = Delivery.objects.select_related("location").get(recipient=recipient, template=template, channel="email")
+    return render(delivery)

@@ -90,7 +90,8 @@ def _act(purpose: str, appointment: Appointment, request: HttpRequest) -> str:
 
 
 def _page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    return render(request, TEMPLATE, context, status=status)
+    base = {"appointment": None, "location": None, "purpose": "", "problem": "", "done": "", "error": ""}
+    return render(request, TEMPLATE, {**base, **context, "too_late": context.get("too_late", False)}, status=status)
 
 
 @never_cache
@@ -102,7 +103,7 @@ def selfservice(request: HttpRequest, token: str) -> HttpResponse:
         return _page(request, {"problem": INVALID}, status=404)
     appointment = _appointment(claim)
     if appointment is None:
-        return _page(request, {"problem": INVALID}, status=404)
+        return _page(request, {"problem": INVALID, "purpose": claim.purpose}, status=404)
     with translation.override(appointment.client.language or None):
         return _answer(request, claim, appointment)
 
@@ -113,7 +114,11 @@ def _answer(request: HttpRequest, claim: links.LinkClaim, appointment: Appointme
         "appointment": appointment,
         "location": appointment.location,
         "purpose": claim.purpose,
-        "language": translation.get_language(),
+        "problem": "",
+        "done": "",
+        "error": "",
+        "too_late": False,
+        "days": [],
     }
     problem = _problem(claim, appointment, now)
     if problem:
