@@ -16,6 +16,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -84,7 +85,8 @@ def _act(purpose: str, appointment: Appointment, request: HttpRequest) -> str:
         return "cancelled"
     form = LinkRescheduleForm(request.POST)
     if not form.is_valid():
-        raise ApplicationError("invalid", form.errors.get("start", [""])[0] or "invalid")
+        message = " ".join(str(error) for error in form.errors.get("start", []))
+        raise ApplicationError("invalid", message or str(_("Choose one of the free times.")))
     scheduling_services.appointment_reschedule(actor=client, appointment=appointment, start=form.cleaned_data["start"])
     return "rescheduled"
 
