@@ -75,6 +75,7 @@ def test_the_client_who_booked_gets_no_in_app_item_but_one_booked_for_them_does(
     [item] = InAppNotification.objects.filter(user=cast.client)
     assert item.event_key == f"appointment:{theirs.pk}:booked"
     assert item.url == f"/book/appointments/{theirs.pk}/"
+    assert item.body == "Cambio de aceite · Taller Providencia"
     assert mine.pk != theirs.pk
 
 

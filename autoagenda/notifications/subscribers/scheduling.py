@@ -57,6 +57,7 @@ def appointment_context(appointment: Appointment, **extra: Any) -> dict[str, Any
         "end": appointment.end,
         "zone": location.timezone,
         "service_name": appointment.service.name,
+        "location_name": location.name,  # the in-app item is rendered now, before the worker adds it
         "location_address": location.address,
         "location_phone": location.phone,
         "mechanic_name": mechanic.get_full_name() if mechanic is not None else "",
