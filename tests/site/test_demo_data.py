@@ -403,3 +403,14 @@ def test_late_on_a_saturday_it_still_books_the_coming_week():
         # Nothing is left today to check in: every booking is still just confirmed.
         assert set(appointments.values_list("status", flat=True)) == {AppointmentStatus.CONFIRMED}
     assert overlapping_pairs(Appointment.objects.all()) == []
+
+
+def test_the_demo_shows_messages_in_the_outbox_and_the_bells(demo_loaded):
+    from autoagenda.notifications.models import Delivery, InAppNotification
+
+    assert Delivery.objects.filter(status="failed", channel="sms", location__name="Taller Providencia").exists()
+    assert Delivery.objects.filter(template="appointment_booked").exists()  # the bookings' own confirmations
+    assert Delivery.objects.filter(template="appointment_reminder", status="queued").exists()
+    for manager in User.objects.filter(role=Role.MANAGER, email__endswith="@demo.autoagenda.cl"):
+        assert InAppNotification.objects.filter(user=manager).exists()
+    assert InAppNotification.objects.filter(user__role=Role.MECHANIC, kind="appointment_staff").exists()

@@ -456,3 +456,27 @@ WALKIN_HISTORY: dict[str, tuple[int, ...]] = {
     "R": (5, 6, 4, 8, 5),
     "C": (3, 2, 4, 3),
 }
+
+
+# --- notifications: what the outbox page and the bell show besides the bookings' own messages ---------
+# (Every demo booking already queues its confirmation, reminders and the staff's in-app alerts.)
+
+
+@dataclass(frozen=True)
+class FailedMessageSpec:
+    """A text message the provider refused: the outbox page shows it failed, with its reason and a retry."""
+
+    location: str
+    client_email: str
+    address: str
+    error: str
+
+
+FAILED_MESSAGES: tuple[FailedMessageSpec, ...] = (
+    FailedMessageSpec(
+        PROVIDENCIA,
+        _email("cliente1"),
+        "+5691234",
+        "HTTP 400: Twilio 21211: The 'To' number +5691234 is not a valid phone number.",
+    ),
+)

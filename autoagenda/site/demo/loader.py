@@ -23,6 +23,8 @@ from autoagenda.core.errors import ApplicationError
 from autoagenda.customers import services as customer_services
 from autoagenda.customers.models import Vehicle
 from autoagenda.locations.models import Closure, Location, OpeningHours, Sector
+from autoagenda.notifications.models import Channel, Delivery, DeliveryStatus, InAppNotification
+from autoagenda.notifications.services import notification_enqueue
 from autoagenda.scheduling import selectors as scheduling_selectors
 from autoagenda.scheduling import services as scheduling_services
 from autoagenda.scheduling.models import Appointment, AppointmentStatus, TimeOff, WorkingHours
@@ -105,6 +107,7 @@ class DemoLoader:
             self.load_walkins(location_name)
         for location_name in self.locations:
             self.load_appointments(location_name)
+        self.load_notifications()
 
     def load_location(self, spec: demo.LocationSpec) -> Location:
         location, _ = self.upsert(
@@ -362,6 +365,40 @@ class DemoLoader:
                 scheduling_services.appointment_set_status(
                     actor=receptionist, appointment=earliest, status=AppointmentStatus.CHECKED_IN
                 )
+
+    # --- notifications ------------------------------------------------------------------------------------
+
+    def load_notifications(self) -> None:
+        """A refused SMS in the outbox (to retry from the page) and a first item in each manager's bell; the
+        bookings above already queued their confirmations, reminders and the staff's in-app alerts."""
+        for spec in demo.FAILED_MESSAGES:
+            self.upsert(
+                Delivery,
+                {"event_key": f"demo:sms-refused:{spec.address}", "channel": Channel.SMS, "address": spec.address},
+                {
+                    "recipient": self.users.get(spec.client_email),
+                    "location": self.locations[spec.location],
+                    "template": "test_message",
+                    "language": "es",
+                    "status": DeliveryStatus.FAILED,
+                    "attempts": 1,
+                    "last_error": spec.error,
+                },
+                before_create=lambda row: setattr(row, "send_after", self.now),  # a dated row: kept on --reset
+            )
+        for person in demo.STAFF:
+            user = self.users[person.email]
+            if person.role != Role.MANAGER or InAppNotification.objects.filter(user=user).exists():
+                continue
+            notification_enqueue(
+                event_key="demo:welcome",
+                recipient=user,
+                template="test_message",
+                context={"url": "/notifications/outbox/"},
+                location=self.locations.get(person.location or ""),
+                channels=["inapp"],
+            )
+            self._count(InAppNotification)
 
     # --- walk-in queue (walkins) ---------------------------------------------------------------------
 
