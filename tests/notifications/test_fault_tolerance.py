@@ -75,7 +75,7 @@ class WorkerProcess:
         wait_until(lambda: "sending notifications" in self.output(), timeout=START_S, what="the worker to start")
         self.process.send_signal(signal.SIGTERM)
         try:
-            return self.process.wait(timeout=30)
+            return self.process.wait(timeout=60)  # a loaded machine (CI beside other jobs) is slow to wind down
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=10)
