@@ -50,3 +50,12 @@ def test_an_unknown_sms_provider_stops_the_start(tmp_path):
     result = run_python(production_env(tmp_path, SMS_PROVIDER="pigeon"), "manage.py", "check")
     assert result.returncode != 0
     assert "SMS_PROVIDER='pigeon'" in result.stderr
+
+
+def test_a_name_with_accents_is_printed_decoded():
+    from django.core.mail import EmailMessage
+
+    from autoagenda.notifications.transports.console import format_email
+
+    message = EmailMessage("Hola", "Texto", "no-reply@example.com", ["=?utf-8?q?Mat=C3=ADas?= <m@example.com>"])
+    assert "email to Matías <m@example.com>" in format_email(message)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Sequence
+from email.header import decode_header, make_header
 from typing import IO, Any
 
 from django.core.mail.backends.base import BaseEmailBackend
@@ -53,7 +54,9 @@ def format_email(message: EmailMessage) -> str:
             lines.append(f"HTML version: {_size(len(str(content).encode()))}, not shown")
     lines.append("")
     lines.extend(_plain_text(message).rstrip().splitlines())
-    title = f"email to {', '.join(message.to)} · Subject: {message.subject}"
+    # Names with accents travel RFC 2047-encoded (`=?utf-8?q?Mat=C3=ADas?=`); a person reads them decoded.
+    to = ", ".join(str(make_header(decode_header(address))) for address in message.to)
+    title = f"email to {to} · Subject: {message.subject}"
     return _block(title, lines, "nothing was sent: email goes to the console (EMAIL_URL, docs/configuration.md)")
 
 
