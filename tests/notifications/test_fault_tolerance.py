@@ -2,7 +2,7 @@
 
 - two workers, one of them SIGKILLed several times mid-batch and restarted: nothing is lost, and duplicates are
   at most one per kill (only a message in flight at the kill can be sent twice); a reminder cancelled before
-  its time never arrives;
+  its time never arrives — also those of real bookings cancelled through the scheduling service;
 - the SMTP server refuses (4xx) for a while, then accepts: every message arrives exactly once.
 
 Bounded in time: every wait is on a condition with a deadline, no fixed sleeps.
@@ -16,12 +16,16 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from autoagenda.notifications.models import Delivery
 from autoagenda.notifications.services import Contact, notification_cancel, notification_enqueue
+from autoagenda.scheduling import services as booking
+from tests.catalog.factories import ServiceFactory
 from tests.notifications.peers import SmtpSink, wait_until
 from tests.walkins.asgi_server import ROOT, database_url
 
@@ -100,13 +104,37 @@ def _enqueue(count: int, prefix: str = "appointment") -> None:
         )
 
 
-def test_killing_a_worker_mid_batch_loses_nothing_and_duplicates_at_most_one_per_kill():
-    _enqueue(300)
-    cancelled = notification_cancel(event_keys=[f"appointment:{n}:reminder:24h" for n in range(280, 300)])
+def _book_then_cancel_half(cast, count: int = 6) -> None:
+    """Real bookings (their confirmations and reminders come from the subscribers), the reminders made due now
+    as if their time had come, then half of the bookings cancelled through the service: their reminders must
+    never arrive."""
+    service = ServiceFactory(locations=[cast.location], mechanics=[cast.mechanic], duration_minutes=30)
+    day = timezone.now().astimezone(cast.location.zone).date() + timedelta(days=7)
+    while day.isoweekday() > 5:
+        day += timedelta(days=1)
+    booked = [
+        booking.appointment_book(
+            actor=cast.client,
+            location=cast.location,
+            service=service,
+            start=datetime.combine(day, time(9, 0), tzinfo=cast.location.zone) + timedelta(minutes=30 * n),
+        )
+        for n in range(count)
+    ]
+    Delivery.objects.filter(template="appointment_reminder").update(send_after=timezone.now())
+    for appointment in booked[: count // 2]:
+        booking.appointment_cancel(actor=cast.receptionist, appointment=appointment)
+
+
+def test_killing_a_worker_mid_batch_loses_nothing_and_duplicates_at_most_one_per_kill(cast):
+    _enqueue(300, prefix="load")  # not "appointment:<id>": the real bookings below have those keys
+    cancelled = notification_cancel(event_keys=[f"load:{n}:reminder:24h" for n in range(280, 300)])
     assert cancelled == 20
+    _book_then_cancel_half(cast)
+    assert Delivery.objects.filter(template="appointment_reminder", status="cancelled").count() == 6  # 3 × 2
     expected = {str(key) for key in Delivery.objects.filter(status="queued").values_list("key", flat=True)}
     cancelled_keys = {str(key) for key in Delivery.objects.filter(status="cancelled").values_list("key", flat=True)}
-    assert len(expected) == 280
+    assert len(expected) == 280 + 6 + 6 + 3  # the 300 minus 20, confirmations, live reminders, cancellations
 
     with SmtpSink() as sink:
         steady, victim = WorkerProcess(sink), WorkerProcess(sink)
