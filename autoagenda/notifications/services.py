@@ -154,25 +154,13 @@ def notification_enqueue(
     Runs in the caller's transaction; the bell of the recipient's open pages is told after commit.
     """
     _check_event_key(event_key)
-    context = dict(context or {})
     wanted = set(ALL_CHANNELS if channels is None else channels)
     unknown = wanted - set(ALL_CHANNELS)
     if unknown:
         raise ValueError(f"unknown channels {sorted(unknown)}")
     now = timezone.now()
     due = send_after if send_after is not None else now
-    if isinstance(recipient, User):
-        user: User | None = recipient
-        addresses = _user_channels(recipient, marketing=marketing)
-        language = recipient.language or settings.LANGUAGE_CODE
-    else:
-        user = None
-        addresses = _contact_channels(recipient)
-        language = recipient.language or settings.LANGUAGE_CODE
-        if recipient.name:
-            context.setdefault("recipient_name", recipient.name)
-    if user is not None:
-        context.setdefault("recipient_name", user.get_short_name())
+    user, addresses, language, context = _addressing(recipient, context, marketing=marketing)
     chosen = [channel for channel in ALL_CHANNELS if channel in wanted and channel in addresses]
     attachment_data = [a.as_json() for a in attachments]
     rows = [
@@ -191,21 +179,52 @@ def notification_enqueue(
         for channel in chosen
         if channel != INAPP
     ]
-    used = [row.channel for row in rows]
-    inapp: InAppNotification | None = None
+    inapp = None
     if INAPP in chosen and user is not None and due <= now:
-        rendered = _render_inapp(template, context, language)
-        if rendered is not None:
-            inapp = InAppNotification(
-                user=user,
-                event_key=event_key,
-                kind=template,
-                title=rendered[0],
-                body=rendered[1],
-                url=str(context.get("url", ""))[:500],
-                location=location,
-            )
-            used.insert(0, INAPP)
+        inapp = _inapp_item(user, event_key, template, context, language, location)
+    _store(rows, inapp)
+    used = ([INAPP] if inapp is not None else []) + [row.channel for row in rows]
+    return Enqueued(channels=tuple(used))
+
+
+def _addressing(
+    recipient: User | Contact, context: Mapping[str, Any] | None, *, marketing: bool
+) -> tuple[User | None, dict[str, str], str, dict[str, Any]]:
+    """Who receives it: the account (if any), the address per channel they accept, their language, and the
+    context with their name filled in."""
+    context = dict(context or {})
+    if isinstance(recipient, User):
+        context.setdefault("recipient_name", recipient.get_short_name())
+        language = recipient.language or settings.LANGUAGE_CODE
+        return recipient, _user_channels(recipient, marketing=marketing), language, context
+    if recipient.name:
+        context.setdefault("recipient_name", recipient.name)
+    return None, _contact_channels(recipient), recipient.language or settings.LANGUAGE_CODE, context
+
+
+def _inapp_item(
+    user: User,
+    event_key: str,
+    template: str,
+    context: Mapping[str, Any],
+    language: str,
+    location: Location | None,
+) -> InAppNotification | None:
+    rendered = _render_inapp(template, context, language)
+    if rendered is None:
+        return None
+    return InAppNotification(
+        user=user,
+        event_key=event_key,
+        kind=template,
+        title=rendered[0],
+        body=rendered[1],
+        url=str(context.get("url", ""))[:500],
+        location=location,
+    )
+
+
+def _store(rows: list[Delivery], inapp: InAppNotification | None) -> None:
     with transaction.atomic():
         if rows:
             # ON CONFLICT DO NOTHING / INSERT OR IGNORE: a second enqueue of the same event stores nothing,
@@ -214,7 +233,6 @@ def notification_enqueue(
         if inapp is not None:
             InAppNotification.objects.bulk_create([inapp], ignore_conflicts=True)
             live.inbox_changed_on_commit(inapp.user_id)
-    return Enqueued(channels=tuple(used))
 
 
 def _matching(event_keys: Iterable[str] | None, event_key_prefix: str | None) -> QuerySet[Delivery]:
