@@ -7,14 +7,16 @@ time zone, so the in-app item (rendered at enqueue) and the email (rendered at s
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import template
 from django.conf import settings
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -45,3 +47,14 @@ def when_short(value: Any, zone: Any = None) -> str:
     if local is None:
         return ""
     return f"{formats.date_format(local, 'SHORT_DATE_FORMAT')} {local:%H:%M}"
+
+
+@register.filter
+def since(value: Any) -> str:
+    """How long ago, for the bell: "just now" under a minute (Django's timesince would say "0 minutes")."""
+    moment = value if isinstance(value, datetime) else parse_datetime(str(value or ""))
+    if moment is None:
+        return ""
+    if timezone.now() - moment < timedelta(minutes=1):
+        return str(_("just now"))
+    return timesince(moment)
