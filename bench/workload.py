@@ -118,7 +118,7 @@ def child_env(database_url: str, debug: str, secret: str) -> dict[str, str]:
 
 
 def run_child(env: dict[str, str], mode: str, payload: dict[str, Any]) -> Any:
-    done = subprocess.run(  # noqa: S603 - our interpreter, this file
+    done = subprocess.run(
         [PY, str(Path(__file__).resolve()), "--child", mode],
         input=json.dumps(payload),
         capture_output=True,
@@ -437,7 +437,7 @@ def start_server(env: dict[str, str], workers: int) -> tuple[subprocess.Popen[by
     command += ["--log-level", "warning", "--no-proxy-headers"]
     if workers > 1:
         command += ["--workers", str(workers)]
-    server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)  # noqa: S603
+    server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -486,9 +486,7 @@ def run_database(kind: str, params: Params) -> dict[str, Any]:
     server = None
     try:
         started = time.perf_counter()
-        subprocess.run(  # noqa: S603
-            [PY, "manage.py", "migrate", "--noinput", "-v", "0"], env=env, cwd=ROOT, check=True
-        )
+        subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], env=env, cwd=ROOT, check=True)
         world = run_child(env, "setup", asdict(params))
         tokens = run_child(env, "tokens", world)
         log(f"[{kind}] migrated and configured in {time.perf_counter() - started:.0f} s")

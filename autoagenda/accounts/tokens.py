@@ -182,7 +182,7 @@ def _live_login_sql() -> str:
     """The user of a live login, in one statement written once (quoted for the current database)."""
     quote = connection.ops.quote_name
     user, session = quote(User._meta.db_table), quote(LoginSession._meta.db_table)
-    columns = ", ".join(f"u.{quote(f.column)}" for f in User._meta.concrete_fields)
+    columns = ", ".join(f"u.{quote(str(f.column))}" for f in User._meta.concrete_fields)
     return (
         f"SELECT {columns} FROM {user} u INNER JOIN {session} s ON s.{quote('user_id')} = u.{quote('id')} "  # noqa: S608
         f"WHERE s.{quote('id')} = %s AND s.{quote('user_id')} = %s AND s.{quote('revoked_at')} IS NULL "
@@ -200,7 +200,7 @@ def live_login_user(session_id: uuid.UUID, user_id: Any) -> User | None:
     """
     if not isinstance(user_id, int) or isinstance(user_id, bool):
         return None
-    session_key = LoginSession._meta.pk.get_db_prep_value(session_id, connection)  # type: ignore[union-attr]
+    session_key = LoginSession._meta.pk.get_db_prep_value(session_id, connection)
     found = list(User.objects.raw(_live_login_sql(), [session_key, user_id, True]))
     return found[0] if found else None
 

@@ -53,13 +53,13 @@ def _visible_location_sql(kind: str) -> str:
     """`locations_visible_to(user).get(pk=...)` as one statement written once per kind of caller."""
     quote = connection.ops.quote_name
     table = quote(Location._meta.db_table)
-    columns = ", ".join(f"l.{quote(f.column)}" for f in Location._meta.concrete_fields)
+    columns = ", ".join(f"l.{quote(str(f.column))}" for f in Location._meta.concrete_fields)
     sql = f"SELECT {columns} FROM {table} l WHERE l.{quote('id')} = %s"  # noqa: S608 - names from the models
     if kind == "staff":
         memberships = quote(StaffMembership._meta.db_table)
         roles = ", ".join(["%s"] * len(LOCATION_ROLES))
         sql += (
-            f" AND EXISTS (SELECT 1 FROM {memberships} m WHERE m.{quote('location_id')} = l.{quote('id')} "
+            f" AND EXISTS (SELECT 1 FROM {memberships} m WHERE m.{quote('location_id')} = l.{quote('id')} "  # noqa: S608
             f"AND m.{quote('user_id')} = %s AND m.{quote('role')} IN ({roles}))"
         )
     elif kind == "public":
