@@ -108,7 +108,7 @@ def _setting(
     mechanic_id: int | None,
 ) -> _Setting:
     def compute() -> _Setting:
-        ids = eligible_mechanic_ids(location, service, mechanic_id) if service.requires_mechanic else []
+        ids = eligible_mechanic_ids(location, service, None) if service.requires_mechanic else []
         return _Setting(
             mechanic_ids=tuple(ids),
             hours=working_hours_for(location, ids) if ids else {},
@@ -118,8 +118,16 @@ def _setting(
             holidays=frozenset(public_holidays(location, first_date, last_date)),
         )
 
-    key = ("setting", location.pk, service.pk, mechanic_id, first_date, last_date, span_start, span_end)
-    return freshness.remembered(key, compute)
+    # Remembered for all the eligible mechanics and narrowed here, so a booking naming a mechanic shares the
+    # entry of the service's availability (eligible_mechanic_ids(..., mechanic_id) is this same narrowing).
+    key = ("setting", location.pk, service.pk, first_date, last_date, span_start, span_end)
+    setting = freshness.remembered(key, compute)
+    if mechanic_id is None:
+        return setting
+    return replace(setting, mechanic_ids=(mechanic_id,) if mechanic_id in setting.mechanic_ids else ())
+
+
+_LONGEST_REACH = timedelta(minutes=1440) + freshness.MAX_BUFFER  # catalog_service_duration_range + buffer
 
 
 def _overlapping(
@@ -228,7 +236,9 @@ def _availability_query(
         first_date=setting_first,
         last_date=setting_last,
         span_start=local_midnight(setting_first, zone),
-        span_end=local_midnight(setting_last + timedelta(days=1), zone) + reach,
+        # The longest reach any service can have (catalog's bounds), so every service and move shares it: the
+        # query keeps only what overlaps its own span (`_overlapping`).
+        span_end=local_midnight(setting_last + timedelta(days=1), zone) + _LONGEST_REACH,
         mechanic_id=mechanic_id,
     )
     calendars = (
