@@ -1,6 +1,7 @@
 """bench/workload.py's own logic, without servers: the planned bookings never overlap, the goal table judges."""
 
 import importlib.util
+import itertools
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -20,12 +21,13 @@ def test_the_planned_bookings_never_overlap_and_stay_inside_the_opening_hours():
     for mechanic, service, start in positions:
         begin = datetime.fromisoformat(start)
         minute = begin.hour * 60 + begin.minute
-        assert minute % 30 == 0 and begin.isoweekday() != 7
+        assert minute % 30 == 0
+        assert begin.isoweekday() != 7
         assert any(low <= minute and minute + duration[service] <= high for low, high in workload.OPENING)
         by_mechanic.setdefault(mechanic, []).append((begin, begin + timedelta(minutes=reach[service])))
     for spans in by_mechanic.values():
         spans.sort()
-        assert all(earlier[1] <= later[0] for earlier, later in zip(spans, spans[1:], strict=False))
+        assert all(earlier[1] <= later[0] for earlier, later in itertools.pairwise(spans))
 
 
 def run(p95, rate8, rate1, cheap8, cpu, bookings_rate, p99, overlaps=0, cold=3.0):
