@@ -644,7 +644,7 @@ def detail_rows(results: dict[str, dict[str, Any]]) -> list[str]:
         ("cheap_8", "cheapest read GET /locations/{id}/", "8"),
         ("avail_1", "availability, varied (read-only)", "1"),
         ("avail_8", "availability, varied (read-only)", "8"),
-        ("mixed", "availability, varied, while bookings land", "8"),
+        ("mixed", "availability, varied, while bookings land (server CPU includes the bookings')", "8"),
         ("mixed_bookings", "the bookings landing meanwhile (paced)", "1"),
         ("old_single", "OLD single-request load: one service, one range, one account", "8"),
     )
