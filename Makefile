@@ -63,7 +63,10 @@ messages: install
 	$(PY) manage.py makemessages -d djangojs -l es -l en --ignore='.venv/*' --ignore='var/*' --no-location
 	$(PY) manage.py compilemessages --ignore='.venv/*'
 
+## The benchmarks (bench/RESULTS.md): the real workload's goal table first (issue 10; BENCH_SMOKE=1 for a tiny
+## run), then the older single-request figures, the walk-in display and the notifications.
 bench: install
+	$(PY) bench/workload.py
 	$(PY) bench/availability.py
 	$(PY) bench/display.py
 	$(PY) bench/notifications.py

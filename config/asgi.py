@@ -2,10 +2,14 @@
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)  # what get_asgi_application() does, before it returns Django's handler
+
+from autoagenda.core.asgi import OneHopASGIHandler  # noqa: E402
+
+django_asgi_app = OneHopASGIHandler()  # the middleware chain in one thread hop (core/asgi.py)
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 

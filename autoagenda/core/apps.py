@@ -8,7 +8,8 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import register_converter
 
-        from autoagenda.core import checks  # noqa: F401  (registers system checks)
+        from autoagenda.core import checks, sqlite_writes  # noqa: F401  (checks registers system checks)
         from autoagenda.core.converters import IdConverter
 
         register_converter(IdConverter, "id")
+        sqlite_writes.connect()

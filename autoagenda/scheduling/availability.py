@@ -349,16 +349,25 @@ def _mechanic_availability(
         first, _last = day_runs.get(day, (index, index))
         day_runs[day] = (first, index + 1)
 
+    def working(hours: WeeklyHours) -> bytearray:
+        """A flag per candidate: these hours cover the whole [start, start + duration)."""
+        flags = bytearray(count)
+        for day, (first, last) in day_runs.items():
+            for start, end in _intervals(hours, day):
+                low, high = clock.bound(day, start), clock.bound(day, end) - duration
+                if low <= high:
+                    _set(flags, bisect_left(starts, low, first, last), bisect_right(starts, high, first, last))
+        return flags
+
+    # Most mechanics work the opening hours, or share a weekly pattern: each pattern's flags are computed once.
+    patterns: dict[int, tuple[WeeklyHours, bytearray]] = {}
     result: list[tuple[int, bytearray]] = []
     for calendar in sorted(query.mechanics, key=lambda item: item.id):
         hours = query.opening if calendar.hours is None else calendar.hours
-        free = bytearray(count)
-        for day, (first, last) in day_runs.items():
-            for start, end in _intervals(hours, day):
-                # Works the whole [start, start + duration): low <= start and start + duration <= high.
-                low, high = clock.bound(day, start), clock.bound(day, end) - duration
-                if low <= high:
-                    _set(free, bisect_left(starts, low, first, last), bisect_right(starts, high, first, last))
+        pattern = patterns.get(id(hours))
+        if pattern is None:
+            pattern = patterns[id(hours)] = (hours, working(hours))
+        free = bytearray(pattern[1])
         for off_start, off_end in calendar.time_off:
             low, high = _to_us(off_start), _to_us(off_end)
             if low < high:  # overlaps [start, start + duration)

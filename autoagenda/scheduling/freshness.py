@@ -22,14 +22,15 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
-from datetime import date
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple, TypeVar, cast
+from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
 
 from autoagenda.scheduling.models import Appointment, AvailabilityVersion
 
@@ -46,47 +47,49 @@ _HARMLESS_USER_FIELDS = frozenset({"last_login", "password"})
 class Versions(NamedTuple):
     config: int
     location: int
+    # This location's day counters near today (local date -> counter; a day nobody bumped yet is absent: 0).
+    days: Mapping[date, int] = {}
+
+
+# A day's counter lives in the same table as a scope above every location id: DAY_SCOPES + location * 10**6 +
+# the date's ordinal (dates up to year 2700 stay below 10**6).
+DAY_SCOPES = 2**62
+_DAY_STRIDE = 1_000_000
+# The day counters `versions` reads: from two days before today (UTC) to beyond the longest horizon plus a range.
+DAYS_BEFORE, DAYS_AFTER = 2, 800
+# catalog_service_buffer_range: a slot's buffer reaches at most this far past its end into a booking's start.
+MAX_BUFFER = timedelta(minutes=240)
+
+
+def day_scope(location_id: int, day: date) -> int:
+    return DAY_SCOPES + location_id * _DAY_STRIDE + day.toordinal()
 
 
 def versions(location_id: int) -> Versions:
-    """The configuration counter and this location's, in one query; a counter nobody bumped yet is 0.
+    """The configuration counter, this location's and its day counters around today, in one query.
 
     Reading writes nothing: a bump creates its counter (at 1) in the writer's own transaction, so an answer
     stored under 0 is replaced as soon as the first write commits.
     """
+    today = timezone.now().date()
+    low = day_scope(location_id, today - timedelta(days=DAYS_BEFORE))
+    high = day_scope(location_id, today + timedelta(days=DAYS_AFTER))
     table = connection.ops.quote_name(AvailabilityVersion._meta.db_table)
     with connection.cursor() as cursor:  # plain SQL: this runs on every availability request
-        cursor.execute(f"SELECT scope, version FROM {table} WHERE scope IN (%s, %s)", [CONFIG_SCOPE, location_id])  # noqa: S608
+        cursor.execute(
+            f"SELECT scope, version FROM {table} WHERE scope IN (%s, %s) OR scope BETWEEN %s AND %s",  # noqa: S608
+            [CONFIG_SCOPE, location_id, low, high],
+        )
         found = dict(cursor.fetchall())
-    return Versions(config=found.get(CONFIG_SCOPE, 0), location=found.get(location_id, 0))
+    base = day_scope(location_id, date.min) - date.min.toordinal()
+    days = {date.fromordinal(scope - base): version for scope, version in found.items() if scope >= low}
+    return Versions(config=found.get(CONFIG_SCOPE, 0), location=found.get(location_id, 0), days=days)
 
 
-def cached_answer(
-    *,
-    location_id: int,
-    parts: Iterable[object],
-    local_today: date,
-    compute: Callable[[], T],
-    known: Versions | None = None,
-) -> T:
-    """`compute()`'s answer, from the cache when nothing that affects availability changed since it was computed.
-
-    `parts` name the question (what, service, range, mechanic ...). The answer must not depend on the moment
-    within the local day (compute it ignoring the minimum notice; the caller applies it for its own `now`).
-    `known`: the counters this request already read (before any of its data).
-    """
-    if settings.AVAILABILITY_CACHE_SECONDS <= 0:
-        return compute()
-    config_version, location_version = known if known is not None else versions(location_id)
-    key = ":".join(
-        str(part)
-        for part in (KEY_PREFIX, location_id, config_version, location_version, local_today.isoformat(), *parts)
-    )
-    found: T | None = cache.get(key)
-    if found is None:
-        found = compute()
-        cache.set(key, found, settings.AVAILABILITY_CACHE_SECONDS)
-    return found
+def day_range_read(known: Versions, first: date, last: date) -> bool:
+    """Whether `known.days` covers local dates first..last (versions() reads a window around today)."""
+    today = timezone.now().date()
+    return today - timedelta(days=DAYS_BEFORE - 1) <= first and last <= today + timedelta(days=DAYS_AFTER - 1)
 
 
 def current_config_version() -> int:
@@ -125,10 +128,20 @@ def remembered(key: tuple[Any, ...], compute: Callable[[], T], *, config_version
     return value
 
 
+_forgetters: list[Callable[[], None]] = []
+
+
+def on_forget(clear: Callable[[], None]) -> None:
+    """`clear` runs with `forget()`: the availability selector's remembered days (selectors/slots.py)."""
+    _forgetters.append(clear)
+
+
 def forget() -> None:
-    """Empty this process's remembered configuration (tests roll the counters back between cases)."""
+    """Empty this process's remembered configuration and answers (tests roll the counters back between cases)."""
     with _remembered_lock:
         _remembered.clear()
+    for clear in _forgetters:
+        clear()
 
 
 # --- writing ------------------------------------------------------------------------------------------------------
@@ -158,35 +171,57 @@ def config_changed() -> None:
     _bump([CONFIG_SCOPE])
 
 
-def appointments_changed(location_id: int, mechanic_ids: Iterable[int | None] = ()) -> None:
-    """Appointments at `location_id` changed for these mechanics: the answers of their locations are out.
+def _days_touched(zone: ZoneInfo, spans: Iterable[tuple[datetime, datetime]]) -> set[date]:
+    """The local dates whose answers a booking occupying [start, end) can change: a slot of date d starts on d
+    and ends by the next midnight, its buffer (at most MAX_BUFFER) after that; so from (start - MAX_BUFFER)'s
+    date to the date of end's last instant. Usually the booking's own date only."""
+    days: set[date] = set()
+    for start, end in spans:
+        day = (start - MAX_BUFFER).astimezone(zone).date()
+        last = (end - timedelta(microseconds=1)).astimezone(zone).date()
+        while day <= last:
+            days.add(day)
+            day += timedelta(days=1)
+    return days
 
-    One statement: the location and every location where these mechanics work, in ascending order.
-    """
+
+def appointments_changed(
+    location_id: int,
+    mechanic_ids: Iterable[int | None] = (),
+    spans: Iterable[tuple[datetime, datetime]] = (),
+) -> None:
+    """Appointments at `location_id` changed for these mechanics, occupying `spans` (before and after): the
+    answers of their locations are out, and of those only the days the spans touch (`_days_touched`, in each
+    location's zone). Without spans nothing says which days, so every answer is out (the configuration counter
+    moves too)."""
     from autoagenda.accounts.models import StaffMembership
+    from autoagenda.locations.models import Location
 
     mechanics = sorted({pk for pk in mechanic_ids if pk is not None})
-    if not mechanics:
-        _bump([location_id])
-        return
-    table = connection.ops.quote_name(AvailabilityVersion._meta.db_table)
-    memberships = connection.ops.quote_name(StaffMembership._meta.db_table)
-    marks = ", ".join(["%s"] * len(mechanics))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (scope, version) "  # noqa: S608 - table names from the models
-            f"SELECT scope, 1 FROM (SELECT %s AS scope UNION SELECT location_id FROM {memberships} "
-            f"WHERE user_id IN ({marks})) AS scopes WHERE 1 = 1 ORDER BY scope "
-            f"ON CONFLICT (scope) DO UPDATE SET version = {table}.version + 1",
-            [location_id, *mechanics],
-        )
+    spans = list(spans)
+    located = Location.objects.filter(pk=location_id)
+    if mechanics:
+        memberships = StaffMembership.objects.filter(user_id__in=mechanics).values("location_id")
+        located = Location.objects.filter(Q(pk=location_id) | Q(pk__in=memberships))
+    scopes: set[int] = set()
+    for pk, zone_name in located.values_list("pk", "timezone"):
+        scopes.add(pk)
+        if spans:
+            scopes.update(day_scope(pk, day) for day in _days_touched(ZoneInfo(zone_name), spans))
+    scopes.add(location_id)
+    if not spans:
+        scopes.add(CONFIG_SCOPE)
+    _bump(scopes)
 
 
 # --- signals ------------------------------------------------------------------------------------------------------
 
 
 def _appointment_changed(sender: Any, instance: Appointment, **kwargs: Any) -> None:
-    appointments_changed(instance.location_id, (instance.mechanic_id, instance._loaded_mechanic_id))
+    spans = [(instance.start, instance.occupied_until)]
+    if instance._loaded_span is not None:  # where it was when loaded: a move frees that time
+        spans.append(instance._loaded_span)
+    appointments_changed(instance.location_id, (instance.mechanic_id, instance._loaded_mechanic_id), spans)
 
 
 def _config_saved(sender: Any, **kwargs: Any) -> None:

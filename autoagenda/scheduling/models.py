@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -196,6 +197,8 @@ class Appointment(models.Model):
 
     # The mechanic when the row was loaded (see from_db); None for a new appointment.
     _loaded_mechanic_id: int | None = None
+    # Its [start, occupied_until) when loaded: a move frees that time (the availability days it touches).
+    _loaded_span: tuple[datetime, datetime] | None = None
 
     def __str__(self) -> str:
         return f"{self.service} @ {self.start:%Y-%m-%d %H:%M} ({self.status})"
@@ -205,6 +208,9 @@ class Appointment(models.Model):
         instance = super().from_db(db, field_names, values, **kwargs)
         # Who was assigned when loaded: a reassignment frees them, which the availability cache must learn.
         instance._loaded_mechanic_id = instance.__dict__.get("mechanic_id")
+        loaded = instance.__dict__
+        if loaded.get("start") is not None and loaded.get("occupied_until") is not None:
+            instance._loaded_span = (loaded["start"], loaded["occupied_until"])
         return instance
 
     @property

@@ -6,14 +6,16 @@ remembers the configuration part per version counter and caches the answers (sch
 
 from __future__ import annotations
 
-import json
+import threading
 import zoneinfo
 from bisect import bisect_left
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Exists, Q
 
@@ -106,7 +108,7 @@ def _setting(
     mechanic_id: int | None,
 ) -> _Setting:
     def compute() -> _Setting:
-        ids = eligible_mechanic_ids(location, service, mechanic_id) if service.requires_mechanic else []
+        ids = eligible_mechanic_ids(location, service, None) if service.requires_mechanic else []
         return _Setting(
             mechanic_ids=tuple(ids),
             hours=working_hours_for(location, ids) if ids else {},
@@ -116,8 +118,24 @@ def _setting(
             holidays=frozenset(public_holidays(location, first_date, last_date)),
         )
 
-    key = ("setting", location.pk, service.pk, mechanic_id, first_date, last_date, span_start, span_end)
-    return freshness.remembered(key, compute)
+    # Remembered for all the eligible mechanics and narrowed here, so a booking naming a mechanic shares the
+    # entry of the service's availability (eligible_mechanic_ids(..., mechanic_id) is this same narrowing).
+    key = ("setting", location.pk, service.pk, first_date, last_date, span_start, span_end)
+    setting = freshness.remembered(key, compute)
+    if mechanic_id is None:
+        return setting
+    return replace(setting, mechanic_ids=(mechanic_id,) if mechanic_id in setting.mechanic_ids else ())
+
+
+_LONGEST_REACH = timedelta(minutes=1440) + freshness.MAX_BUFFER  # catalog_service_duration_range + buffer
+
+
+def _overlapping(
+    spans: Iterable[tuple[datetime, datetime]], span: tuple[datetime, datetime]
+) -> tuple[tuple[datetime, datetime], ...]:
+    """The spans that overlap `span` (the setting covers the whole bookable period, a query only its dates)."""
+    low, high = span
+    return tuple((start, end) for start, end in spans if start < high and end > low)
 
 
 def _mechanic_calendars(
@@ -146,7 +164,8 @@ def _mechanic_calendars(
     rows = taken.order_by("start", "id").values_list(
         "mechanic_id", "start", "occupied_until", "location_id", "local_date"
     )
-    for user_id, start, occupied_until, location_id, local_date in fast_rows(rows) if ids else ():
+    decoded = fast_rows(rows, datetimes=(1, 2), dates=(4,)) if ids else ()
+    for user_id, start, occupied_until, location_id, local_date in decoded:
         busy[user_id].append((start, occupied_until))
         # Every booking dated first_date..last_date starts inside the span, so the counts are complete.
         if location_id == location.pk and first_date <= local_date <= last_date:
@@ -155,7 +174,7 @@ def _mechanic_calendars(
         availability.MechanicCalendar(
             id=user_id,
             hours=setting.hours.get(user_id),
-            time_off=tuple(setting.absences.get(user_id, ())),
+            time_off=_overlapping(setting.absences.get(user_id, ()), span),
             busy=tuple(busy.get(user_id, ())),
             bookings_per_date=dict(per_date.get(user_id, {})),
         )
@@ -205,13 +224,21 @@ def _availability_query(
     span_start = local_midnight(first_date, zone)
     reach = timedelta(minutes=duration_minutes + buffer_minutes)
     span_end = local_midnight(last_date + timedelta(days=1), zone) + reach
+    # The configuration part is read for the whole bookable period when the dates lie in it (almost always),
+    # so every window and every booking's re-check shares one remembered setting.
+    today = now.astimezone(zone).date()
+    setting_first, setting_last = today - timedelta(days=1), today + timedelta(days=location.booking_horizon_days + 1)
+    if not (setting_first <= first_date and last_date <= setting_last):
+        setting_first, setting_last = first_date, last_date
     setting = _setting(
         location=location,
         service=service,
-        first_date=first_date,
-        last_date=last_date,
-        span_start=span_start,
-        span_end=span_end,
+        first_date=setting_first,
+        last_date=setting_last,
+        span_start=local_midnight(setting_first, zone),
+        # The longest reach any service can have (catalog's bounds), so every service and move shares it: the
+        # query keeps only what overlaps its own span (`_overlapping`).
+        span_end=local_midnight(setting_last + timedelta(days=1), zone) + _LONGEST_REACH,
         mechanic_id=mechanic_id,
     )
     calendars = (
@@ -237,8 +264,8 @@ def _availability_query(
         duration_minutes=duration_minutes,
         buffer_minutes=buffer_minutes,
         opening=setting.opening,
-        closures=setting.closures,
-        holidays=setting.holidays,
+        closures=_overlapping(setting.closures, (span_start, span_end)),
+        holidays=frozenset(day for day in setting.holidays if first_date <= day <= last_date),
         min_notice_minutes=location.min_notice_minutes,
         horizon_days=location.booking_horizon_days,
         max_per_hour=location.max_appointments_per_hour,
@@ -334,19 +361,36 @@ class BookableSlots:
         pieces: list[str] = []
         position = 0
         for slot in ordered:
-            piece = json.dumps(
-                {
-                    "start": isoformat_in(slot.start, zone),
-                    "end": isoformat_in(slot.end, zone),
-                    "mechanics": list(slot.mechanics),
-                },
-                separators=(",", ":"),
+            # What json.dumps({"start": ..., "end": ..., "mechanics": [...]}, separators=(",", ":")) writes:
+            # ISO strings and ints need no escaping.
+            mechanics = ",".join(map(str, slot.mechanics))
+            piece = (
+                f'{{"start":"{isoformat_in(slot.start, zone)}","end":"{isoformat_in(slot.end, zone)}",'
+                f'"mechanics":[{mechanics}]}}'
             )
             offsets.append(position)
             pieces.append(piece)
             position += len(piece) + 1  # and the comma
         return cls(
             slots=ordered, starts=tuple(s.start for s in ordered), offsets=tuple(offsets), joined=",".join(pieces)
+        )
+
+    @classmethod
+    def concat(cls, parts: list[BookableSlots]) -> BookableSlots:
+        """Consecutive answers (ascending, not overlapping) as one: a window from its days."""
+        offsets: list[int] = []
+        pieces: list[str] = []
+        position = 0
+        for part in parts:
+            if part.joined:
+                offsets.extend(position + offset for offset in part.offsets)
+                pieces.append(part.joined)
+                position += len(part.joined) + 1
+        return cls(
+            slots=tuple(slot for part in parts for slot in part.slots),
+            starts=tuple(start for part in parts for start in part.starts),
+            offsets=tuple(offsets),
+            joined=",".join(pieces),
         )
 
     def _first(self, moment: datetime) -> int:
@@ -360,6 +404,61 @@ class BookableSlots:
         return self.joined[self.offsets[index] :] if index < len(self.starts) else ""
 
 
+# --- remembered days ---------------------------------------------------------------------------------------------
+# The one cache of availability answers: per (location, service, mechanic, local date) under the configuration
+# counter and that day's counter (freshness.py), in this process. A 31-day window is assembled from its days; a
+# booking moves the counters of the days it touches only, so the rest of every window stays remembered.
+
+_days: OrderedDict[tuple[Any, ...], BookableSlots] = OrderedDict()
+_days_lock = threading.Lock()
+DAYS_REMEMBERED_MAX = 50_000
+
+
+def _forget_days() -> None:
+    with _days_lock:
+        _days.clear()
+
+
+freshness.on_forget(_forget_days)
+
+
+def _day_answers(
+    *,
+    location: Location,
+    service: Service,
+    first_date: date,
+    last_date: date,
+    now: datetime,
+    mechanic_id: int | None,
+) -> dict[date, BookableSlots]:
+    """Every local date first..last's bookable slots as if there were no minimum notice, no horizon and no
+    clock: one read of the data and one engine run for the whole range, cut into days. A day's answer then
+    depends on nothing but the data, so it stays right until a counter it is stored under moves."""
+    zone = location.zone
+    query = availability_query(
+        location=location,
+        service=service,
+        first_date=first_date,
+        last_date=last_date,
+        now=now,
+        mechanic_id=mechanic_id,
+    )
+    query = replace(
+        query,
+        now=local_midnight(first_date, zone),
+        min_notice_minutes=0,
+        horizon_days=(last_date - first_date).days,
+    )
+    by_day: dict[date, list[availability.Slot]] = {day: [] for day in _dates(first_date, last_date)}
+    for slot in availability.available_slots(query):
+        by_day[slot.start.date()].append(slot)  # slot.start is in the location's zone
+    return {day: BookableSlots.of(slots, zone) for day, slots in by_day.items()}
+
+
+def _dates(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+
+
 def slots_ignoring_notice(
     *,
     location: Location,
@@ -370,31 +469,44 @@ def slots_ignoring_notice(
     mechanic_id: int | None = None,
     known: freshness.Versions | None = None,
 ) -> BookableSlots:
-    """The bookable slots from `now` on as if there were no minimum notice: the same all day long until a write
-    changes them, so they are cached (`freshness`), once for the pages and the API alike. Callers drop the
-    starts closer than the notice (`earliest_start`). `known`: the version counters the caller already read."""
-    return freshness.cached_answer(
-        known=known,
-        location_id=location.pk,
-        parts=("slots", service.pk, first_date.isoformat(), last_date.isoformat(), mechanic_id),
-        local_today=now.astimezone(location.zone).date(),
-        compute=lambda: BookableSlots.of(
-            availability.available_slots(
-                replace(
-                    availability_query(
-                        location=location,
-                        service=service,
-                        first_date=first_date,
-                        last_date=last_date,
-                        now=now,
-                        mechanic_id=mechanic_id,
-                    ),
-                    min_notice_minutes=0,
-                )
-            ),
-            location.zone,
-        ),
-    )
+    """The bookable slots from `now`'s local date on, as if there were no minimum notice: callers drop the starts
+    closer than the notice (`earliest_start`). Assembled from remembered days (above); only the days missing
+    are computed, in one pass. `known`: the version counters the caller already read, before any data."""
+    zone = location.zone
+    today = now.astimezone(zone).date()
+    first = max(first_date, today)  # earlier days are over; the horizon ends the range
+    last = min(last_date, today + timedelta(days=location.booking_horizon_days))
+    if first > last:
+        return BookableSlots.of((), zone)
+
+    def compute(low: date, high: date) -> dict[date, BookableSlots]:
+        return _day_answers(
+            location=location, service=service, first_date=low, last_date=high, now=now, mechanic_id=mechanic_id
+        )
+
+    if settings.AVAILABILITY_CACHE_SECONDS <= 0:
+        return BookableSlots.concat(list(compute(first, last).values()))
+    known = freshness.versions(location.pk) if known is None else known
+    if not freshness.day_range_read(known, first, last):  # pragma: no cover - the horizon keeps days in range
+        return BookableSlots.concat(list(compute(first, last).values()))
+    base = (connection.alias, connection.settings_dict["NAME"], location.pk, known.config, service.pk, mechanic_id)
+    days = _dates(first, last)
+    keys = [(*base, day, known.days.get(day, 0)) for day in days]
+    with _days_lock:
+        found = [_days.get(key) for key in keys]
+        for key, answer in zip(keys, found, strict=True):
+            if answer is not None:
+                _days.move_to_end(key)
+    missing = [day for day, answer in zip(days, found, strict=True) if answer is None]
+    if missing:
+        computed = compute(missing[0], missing[-1])
+        with _days_lock:
+            for index, (key, day) in enumerate(zip(keys, days, strict=True)):
+                if found[index] is None:
+                    found[index] = _days[key] = computed[day]
+            while len(_days) > DAYS_REMEMBERED_MAX:
+                _days.popitem(last=False)
+    return BookableSlots.concat([answer for answer in found if answer is not None])
 
 
 def earliest_start(location: Location, now: datetime) -> datetime:
