@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -81,6 +82,21 @@ class LocationSerializer(serializers.Serializer):
     )
     quiet_hours_end = HHMMField(
         required=False, help_text=_("Local time the held-back messages go out (default 08:00); equal = none.")
+    )
+    currency = serializers.CharField(
+        max_length=3,
+        required=False,
+        allow_blank=True,
+        help_text=_("ISO 4217 code (CLP, EUR, USD …); default the country's. Fixed once the location has sold."),
+    )
+    tax_rate = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        required=False,
+        allow_null=True,
+        help_text=_("Standard tax rate (%) proposed for new products and services; null = the country's."),
     )
     is_active = serializers.BooleanField(required=False)
 

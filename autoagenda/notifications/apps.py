@@ -8,6 +8,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from autoagenda.notifications import sweeps
+        from autoagenda.notifications import subscribers_inventory, sweeps
 
         sweeps.register_builtin()
+        subscribers_inventory.connect()

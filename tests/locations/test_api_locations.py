@@ -20,6 +20,7 @@ ALL_FIELDS = {
     "id", "name", "address", "phone", "email", "timezone", "country", "sector", "slot_minutes",
     "max_appointments_per_hour", "max_appointments_per_day", "min_notice_minutes", "booking_horizon_days",
     "cancellation_window_minutes", "use_public_holidays", "quiet_hours_start", "quiet_hours_end", "is_active",
+    "currency", "tax_rate",
 }  # fmt: skip
 
 
@@ -39,6 +40,8 @@ def test_an_admin_creates_a_location_and_gets_every_field_back(cast, api):
         "quiet_hours_start": "21:00",
         "quiet_hours_end": "08:00",
         "is_active": True,
+        "currency": "CLP",  # from the country
+        "tax_rate": None,
     }
 
 

@@ -130,7 +130,7 @@ def test_the_catalog_is_in_spanish_with_each_countrys_tax(demo_loaded, settings)
     # Prices in the configured currency: whole pesos by default.
     assert settings.CURRENCY == "CLP"
     assert oil_cl.price == Decimal("45000")
-    assert all(s.price == s.price.to_integral_value() for s in Service.objects.all())
+    assert all(s.price == s.price.to_integral_value() for s in Service.objects.filter(locations=providencia))
 
 
 def test_a_wash_needs_no_mechanic_and_diagnosis_is_for_the_specialist(demo_loaded):
@@ -141,12 +141,13 @@ def test_a_wash_needs_no_mechanic_and_diagnosis_is_for_the_specialist(demo_loade
     assert [m.email for m in diagnosis.mechanics.all()] == ["mecanico1.providencia@demo.autoagenda.cl"]
 
 
-def test_prices_follow_a_currency_with_cents(settings):
-    settings.CURRENCY = "EUR"
-    load_demo()
+def test_each_workshop_prices_in_its_own_currency(demo_loaded):
+    madrid = Location.objects.get(name="Taller Madrid Chamberí")
+    providencia = Location.objects.get(name="Taller Providencia")
+    assert (providencia.currency, madrid.currency) == ("CLP", "EUR")
 
-    oil = Service.objects.get(name="Cambio de aceite y filtro", locations__name="Taller Providencia")
-    assert oil.price == Decimal("59.90")
+    oil = Service.objects.get(name="Cambio de aceite y filtro", locations=madrid)
+    assert (oil.price, oil.currency) == (Decimal("69.90"), "EUR")
 
 
 def test_running_it_twice_changes_nothing(demo_loaded):

@@ -227,12 +227,13 @@ class DemoLoader:
     def load_service(self, location: Location, spec: demo.ServiceSpec) -> Service:
         """Services are per location here (tax differs by country), keyed on (name, location)."""
         tax_rate = next(loc.tax_rate for loc in demo.LOCATIONS if loc.name == location.name)
-        price = Decimal(spec.price_clp) if money.decimals() == 0 else Decimal(spec.price_eur)
+        price = Decimal(spec.price_clp) if location.currency == "CLP" else Decimal(spec.price_eur)
         values = {
             "description": spec.description,
             "duration_minutes": spec.duration_minutes,
             "buffer_minutes": spec.buffer_minutes,
-            "price": money.quantize(price),
+            "price": money.quantize(price, location.currency),
+            "currency": location.currency,
             "tax_rate": tax_rate,
             "requires_mechanic": spec.requires_mechanic,
             "repeat_months": spec.repeat_months,
