@@ -11,7 +11,7 @@ from autoagenda.inventory.permissions import stock_writable_locations
 from autoagenda.locations.models import Location
 from autoagenda.locations.permissions import locations_managed_by
 
-QUANTITY = {"max_digits": 14, "decimal_places": 3, "max_value": Decimal("9999999999.999")}
+QUANTITY: dict[str, Any] = {"max_digits": 14, "decimal_places": 3, "max_value": Decimal("9999999999.999")}
 
 
 class ProductForm(forms.Form):
@@ -59,13 +59,16 @@ class ReceiveForm(_StockForm):
 class AdjustForm(_StockForm):
     location = forms.ModelChoiceField(label=_("Location"), queryset=Location.objects.none())
     quantity = forms.DecimalField(
-        label=_("Change"), min_value=Decimal("-9999999999.999"), help_text=_("+ found, − broken or lost."), **QUANTITY
+        label=_("Quantity change"),
+        min_value=Decimal("-9999999999.999"),
+        help_text=_("+ found, − broken or lost."),
+        **QUANTITY,
     )
     note = forms.CharField(label=_("Reason"), max_length=200)
 
 
 class TransferForm(_StockForm):
-    location = forms.ModelChoiceField(label=_("From"), queryset=Location.objects.none())
-    destination = forms.ModelChoiceField(label=_("To"), queryset=Location.objects.none())
+    location = forms.ModelChoiceField(label=_("From location"), queryset=Location.objects.none())
+    destination = forms.ModelChoiceField(label=_("To location"), queryset=Location.objects.none())
     quantity = forms.DecimalField(label=_("Quantity"), min_value=Decimal("0.001"), **QUANTITY)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)

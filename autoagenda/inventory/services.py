@@ -22,7 +22,16 @@ from autoagenda.accounts.permissions import require
 from autoagenda.core import money
 from autoagenda.core.errors import ApplicationError
 from autoagenda.inventory import events
-from autoagenda.inventory.models import MAX_QUANTITY, MoveKind, Product, ProductPrice, StockLevel, StockMove, Unit
+from autoagenda.inventory.models import (
+    MAX_QUANTITY,
+    UNIT_DECIMALS,
+    MoveKind,
+    Product,
+    ProductPrice,
+    StockLevel,
+    StockMove,
+    Unit,
+)
 from autoagenda.inventory.permissions import (
     can_create_products,
     can_manage_product,
@@ -57,7 +66,7 @@ def quantity_errors(value: Any, unit: str, *, allow_negative: bool = False, allo
         return [_("The quantity cannot be zero.")]
     if quantity < 0 and not allow_negative:
         return [_("The quantity must be positive.")]
-    places = {Unit.UNIT: 0}.get(unit, 3)  # models.UNIT_DECIMALS
+    places = UNIT_DECIMALS.get(unit, 3)
     if quantity != quantity.quantize(Decimal(1).scaleb(-places)):
         if places == 0:
             return [_("Counted in whole units: no decimals.")]

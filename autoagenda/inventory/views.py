@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from autoagenda.accounts.permissions import require
 from autoagenda.core import bounds
@@ -27,6 +27,7 @@ from autoagenda.inventory.permissions import (
     get_stock_location_for_user,
     stock_locations_for,
 )
+from autoagenda.locations.models import Location
 
 
 def _location_id(request: HttpRequest) -> int | None:
@@ -99,7 +100,11 @@ def product_ledger(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 FORMS: dict[str, Any] = {"receive": ReceiveForm, "adjust": AdjustForm, "transfer": TransferForm}
-TITLES = {"receive": _lazy("Receive stock"), "adjust": _lazy("Adjust stock"), "transfer": _lazy("Transfer stock")}
+TITLES = {
+    "receive": gettext_lazy("Receive stock"),
+    "adjust": gettext_lazy("Adjust stock"),
+    "transfer": gettext_lazy("Transfer stock"),
+}
 
 
 def _record(kind: str, user: Any, product: Any, data: dict[str, Any]) -> None:
@@ -140,6 +145,7 @@ def low_stock(request: HttpRequest) -> HttpResponse:
     require(can_use_inventory(request.user))
     locations = list(stock_locations_for(request.user).order_by("name", "id"))
     location_id = _location_id(request)
+    chosen: Location | None
     if location_id is not None:
         chosen = get_stock_location_for_user(request.user, location_id)
     else:
