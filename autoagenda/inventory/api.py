@@ -210,7 +210,7 @@ class StockMoveInputSerializer(serializers.Serializer[Any]):
 
 
 class StockLevelSerializer(serializers.Serializer[Any]):
-    location = serializers.IntegerField()
+    location = IdField()
     quantity = serializers.CharField(help_text=_("On hand."))
     reserved = serializers.CharField()
     available = serializers.CharField(help_text=_("On hand minus reserved."))

@@ -404,3 +404,21 @@ def test_late_on_a_saturday_it_still_books_the_coming_week():
         # Nothing is left today to check in: every booking is still just confirmed.
         assert set(appointments.values_list("status", flat=True)) == {AppointmentStatus.CONFIRMED}
     assert overlapping_pairs(Appointment.objects.all()) == []
+
+
+def test_the_demo_has_stock_at_both_workshops_and_madrid_sells_in_euros(demo_loaded):
+    from autoagenda.inventory.models import Product, StockLevel, StockMove
+    from autoagenda.inventory.selectors import low_stock_at, product_price_at
+
+    providencia = Location.objects.get(name="Taller Providencia")
+    madrid = Location.objects.get(name="Taller Madrid Chamberí")
+    oil = Product.objects.get(sku="ACE-5W30")
+    assert product_price_at(oil, providencia).amount == Decimal("9490")
+    price = product_price_at(oil, madrid)
+    assert (price.amount, price.currency) == (Decimal("11.90"), "EUR")
+    for location in (providencia, madrid):
+        for level in StockLevel.objects.filter(location=location):
+            moves = StockMove.objects.filter(product=level.product, location=location)
+            assert level.quantity == sum(m.quantity for m in moves)
+    assert {p.sku for p in low_stock_at(providencia)} == {"FIL-AIR-002", "CAB-BAT-1"}
+    assert {p.sku for p in low_stock_at(madrid)} == {"PAS-FRE-DEL", "BUJ-IRI-4"}

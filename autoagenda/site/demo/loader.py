@@ -27,6 +27,7 @@ from autoagenda.scheduling import selectors as scheduling_selectors
 from autoagenda.scheduling import services as scheduling_services
 from autoagenda.scheduling.models import Appointment, AppointmentStatus, TimeOff, WorkingHours
 from autoagenda.site.demo import data as demo
+from autoagenda.site.demo.inventory import load_inventory
 from autoagenda.walkins.models import Desk, Queue, Ticket, TicketAction, TicketCounter, TicketEvent, TicketStatus
 
 M = TypeVar("M", bound=models.Model)
@@ -101,6 +102,7 @@ class DemoLoader:
         for location_name, services in demo.SERVICES.items():
             for service in services:
                 self.load_service(self.locations[location_name], service)
+        load_inventory(self)
         for location_name in self.locations:
             self.load_walkins(location_name)
         for location_name in self.locations:
