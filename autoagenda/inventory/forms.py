@@ -47,6 +47,9 @@ class _StockForm(forms.Form):
             if name in self.fields:
                 field: forms.ModelChoiceField = self.fields[name]  # type: ignore[assignment]
                 field.queryset = where
+        choices = list(where[:2])
+        if len(choices) == 1 and "location" in self.fields:
+            self.fields["location"].initial = choices[0].pk  # the one place this person keeps it
 
 
 class ReceiveForm(_StockForm):
