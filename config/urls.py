@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("autoagenda.accounts.urls")),
     path("locations/", include("autoagenda.locations.urls")),
     path("services/", include("autoagenda.catalog.urls")),
+    path("stock/", include("autoagenda.inventory.urls")),
     path("vehicles/", include("autoagenda.customers.urls")),
     path("staff/", include("autoagenda.scheduling.staff_hours.urls")),
     path("book/", include("autoagenda.scheduling.booking.urls")),

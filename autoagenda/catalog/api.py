@@ -20,25 +20,22 @@ from autoagenda.catalog.models import Service
 from autoagenda.catalog.permissions import can_create_services, get_service_for_user
 from autoagenda.core import bounds
 from autoagenda.core.api import ScopedPrimaryKeyRelatedField
-from autoagenda.core.money import format_amount
+from autoagenda.core.api_fields import MoneyField
 from autoagenda.locations.models import Location
 
 
-class MoneyField(serializers.DecimalField):
-    """Money in and out: accepts a string or a number, answers the currency's string (`"25000"` for CLP)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_digits", 12)
-        kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("coerce_to_string", True)
-        super().__init__(**kwargs)
-
-    def to_representation(self, value: Any) -> str:
-        return format_amount(value)
+class ServicePriceSerializer(serializers.Serializer[Any]):
+    location = serializers.IntegerField(source="location_id", read_only=True)
+    currency = serializers.CharField(source="location.currency", read_only=True)
+    price = MoneyField(currency="location.currency", read_only=True)
 
 
 class ServiceSerializer(serializers.ModelSerializer[Service]):
-    price = MoneyField(min_value=0)
+    price = MoneyField(min_value=0, help_text=_("Net, in `currency`."))
+    currency = serializers.CharField(read_only=True, help_text=_("ISO 4217 code of `price`."))
+    prices = ServicePriceSerializer(
+        many=True, read_only=True, help_text=_("Its own price at locations in another currency, in theirs.")
+    )
     locations: serializers.PrimaryKeyRelatedField[Location] = serializers.PrimaryKeyRelatedField(
         many=True, read_only=True
     )
@@ -53,6 +50,8 @@ class ServiceSerializer(serializers.ModelSerializer[Service]):
             "duration_minutes",
             "buffer_minutes",
             "price",
+            "currency",
+            "prices",
             "tax_rate",
             "requires_mechanic",
             "locations",
@@ -69,7 +68,7 @@ class ServiceWriteSerializer(serializers.Serializer[Any]):
     description = serializers.CharField(allow_blank=True, max_length=5000, required=False)
     duration_minutes = serializers.IntegerField(min_value=5, max_value=1440)
     buffer_minutes = serializers.IntegerField(min_value=0, max_value=240, required=False)
-    price = MoneyField(min_value=0, max_digits=12, decimal_places=2)
+    price = MoneyField(min_value=0, max_digits=12, decimal_places=2, currency=None)
     tax_rate = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False)
     requires_mechanic = serializers.BooleanField(required=False)
     locations = ScopedPrimaryKeyRelatedField(many=True, allow_empty=False, scope=locations_known_to)

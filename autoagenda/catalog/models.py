@@ -25,6 +25,12 @@ class Service(TimeStampedModel):
         _("buffer after (minutes)"), default=0, validators=[MaxValueValidator(240)]
     )
     price = models.DecimalField(_("net price"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        blank=True,
+        help_text=_("Of the net price: its locations' currency. Locations in another currency need a price each."),
+    )
     tax_rate = models.DecimalField(
         _("tax rate (%)"),
         max_digits=5,
@@ -68,3 +74,28 @@ class Service(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ServicePrice(models.Model):
+    """The service's price at one location, in that location's currency.
+
+    One catalogue may serve locations in two currencies (a service offered in Santiago and in Madrid): the
+    service's own `price` is in `Service.currency`, and each location in another currency (or that charges
+    differently) has a row here. Where neither applies the service has no price at that location.
+    """
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="prices")
+    location = models.ForeignKey("locations.Location", on_delete=models.CASCADE, related_name="service_prices")
+    price = models.DecimalField(_("net price"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+
+    class Meta:
+        verbose_name = _("price at a location")
+        verbose_name_plural = _("prices at locations")
+        ordering = ("service", "location")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["service", "location"], name="catalog_serviceprice_unique_location"),
+            models.CheckConstraint(condition=Q(price__gte=0), name="catalog_serviceprice_price_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} @ {self.location_id}: {self.price}"

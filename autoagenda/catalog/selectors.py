@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
 from autoagenda.accounts.models import Role, User
 from autoagenda.accounts.permissions import is_admin
-from autoagenda.catalog.models import Service
+from autoagenda.catalog.models import Service, ServicePrice
 from autoagenda.catalog.permissions import can_create_services, services_visible_to
 from autoagenda.locations.models import Location
 from autoagenda.locations.permissions import locations_managed_by
@@ -23,7 +24,30 @@ def services_for(user: Any, *, location_id: int | None = None) -> QuerySet[Servi
     return qs.prefetch_related(
         Prefetch("locations", queryset=Location.objects.only("id", "name").order_by("name", "id")),
         Prefetch("mechanics", queryset=User.objects.only("id", "first_name", "last_name", "email").order_by("id")),
+        Prefetch("prices", queryset=ServicePrice.objects.select_related("location")),
     ).order_by("name", "id")
+
+
+@dataclass(frozen=True)
+class Price:
+    """An amount and its currency: never added to an amount in another currency."""
+
+    amount: Decimal
+    currency: str
+
+
+def service_price_at(service: Service, location: Location) -> Price | None:
+    """What the service costs at `location`, in its currency; None when it has no price there.
+
+    Reads `service.prices` (prefetch it for lists): the location's own price first, else the service's price when
+    it is in the location's currency.
+    """
+    for row in service.prices.all():
+        if row.location_id == location.pk:
+            return Price(row.price, location.currency)
+    if service.currency in ("", location.currency):
+        return Price(service.price, location.currency)
+    return None
 
 
 @dataclass(frozen=True)

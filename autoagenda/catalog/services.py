@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from autoagenda.accounts.models import Role, StaffMembership, User
 from autoagenda.accounts.permissions import require
-from autoagenda.catalog.models import Service
+from autoagenda.catalog.models import Service, ServicePrice
 from autoagenda.catalog.permissions import can_create_services, can_manage_service, can_offer_services_at
 from autoagenda.core import money
 from autoagenda.core.errors import ApplicationError
@@ -51,6 +51,27 @@ def _as_decimal(value: Any) -> Decimal | None:
     return result if result.is_finite() else None
 
 
+def price_errors(value: Any, currency: str) -> list[str]:
+    """What is wrong with a net price in `currency` (none, negative, more decimals than it has, too large)."""
+    price = _as_decimal(value)
+    if price is None or price < 0:
+        return [_("Enter an amount of zero or more.")]
+    if money.quantize(price, currency) != price:
+        return [
+            _("Use at most %(places)s decimal places for %(currency)s.")
+            % {"places": money.decimals(currency), "currency": currency}
+        ]
+    if price >= Decimal("1e10"):
+        return [_("The price is too large.")]
+    return []
+
+
+def currency_of(locations: Iterable[Location]) -> str:
+    """The currency of a price offered at these locations: the first one's (a price per location for others)."""
+    ordered = sorted(locations, key=lambda loc: loc.pk or 0)
+    return ordered[0].currency if ordered else money.currency()
+
+
 def service_field_errors(values: Mapping[str, Any]) -> dict[str, list[str]]:
     """Every problem with a service's complete set of plain values, by field."""
     errors: dict[str, list[str]] = {}
@@ -67,17 +88,8 @@ def service_field_errors(values: Mapping[str, Any]) -> dict[str, list[str]]:
         value = values.get(field)
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
             add(field, _("Enter a whole number from %(min)s to %(max)s.") % {"min": low, "max": high})
-    price = _as_decimal(values.get("price"))
-    if price is None or price < 0:
-        add("price", _("Enter an amount of zero or more."))
-    elif money.quantize(price) != price:
-        add(
-            "price",
-            _("Use at most %(places)s decimal places for %(currency)s.")
-            % {"places": money.decimals(), "currency": money.currency()},
-        )
-    elif price >= Decimal("1e10"):
-        add("price", _("The price is too large."))
+    for message in price_errors(values.get("price"), str(values.get("currency") or money.currency())):
+        add("price", message)
     tax = _as_decimal(values.get("tax_rate"))
     if tax is None or not Decimal(0) <= tax <= Decimal(100):
         add("tax_rate", _("Enter a percentage from 0 to 100."))
@@ -129,6 +141,8 @@ def _check_and_save(
 ) -> Service:
     location_ids = {loc.pk for loc in locations}
     require(can_offer_services_at(actor, location_ids))
+    if locations:
+        values["currency"] = currency_of(locations)
     errors = service_field_errors(values)
     if not locations:
         errors["locations"] = [_("Choose at least one location.")]
@@ -140,7 +154,7 @@ def _check_and_save(
         raise ApplicationError("invalid", _("The service was not saved."), errors=errors)
     for field, value in values.items():
         setattr(service, field, value)
-    service.price = money.quantize(service.price)
+    service.price = money.quantize(service.price, service.currency or None)
     with transaction.atomic():
         service.save()
         service.locations.set(locations)
@@ -150,6 +164,27 @@ def _check_and_save(
 
 def _values_of(service: Service) -> dict[str, Any]:
     return {field: getattr(service, field) for field in SERVICE_FIELDS}
+
+
+def service_price_set(*, actor: Any, service: Service, location: Location, price: Decimal | int | str | None) -> None:
+    """The service's own price at `location`, in the location's currency; None goes back to the service's price.
+
+    For a catalogue that serves locations in two currencies: the service's `price` is in its currency, every
+    location in another currency is priced here.
+    """
+    require(can_manage_service(actor, service))
+    if not service.locations.filter(pk=location.pk).exists():
+        raise ApplicationError.invalid("location", _("The service is not offered at this location."))
+    with transaction.atomic():
+        if price is None:
+            ServicePrice.objects.filter(service=service, location=location).delete()
+            return
+        errors = price_errors(price, location.currency)
+        if errors:
+            raise ApplicationError("invalid", _("The price was not saved."), errors={"price": errors})
+        ServicePrice.objects.update_or_create(
+            service=service, location=location, defaults={"price": Decimal(str(price).strip())}
+        )
 
 
 def service_create(

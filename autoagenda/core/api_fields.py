@@ -6,6 +6,7 @@ itself); tests/api_platform/test_field_bounds.py walks every serializer and fail
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +15,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from autoagenda.core import bounds
+from autoagenda.core import bounds, money
 from autoagenda.core.timeutils import isoformat_in
 
 
@@ -66,3 +67,40 @@ class IdField(serializers.IntegerField):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", bounds.ID_MAX)
         super().__init__(**kwargs)
+
+
+class MoneyField(serializers.DecimalField):
+    """Money in and out: accepts a string or a number, answers the currency's string (`"25000"` CLP, `"49.90"` EUR).
+
+    `currency` says whose currency an amount is in when it is rendered: an attribute name of the object being
+    serialized (`"currency"`, `"location.currency"`) or a callable taking it. Input is only bounded here (12
+    digits, 2 places); the service checks the decimals of the currency it is charged in.
+    """
+
+    def __init__(self, *, currency: str | Callable[[Any], str | None] | None = "currency", **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("coerce_to_string", True)
+        self.currency_source = currency
+        super().__init__(**kwargs)
+
+    def _currency_of(self, instance: Any) -> str | None:
+        source = self.currency_source
+        if source is None:
+            return None
+        if callable(source):
+            return source(instance)
+        value: Any = instance
+        for part in source.split("."):
+            value = value.get(part) if isinstance(value, dict) else getattr(value, part, None)
+            if value is None:
+                return None
+        return str(value) or None
+
+    def get_attribute(self, instance: Any) -> Any:
+        value = super().get_attribute(instance)
+        return None if value is None else (value, self._currency_of(instance))
+
+    def to_representation(self, value: Any) -> str:
+        amount, code = value if isinstance(value, tuple) else (value, None)
+        return money.format_amount(amount, code)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -94,6 +95,21 @@ class LocationSerializer(serializers.Serializer):
         max_value=MAX_REMINDER_MINUTES,
         required=False,
         help_text=_("A second reminder (default 120); 0 = none."),
+    )
+    currency = serializers.CharField(
+        max_length=3,
+        required=False,
+        allow_blank=True,
+        help_text=_("ISO 4217 code (CLP, EUR, USD …); default the country's. Fixed once the location has sold."),
+    )
+    tax_rate = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        required=False,
+        allow_null=True,
+        help_text=_("Standard tax rate (%) proposed for new products and services; null = the country's."),
     )
     is_active = serializers.BooleanField(required=False)
 

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import zoneinfo
-from typing import ClassVar
+from decimal import Decimal
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -10,7 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from autoagenda.core import bounds
+from autoagenda.core import bounds, money
 from autoagenda.core.models import TimeStampedModel
 from autoagenda.core.timeutils import format_hhmm
 from autoagenda.core.weekly import Weekday  # lives in core (the weekly-plan validator); importable from here too
@@ -82,6 +83,20 @@ class Location(TimeStampedModel):
         default=DEFAULT_SECOND_REMINDER_MINUTES,
         help_text=_("A second reminder closer to the start; 0 for none."),
     )
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        blank=True,
+        help_text=_("ISO 4217 code, e.g. CLP, EUR; empty takes the country's. Fixed once the location has sold."),
+    )
+    tax_rate = models.DecimalField(
+        _("standard tax rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Proposed for new products and services; empty takes the country's."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords()
@@ -117,6 +132,11 @@ class Location(TimeStampedModel):
                 condition=Q(max_appointments_per_day__isnull=True) | Q(max_appointments_per_day__gte=1),
                 name="locations_location_day_capacity_positive",
             ),
+            models.CheckConstraint(condition=Q(currency__regex=r"^[A-Z]{3}$"), name="locations_location_currency_code"),
+            models.CheckConstraint(
+                condition=Q(tax_rate__isnull=True) | Q(tax_rate__gte=0, tax_rate__lte=100),
+                name="locations_location_tax_rate_range",
+            ),
             models.CheckConstraint(
                 condition=Q(quiet_hours_start__gte=0, quiet_hours_start__lt=1440)
                 & Q(quiet_hours_end__gte=0, quiet_hours_end__lt=1440),
@@ -131,6 +151,24 @@ class Location(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A location always has a currency: the country's unless chosen (normalising a field, no side effect).
+        if not self.currency:
+            self.currency = money.currency_for_country(self.country)
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "currency"}
+        super().save(*args, **kwargs)
+
+    @property
+    def decimals(self) -> int:
+        """How many decimals its money has (CLP 0, EUR 2)."""
+        return money.decimals(self.currency)
+
+    @property
+    def standard_tax_rate(self) -> Decimal:
+        return self.tax_rate if self.tax_rate is not None else money.tax_rate_for_country(self.country)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

@@ -7,10 +7,12 @@ an API client gets every problem at once.
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, time, timedelta
 from datetime import date as date_type
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
@@ -21,7 +23,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from autoagenda.accounts.permissions import require
-from autoagenda.core import bounds
+from autoagenda.core import bounds, money
 from autoagenda.core.errors import ApplicationError
 from autoagenda.core.timeutils import valid_timezones
 from autoagenda.core.weekly import MINUTES_PER_DAY, Interval, is_int, weekly_plan_errors
@@ -58,6 +60,8 @@ LOCATION_FIELDS = (
     "quiet_hours_end",
     "first_reminder_minutes",
     "second_reminder_minutes",
+    "currency",
+    "tax_rate",
     "is_active",
 )
 # (min, max) of the integer settings, as API.md fixes them.
@@ -75,6 +79,22 @@ CAPACITY_FIELDS = {
     "max_appointments_per_day": MAX_APPOINTMENTS_PER_DAY,
 }
 _COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
+
+# "Has this location sold anything in its currency?" Apps above register a check (inventory: stock moves with a
+# cost or price; billing: invoices); once one answers yes the currency is fixed. Locations cannot import them.
+CurrencyLock = Callable[[Location], bool]
+_currency_locks: list[CurrencyLock] = []
+
+
+def register_currency_lock(check: CurrencyLock) -> CurrencyLock:
+    """Called from a higher app's `ready()`; registering twice is once."""
+    if check not in _currency_locks:
+        _currency_locks.append(check)
+    return check
+
+
+def currency_is_fixed(location: Location) -> bool:
+    return location.pk is not None and any(check(location) for check in _currency_locks)
 
 
 @cache
@@ -107,6 +127,17 @@ def location_field_errors(values: Mapping[str, Any]) -> dict[str, list[str]]:
         add("country", _("Enter a two-letter country code such as CL or ES."))
     elif values.get("use_public_holidays") and country not in holiday_countries():
         add("country", _("Public holidays are not available for this country; turn them off or pick another."))
+    currency = values.get("currency")
+    if currency and currency not in money.CURRENCY_DECIMALS:
+        add(
+            "currency",
+            _("Unknown currency. Use one of: %(codes)s.") % {"codes": ", ".join(sorted(money.CURRENCY_DECIMALS))},
+        )
+    tax_rate = values.get("tax_rate")
+    if tax_rate is not None and not (
+        isinstance(tax_rate, Decimal) and 0 <= tax_rate <= 100 and tax_rate.quantize(Decimal("0.01")) == tax_rate
+    ):
+        add("tax_rate", _("Enter a percentage from 0 to 100 with at most 2 decimal places."))
     if values.get("sector") not in Sector.values:
         add("sector", _("Choose automotive or general."))
     for field, (low, high) in INT_RANGES.items():
@@ -143,6 +174,11 @@ def _normalized(fields: Mapping[str, Any]) -> dict[str, Any]:
         out["country"] = out["country"].strip().upper()
     if isinstance(out.get("timezone"), str):
         out["timezone"] = out["timezone"].strip()
+    if isinstance(out.get("currency"), str):
+        out["currency"] = out["currency"].strip().upper()
+    if isinstance(out.get("tax_rate"), int | float | str) and not isinstance(out.get("tax_rate"), bool):
+        with contextlib.suppress(InvalidOperation):
+            out["tax_rate"] = Decimal(str(out["tax_rate"]))
     return out
 
 
@@ -167,8 +203,12 @@ def location_update(*, actor: Any, location: Location, **fields: Any) -> Locatio
     """Admins and the location's managers change its settings; the result must be valid as a whole."""
     require(can_manage_location(actor, location))
     values = _normalized(fields)
+    if values.get("currency") == "":
+        values["currency"] = money.currency_for_country(values.get("country", location.country))
     merged = {**_current_values(location), **values}
     errors = location_field_errors(merged)
+    if "currency" in values and values["currency"] != location.currency and currency_is_fixed(location):
+        errors.setdefault("currency", []).append(_("The location has already sold in its currency; it is fixed."))
     if errors:
         raise ApplicationError("invalid", _("The location could not be saved."), errors=errors)
     with transaction.atomic():

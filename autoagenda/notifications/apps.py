@@ -11,5 +11,5 @@ class NotificationsConfig(AppConfig):
         from autoagenda.notifications import subscribers, sweeps
 
         sweeps.register_builtin()
-        # Bookings, walk-in tickets and people's applications write their messages in their own transactions.
+        # Bookings, walk-in tickets, applications and stock moves write their messages in their own transactions.
         subscribers.connect()

@@ -30,11 +30,13 @@ import pytest
 import time_machine
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from autoagenda.inventory.services import stock_receive
 from autoagenda.scheduling.models import Appointment, TimeOff
 from tests.accounts.factories import ClientLocationFactory, ProfessionalApplicationFactory
 from tests.catalog.factories import ServiceFactory
 from tests.conftest import api_client_for, web_client_for
 from tests.customers.factories import VehicleFactory
+from tests.inventory.factories import ProductFactory
 from tests.locations.factories import ClosureFactory
 from tests.notifications.factories import DeliveryFactory, InAppNotificationFactory
 from tests.scheduling.factories import AppointmentFactory
@@ -128,6 +130,7 @@ TICKET = {"pk": "ticket"}
 QUEUE = {"pk": "queue"}
 STAFF = {"pk": "mechanic"}
 LOCATION_ID = {"location_id": "location"}
+PRODUCT = {"pk": "product"}
 PUBLIC = R(staff=SCOPED, client=SCOPED, why="public: no login, nothing private")
 SELF = R(staff=SCOPED, client=SCOPED, why="about the caller themselves")
 # Collections answer 200 with what the caller may see; a POST is refused or creates the caller's own.
@@ -179,6 +182,20 @@ RULES: dict[str, Rule] = {
     "services/": LIST,
     "services/new/": R(staff=SCOPED, client=403, why="the empty form (managers); no data"),
     "services/<id:pk>/": R(params={"pk": "service"}, staff=404, client=(403, 404)),
+    # --- stock (HTML)
+    "stock/": R(staff=SCOPED, client=403, why="the products of the caller's own locations"),
+    "stock/new/": R(staff=SCOPED, client=403, why="the empty form (managers: their own locations)"),
+    "stock/low-stock/": R(
+        staff=SCOPED,
+        client=403,
+        variants=(Variant("location={location}", staff=404, client=403),),
+        why="the caller's first location; naming another one is 404",
+    ),
+    "stock/<id:pk>/": R(params=PRODUCT, staff=404, client=403),
+    "stock/<id:pk>/edit/": R(params=PRODUCT, staff=404, client=403),
+    "stock/<id:pk>/receive/": R(params=PRODUCT, staff=404, client=403),
+    "stock/<id:pk>/adjust/": R(params=PRODUCT, staff=404, client=403),
+    "stock/<id:pk>/transfer/": R(params=PRODUCT, staff=404, client=403),
     # --- vehicles (HTML)
     "vehicles/": R(
         staff=SCOPED, client=SCOPED, variants=(Variant("q=SWEEP0"), Variant("q=Reservada")), why="scoped list"
@@ -295,6 +312,14 @@ RULES: dict[str, Rule] = {
     "api/v1/professional-applications/<id:pk>/": R(params={"pk": "application"}, staff=403),
     "api/v1/professional-applications/<id:pk>/approve/": R(params={"pk": "application"}, staff=403, client=(403, 404)),
     "api/v1/professional-applications/<id:pk>/reject/": R(params={"pk": "application"}, staff=403, client=(403, 404)),
+    # --- API: products and stock
+    "api/v1/products/": R(staff=SCOPED, client=403, why="the products of their locations; a POST creates theirs"),
+    "api/v1/products/<id:pk>/": R(params=PRODUCT, staff=404, client=403),
+    "api/v1/products/<id:pk>/stock-moves/": R(params=PRODUCT, staff=404, client=403),
+    "api/v1/products/<id:pk>/stock/": R(
+        params=PRODUCT, staff=404, client=403, variants=(Variant("location={location}", staff=404, client=403),)
+    ),
+    "api/v1/locations/<id:pk>/low-stock/": R(params=PK, staff=404, client=403),
     # --- API: locations and catalog
     "api/v1/locations/": R(staff=SCOPED, client={"GET": SCOPED, "POST": 403}, why="staff: theirs; clients: on sale"),
     "api/v1/locations/<id:pk>/": R(params=PK, client={"GET": SCOPED, "PATCH": 403, "PUT": 403, "DELETE": 403}),
@@ -419,6 +444,8 @@ ADMIN_MODELS = {
     "locations/location": "location",
     "locations/closure": "closure",
     "catalog/service": "service",
+    "inventory/product": "product",
+    "inventory/stockmove": "stock_move",
     "accounts/professionalapplication": "application",
 }
 
@@ -464,6 +491,10 @@ class World:
         self.time_off = TimeOff.objects.create(
             user=cast.mechanic, start=NOW + timedelta(days=5), end=NOW + timedelta(days=6), reason="Motivo privado swp"
         )
+        self.product = ProductFactory(sku="SWP-SECRETO", name="Repuesto secreto swp", locations=[cast.location])
+        self.stock_move = stock_receive(
+            actor=cast.admin, product=self.product, location=cast.location, quantity=3, supplier="Proveedor swp"
+        )
         self.queue = QueueFactory(location=cast.location, name="Recepción", prefix="A")
         self.desk = DeskFactory(location=cast.location, name="Mesón uno")
         self.ticket = TicketFactory(queue=self.queue, name="Persona en fila swp", phone="+56 9 6666 0202")
@@ -488,6 +519,9 @@ class World:
             "+56 9 6666 0202",
             "Aviso privado swp",
             "Fallo privado swp",
+            "Repuesto secreto swp",
+            "SWP-SECRETO",
+            "Proveedor swp",
         )
 
     def value(self, key: str, who: str = "outsider") -> str:

@@ -17,6 +17,8 @@ SERVICE_KEYS = {
     "duration_minutes",
     "buffer_minutes",
     "price",
+    "currency",
+    "prices",
     "tax_rate",
     "requires_mechanic",
     "locations",
@@ -65,6 +67,8 @@ def test_it_creates_a_service_and_answers_every_field(cast, api):
         "duration_minutes": 60,
         "buffer_minutes": 15,
         "price": "25000",
+        "currency": "CLP",
+        "prices": [],
         "tax_rate": "19.00",
         "requires_mechanic": True,
         "locations": [cast.location.pk],
@@ -83,11 +87,11 @@ def test_it_accepts_the_price_as_a_number_and_answers_a_string(cast, api):
     assert Service.objects.get().price == Decimal("18500")
 
 
-def test_it_renders_cents_for_a_currency_that_has_them(cast, api, settings):
-    settings.CURRENCY = "EUR"
-    response = api(cast.admin).post("/api/v1/services/", body(cast, price=49.9), format="json")
+def test_it_renders_cents_for_a_currency_that_has_them(cast, api):
+    madrid = {**body(cast, price=49.9), "locations": [cast.other_location.pk], "mechanics": []}
+    response = api(cast.admin).post("/api/v1/services/", madrid, format="json")
     assert response.status_code == 201
-    assert response.json()["price"] == "49.90"
+    assert (response.json()["price"], response.json()["currency"]) == ("49.90", "EUR")
 
 
 def test_it_refuses_decimals_the_currency_does_not_have(cast, api):

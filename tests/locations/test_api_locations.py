@@ -21,6 +21,7 @@ ALL_FIELDS = {
     "max_appointments_per_hour", "max_appointments_per_day", "min_notice_minutes", "booking_horizon_days",
     "cancellation_window_minutes", "use_public_holidays", "quiet_hours_start", "quiet_hours_end", "is_active",
     "first_reminder_minutes", "second_reminder_minutes",
+    "currency", "tax_rate",
 }  # fmt: skip
 
 
@@ -42,6 +43,8 @@ def test_an_admin_creates_a_location_and_gets_every_field_back(cast, api):
         "first_reminder_minutes": 1440,
         "second_reminder_minutes": 120,
         "is_active": True,
+        "currency": "CLP",  # from the country
+        "tax_rate": None,
     }
 
 

@@ -130,7 +130,7 @@ def test_the_catalog_is_in_spanish_with_each_countrys_tax(demo_loaded, settings)
     # Prices in the configured currency: whole pesos by default.
     assert settings.CURRENCY == "CLP"
     assert oil_cl.price == Decimal("45000")
-    assert all(s.price == s.price.to_integral_value() for s in Service.objects.all())
+    assert all(s.price == s.price.to_integral_value() for s in Service.objects.filter(locations=providencia))
 
 
 def test_a_wash_needs_no_mechanic_and_diagnosis_is_for_the_specialist(demo_loaded):
@@ -141,12 +141,13 @@ def test_a_wash_needs_no_mechanic_and_diagnosis_is_for_the_specialist(demo_loade
     assert [m.email for m in diagnosis.mechanics.all()] == ["mecanico1.providencia@demo.autoagenda.cl"]
 
 
-def test_prices_follow_a_currency_with_cents(settings):
-    settings.CURRENCY = "EUR"
-    load_demo()
+def test_each_workshop_prices_in_its_own_currency(demo_loaded):
+    madrid = Location.objects.get(name="Taller Madrid Chamberí")
+    providencia = Location.objects.get(name="Taller Providencia")
+    assert (providencia.currency, madrid.currency) == ("CLP", "EUR")
 
-    oil = Service.objects.get(name="Cambio de aceite y filtro", locations__name="Taller Providencia")
-    assert oil.price == Decimal("59.90")
+    oil = Service.objects.get(name="Cambio de aceite y filtro", locations=madrid)
+    assert (oil.price, oil.currency) == (Decimal("69.90"), "EUR")
 
 
 def test_running_it_twice_changes_nothing(demo_loaded):
@@ -414,3 +415,21 @@ def test_the_demo_shows_messages_in_the_outbox_and_the_bells(demo_loaded):
     for manager in User.objects.filter(role=Role.MANAGER, email__endswith="@demo.autoagenda.cl"):
         assert InAppNotification.objects.filter(user=manager).exists()
     assert InAppNotification.objects.filter(user__role=Role.MECHANIC, kind="appointment_staff").exists()
+
+
+def test_the_demo_has_stock_at_both_workshops_and_madrid_sells_in_euros(demo_loaded):
+    from autoagenda.inventory.models import Product, StockLevel, StockMove
+    from autoagenda.inventory.selectors import low_stock_at, product_price_at
+
+    providencia = Location.objects.get(name="Taller Providencia")
+    madrid = Location.objects.get(name="Taller Madrid Chamberí")
+    oil = Product.objects.get(sku="ACE-5W30")
+    assert product_price_at(oil, providencia).amount == Decimal("9490")
+    price = product_price_at(oil, madrid)
+    assert (price.amount, price.currency) == (Decimal("11.90"), "EUR")
+    for location in (providencia, madrid):
+        for level in StockLevel.objects.filter(location=location):
+            moves = StockMove.objects.filter(product=level.product, location=location)
+            assert level.quantity == sum(m.quantity for m in moves)
+    assert {p.sku for p in low_stock_at(providencia)} == {"FIL-AIR-002", "CAB-BAT-1"}
+    assert {p.sku for p in low_stock_at(madrid)} == {"PAS-FRE-DEL", "BUJ-IRI-4"}

@@ -20,15 +20,16 @@ from tests.locations.factories import LocationFactory
 
 MENUS = {
     "client": ["Home", "Book", "My appointments", "My vehicles", "Work with us"],
-    "mechanic": ["Home", "Calendar", "Walk-ins", "My appointments", "Locations", "Services", "My time off"],
-    "receptionist": ["Home", "Calendar", "Walk-ins", "Locations", "Services", "My time off"],
-    "manager": ["Home", "Calendar", "Walk-ins", "Locations", "Services", "Users", "Staff hours", "Outbox"],
+    "mechanic": ["Home", "Calendar", "Walk-ins", "My appointments", "Locations", "Services", "Stock", "My time off"],
+    "receptionist": ["Home", "Calendar", "Walk-ins", "Locations", "Services", "Stock", "My time off"],
+    "manager": ["Home", "Calendar", "Walk-ins", "Locations", "Services", "Stock", "Users", "Staff hours", "Outbox"],
     "admin": [
         "Home",
         "Calendar",
         "Walk-ins",
         "Locations",
         "Services",
+        "Stock",
         "Users",
         "Staff hours",
         "Outbox",
@@ -56,6 +57,7 @@ def test_every_app_with_pages_contributes_through_its_shell_module():
         "customers",
         "scheduling",
         "walkins",
+        "inventory",
         "notifications",
         "site",
     }

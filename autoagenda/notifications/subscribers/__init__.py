@@ -10,8 +10,9 @@ from __future__ import annotations
 
 def connect() -> None:
     """Subscribe every handler (NotificationsConfig.ready); subscribing twice is once."""
-    from autoagenda.notifications.subscribers import accounts, scheduling, walkins
+    from autoagenda.notifications.subscribers import accounts, inventory, scheduling, walkins
 
     scheduling.connect()
     walkins.connect()
     accounts.connect()
+    inventory.connect()

@@ -39,7 +39,8 @@ def own_bookable_vehicles(user: Any) -> QuerySet[Vehicle]:
 
 
 def services_at(user: Any, location: Location) -> QuerySet[Service]:
-    return services_visible_to(user).filter(locations=location).order_by("name", "id")
+    # Its prices per location come along: every page of the booking shows the price at this location.
+    return services_visible_to(user).filter(locations=location).prefetch_related("prices").order_by("name", "id")
 
 
 def eligible_mechanics(location: Location, service: Service) -> list[User]:

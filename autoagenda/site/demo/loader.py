@@ -29,6 +29,7 @@ from autoagenda.scheduling import selectors as scheduling_selectors
 from autoagenda.scheduling import services as scheduling_services
 from autoagenda.scheduling.models import Appointment, AppointmentStatus, TimeOff, WorkingHours
 from autoagenda.site.demo import data as demo
+from autoagenda.site.demo.inventory import load_inventory
 from autoagenda.walkins.models import Desk, Queue, Ticket, TicketAction, TicketCounter, TicketEvent, TicketStatus
 
 M = TypeVar("M", bound=models.Model)
@@ -103,6 +104,7 @@ class DemoLoader:
         for location_name, services in demo.SERVICES.items():
             for service in services:
                 self.load_service(self.locations[location_name], service)
+        load_inventory(self)
         for location_name in self.locations:
             self.load_walkins(location_name)
         for location_name in self.locations:
@@ -230,12 +232,13 @@ class DemoLoader:
     def load_service(self, location: Location, spec: demo.ServiceSpec) -> Service:
         """Services are per location here (tax differs by country), keyed on (name, location)."""
         tax_rate = next(loc.tax_rate for loc in demo.LOCATIONS if loc.name == location.name)
-        price = Decimal(spec.price_clp) if money.decimals() == 0 else Decimal(spec.price_eur)
+        price = Decimal(spec.price_clp) if location.currency == "CLP" else Decimal(spec.price_eur)
         values = {
             "description": spec.description,
             "duration_minutes": spec.duration_minutes,
             "buffer_minutes": spec.buffer_minutes,
-            "price": money.quantize(price),
+            "price": money.quantize(price, location.currency),
+            "currency": location.currency,
             "tax_rate": tax_rate,
             "requires_mechanic": spec.requires_mechanic,
             "repeat_months": spec.repeat_months,
