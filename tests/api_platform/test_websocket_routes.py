@@ -11,6 +11,10 @@ from config.asgi import application
 
 TIMEOUT = 3
 
+# A consumer closes stale database connections of its thread on every message (Channels' dispatch), so the
+# handshake touches the connection when an earlier test left one in asgiref's shared thread: allow it.
+pytestmark = pytest.mark.django_db
+
 
 async def _handshake(path: str) -> tuple[bool, int | str | None]:
     socket = WebsocketCommunicator(application, path)
