@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "autoagenda.customers",
     "autoagenda.scheduling",
     "autoagenda.walkins",
+    "autoagenda.workorders",
     "autoagenda.notifications",
     "autoagenda.site",  # the shell: last, above every app (CONTRIBUTING.md, "Layers")
 ]
