@@ -59,14 +59,14 @@ def work_order_transition(*, actor: Any, work_order: WorkOrder, status: str, com
     errors: dict[str, list[str]] = {}
     comment = clean_text(comment, HISTORY_COMMENT_MAX, "comment", errors)
     raise_if_errors(errors, _("The status was not changed."))
-    if status == WorkOrderStatus.ESTIMATE_SENT:
-        estimate_send(actor=actor, work_order=work_order, comment=comment)
-        return work_order
     with transaction.atomic():
         current = lock(work_order)
         if status not in ALLOWED_TRANSITIONS[current.status]:
             raise invalid_transition(current.status, status)
-        apply_status(current, status, actor=actor, comment=comment)
+        if status == WorkOrderStatus.ESTIMATE_SENT:  # a move that freezes and sends a version
+            estimate_send(actor=actor, work_order=current, comment=comment)
+        else:
+            apply_status(current, status, actor=actor, comment=comment)
     return copy_back(work_order, current)
 
 
