@@ -176,12 +176,13 @@ def work_order_create_from_appointment(
     appointment: Appointment,
     description: str = "",
     vehicle: Vehicle | None = None,
+    mechanic: User | None = None,
     promised_by: datetime | None = None,
     mileage_in: int | None = None,
     notes: str = "",
 ) -> WorkOrder:
-    """The appointment's vehicle (or `vehicle`, when it has none), service and mechanic carry over; the promise
-    defaults to the appointment's end and the complaint to its notes or service."""
+    """The appointment's vehicle, service and mechanic carry over (`vehicle` and `mechanic` override them); the
+    promise defaults to the appointment's end and the complaint to its notes or service."""
     vehicle = vehicle if vehicle is not None else appointment.vehicle
     if vehicle is None:
         raise ApplicationError.invalid("vehicle", _("The appointment has no vehicle: choose one."))
@@ -191,7 +192,7 @@ def work_order_create_from_appointment(
         vehicle=vehicle,
         client=appointment.client,
         description=description or appointment.notes or appointment.service.name,
-        mechanic=appointment.mechanic,
+        mechanic=mechanic if mechanic is not None else appointment.mechanic,
         service=appointment.service,
         appointment=appointment,
         promised_by=promised_by if promised_by is not None else appointment.end,
