@@ -11,3 +11,6 @@ class NotificationsConfig(AppConfig):
         from autoagenda.notifications import sweeps
 
         sweeps.register_builtin()
+        from autoagenda.notifications import subscribers_workorders
+
+        subscribers_workorders.subscribe()

@@ -189,7 +189,9 @@ def job_board(
     if mechanic_id is not None:
         rows = rows.filter(mechanic_id=mechanic_id)
     rows = _cards(rows, now).order_by(F("promised_by").asc(nulls_last=True), "created_at", "id")
-    columns: dict[str, Column] = {status: Column(status=status, label=str(WorkOrderStatus(status).label)) for status in BOARD_COLUMNS}
+    columns: dict[str, Column] = {
+        status: Column(status=status, label=str(WorkOrderStatus(status).label)) for status in BOARD_COLUMNS
+    }
     for work_order in rows:
         columns[work_order.status].cards.append(work_order)
     return list(columns.values())
