@@ -85,7 +85,7 @@ def work_orders_for(
 
 
 def comments_for(user: Any, work_order: WorkOrder) -> QuerySet[Comment]:
-    rows = Comment.objects.filter(work_order=work_order).select_related("author")
+    rows = Comment.objects.filter(work_order=work_order).select_related("author", "work_order__location")
     if not sees_internal_comments(user):
         rows = rows.filter(visibility=CommentVisibility.CLIENT)
     return rows.order_by("created_at", "id")
