@@ -21,6 +21,11 @@ PUBLIC_API = {
     ("api/v1/services/<id:pk>/", "get"),
     ("api/v1/locations/<id:pk>/availability/", "get"),  # a visitor picks a time before signing up
     ("api/v1/locations/<id:pk>/display/", "get"),  # the walk-in queue's public screen (walkins)
+    # The client's estimate link (workorders): the signed token in the path is the key.
+    ("api/v1/estimates/<str:token>/", "get"),
+    ("api/v1/estimates/<str:token>/decision/", "post"),
+    ("api/v1/estimates/<str:token>/approve/", "post"),
+    ("api/v1/estimates/<str:token>/decline/", "post"),
     ("api/schema/", "get"),
     ("api/docs/", "get"),
 }
