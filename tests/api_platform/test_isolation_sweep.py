@@ -430,6 +430,33 @@ RULES: dict[str, Rule] = {
         )
         for tail in ("", "decision/", "approve/", "decline/")
     },
+    # --- work orders (HTML): the desk's pages of its locations, the mechanic's own jobs, the client's own
+    "work-orders/": R(staff=SCOPED, client=SCOPED, why="redirects to the caller's own board or list"),
+    "work-orders/mine/": R(staff=403, client=SCOPED, why="a client's own work orders"),
+    "work-orders/estimate/<str:token>/": R(
+        params={"token": "not-the-clients-estimate-token"},
+        staff=400,
+        client=400,
+        why="anonymous: the signed token is the key, any other shows the clear `link_invalid` page",
+    ),
+    "work-orders/board/<id:location_id>/": R(params=LOCATION_ID, client=403),
+    "work-orders/board/<id:location_id>/cards/<id:pk>/move/": R(
+        params={"location_id": "location", "pk": "work_order"}, client=403
+    ),
+    "work-orders/mechanic/": R(staff=SCOPED, client=403, why="the caller's own jobs"),
+    "work-orders/mechanic/history/": R(staff=SCOPED, client=403, why="the caller's own finished jobs"),
+    **{
+        f"work-orders/mechanic/<id:pk>/{action}/": R(params=WORK_ORDER, client=403)
+        for action in ("start", "pause", "resume", "complete", "comment", "labor", "part")
+    },
+    "work-orders/new/<id:location_id>/": R(params=LOCATION_ID, client=403),
+    "work-orders/new/<id:location_id>/clients/": R(params=LOCATION_ID, client=403),
+    "work-orders/from-appointment/<id:pk>/": R(params=APPOINTMENT),
+    "work-orders/from-ticket/<id:pk>/": R(params=TICKET),
+    **{
+        f"work-orders/<id:pk>/{tail}": R(params=WORK_ORDER)
+        for tail in ("", "status/", "assign/", "labor/", "parts/", "comments/", "clock/", "estimate/", "pickup/")
+    },
     # --- API schema and docs
     "api/schema/": PUBLIC,
     "api/docs/": PUBLIC,
