@@ -102,9 +102,9 @@ def page_context(request: HttpRequest, work_order: WorkOrder, **extra: Any) -> d
         "desks": selectors_boards.desks_of(work_order.location) if pickup else [],
         "my_clock": next((e for e in running if e.mechanic_id == user.pk), None),
         "running": running,
-        "labor_form": LaborForm(),
-        "part_form": PartForm(),
-        "comment_form": CommentForm(),
+        "labor_form": LaborForm(auto_id="labor-%s"),
+        "part_form": PartForm(auto_id="part-%s"),
+        "comment_form": CommentForm(auto_id="comment-%s"),
         "ws_path": f"/ws/locations/{work_order.location_id}/work-orders/" if staff else "",
         "page_url": reverse("workorders:detail", args=[work_order.pk]),
     }
