@@ -403,3 +403,14 @@ def test_late_on_a_saturday_it_still_books_the_coming_week():
         # Nothing is left today to check in: every booking is still just confirmed.
         assert set(appointments.values_list("status", flat=True)) == {AppointmentStatus.CONFIRMED}
     assert overlapping_pairs(Appointment.objects.all()) == []
+
+
+def test_the_demo_has_work_orders_at_every_step_and_a_second_run_adds_none(demo_loaded):
+    from autoagenda.workorders.models import WorkOrder
+
+    for location in Location.objects.all():
+        statuses = set(WorkOrder.objects.filter(location=location).values_list("status", flat=True))
+        assert {"draft", "estimate_sent", "in_progress", "completed"} <= statuses, location.name
+    count = WorkOrder.objects.count()
+    load_demo()
+    assert WorkOrder.objects.count() == count
