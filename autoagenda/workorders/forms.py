@@ -9,7 +9,10 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from autoagenda.core.forms import BoundedDateTimeField, IdField
 from autoagenda.workorders.models import CommentVisibility
+
+MILEAGE_MAX = 9_999_999  # km
 
 
 def local_datetime(value: datetime | None, zone: ZoneInfo) -> datetime | None:
@@ -30,8 +33,10 @@ class IntakeForm(forms.Form):
     """What every creation asks: the complaint, the mileage and when the car is promised."""
 
     description = forms.CharField(label=_("Complaint"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
-    mileage_in = forms.IntegerField(label=_("Mileage at intake (km)"), required=False, min_value=0)
-    promised_by = forms.DateTimeField(
+    mileage_in = forms.IntegerField(
+        label=_("Mileage at intake (km)"), required=False, min_value=0, max_value=MILEAGE_MAX
+    )
+    promised_by = BoundedDateTimeField(
         label=_("Promised by"), required=False, widget=_DateTimeLocal(), input_formats=["%Y-%m-%dT%H:%M"]
     )
 
@@ -39,8 +44,8 @@ class IntakeForm(forms.Form):
 class DirectForm(IntakeForm):
     """A work order at the desk for an existing client (id from the search) or a new one."""
 
-    client = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    vehicle = forms.IntegerField(label=_("Vehicle"), required=False)
+    client = IdField(required=False, widget=forms.HiddenInput)
+    vehicle = IdField(label=_("Vehicle"), required=False)
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
@@ -48,7 +53,7 @@ class DirectForm(IntakeForm):
     plate = forms.CharField(label=_("Plate"), max_length=20, required=False)
     make = forms.CharField(label=_("Make"), max_length=60, required=False)
     model = forms.CharField(label=_("Model"), max_length=60, required=False)
-    mechanic = forms.IntegerField(label=_("Mechanic"), required=False)
+    mechanic = IdField(label=_("Mechanic"), required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -81,7 +86,7 @@ class StatusForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    mechanic = forms.IntegerField(required=False)
+    mechanic = IdField(required=False)
 
 
 class LaborForm(forms.Form):
@@ -110,7 +115,7 @@ class ClockForm(forms.Form):
 
 
 class PickupForm(forms.Form):
-    desk = forms.IntegerField()
+    desk = IdField()
 
 
 def first_error(form: forms.BaseForm) -> str:

@@ -43,6 +43,7 @@ PUBLIC_WEB = {
     "accounts/password/reset/complete/",
     "queue/locations/<id:location_id>/display/",  # the walk-in queue's public screen (a TV, no login)
     r"^calendar/(?P<token>[A-Za-z0-9_-]{20,64})\.ics$",  # a person's calendar feed: the secret token is the key
+    "work-orders/estimate/<str:token>/",  # the client's estimate by its signed link (no login)
 }
 
 

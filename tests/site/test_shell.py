@@ -19,14 +19,25 @@ from tests.accounts.factories import ProfessionalApplicationFactory, UserFactory
 from tests.locations.factories import LocationFactory
 
 MENUS = {
-    "client": ["Home", "Book", "My appointments", "My vehicles", "Work with us"],
-    "mechanic": ["Home", "Calendar", "Walk-ins", "My appointments", "Locations", "Services", "My time off"],
-    "receptionist": ["Home", "Calendar", "Walk-ins", "Locations", "Services", "My time off"],
-    "manager": ["Home", "Calendar", "Walk-ins", "Locations", "Services", "Users", "Staff hours", "Outbox"],
+    "client": ["Home", "Book", "My appointments", "My work orders", "My vehicles", "Work with us"],
+    "mechanic": ["Home", "Calendar", "Walk-ins", "My appointments", "My jobs", "Locations", "Services", "My time off"],
+    "receptionist": ["Home", "Calendar", "Walk-ins", "Work orders", "Locations", "Services", "My time off"],
+    "manager": [
+        "Home",
+        "Calendar",
+        "Walk-ins",
+        "Work orders",
+        "Locations",
+        "Services",
+        "Users",
+        "Staff hours",
+        "Outbox",
+    ],
     "admin": [
         "Home",
         "Calendar",
         "Walk-ins",
+        "Work orders",
         "Locations",
         "Services",
         "Users",
@@ -56,6 +67,7 @@ def test_every_app_with_pages_contributes_through_its_shell_module():
         "customers",
         "scheduling",
         "walkins",
+        "workorders",
         "notifications",
         "site",
     }

@@ -72,3 +72,9 @@ def ticket_action(value: Any) -> str:
         return str(TicketAction(value).label)
     except ValueError:
         return str(value)
+
+
+@register.filter
+def nobreak(value: Any) -> str:
+    """`OT‑2026‑00042` with non-breaking hyphens, so a narrow screen never splits the number."""
+    return str(value).replace("-", "\u2011")
