@@ -13,6 +13,7 @@ v1 = [
     path("", include("autoagenda.customers.api_urls")),
     path("", include("autoagenda.scheduling.api_urls")),
     path("", include("autoagenda.walkins.api_urls")),
+    path("", include("autoagenda.workorders.api_urls")),
     path("", include("autoagenda.inventory.api_urls")),
     path("", include("autoagenda.notifications.api_urls")),
 ]

@@ -14,12 +14,17 @@ from django.urls import URLPattern, path, re_path
 from autoagenda.core.consumers import NoSuchRouteConsumer
 from autoagenda.notifications.consumers import InboxConsumer
 from autoagenda.walkins.consumers import DeskConsumer, DisplayConsumer
+from autoagenda.workorders.consumers import BoardConsumer
 
 websocket_urlpatterns: list[URLPattern] = [
     path("ws/locations/<id:location_id>/display/", DisplayConsumer.as_asgi()),
     path(
         "ws/locations/<id:location_id>/desk/",
         AllowedHostsOriginValidator(AuthMiddlewareStack(DeskConsumer.as_asgi())),
+    ),
+    path(
+        "ws/locations/<id:location_id>/work-orders/",
+        AllowedHostsOriginValidator(AuthMiddlewareStack(BoardConsumer.as_asgi())),
     ),
     path("ws/notifications/", AllowedHostsOriginValidator(AuthMiddlewareStack(InboxConsumer.as_asgi()))),
     re_path(r"", NoSuchRouteConsumer.as_asgi()),

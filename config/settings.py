@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "autoagenda.customers",
     "autoagenda.scheduling",
     "autoagenda.walkins",
+    "autoagenda.workorders",
     "autoagenda.inventory",
     "autoagenda.notifications",
     "autoagenda.site",  # the shell: last, above every app (CONTRIBUTING.md, "Layers")
@@ -284,6 +285,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": [],
     # `<id:…>` (autoagenda/core/converters.py): a positive 64-bit integer.
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
+    "ENUM_NAME_OVERRIDES": {"WorkOrderStatusEnum": "autoagenda.workorders.models.WorkOrderStatus"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "autoagenda.core.schema.document_errors",

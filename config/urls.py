@@ -23,6 +23,7 @@ urlpatterns = [
     re_path(r"^calendar/(?P<token>[A-Za-z0-9_-]{20,64})\.ics$", notification_views.calendar_feed, name="calendar-feed"),
     path("calendar/", include("autoagenda.scheduling.calendar.urls")),
     path("queue/", include("autoagenda.walkins.urls")),
+    path("work-orders/", include("autoagenda.workorders.urls")),
     path("notifications/", include("autoagenda.notifications.urls")),
     path("api/", include("config.api")),
     path("backoffice/", admin.site.urls),

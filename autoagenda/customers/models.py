@@ -53,3 +53,41 @@ class Vehicle(TimeStampedModel):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+
+class MileageSource(models.TextChoices):
+    MANUAL = "manual", _("Entered by hand")
+    WORK_ORDER = "work_order", _("Work-order intake")
+
+
+class VehicleMileage(models.Model):
+    """One odometer reading of a vehicle, when and where it came from; service-due reminders read this history.
+
+    `reference` names what recorded it (`OT-2026-00042`) without a foreign key, so customers needs no app above.
+    """
+
+    vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="mileage_readings")
+    mileage = models.PositiveIntegerField(_("mileage (km)"))
+    recorded_at = models.DateTimeField(_("recorded"))
+    source = models.CharField(_("source"), max_length=16, choices=MileageSource.choices, default=MileageSource.MANUAL)
+    reference = models.CharField(_("reference"), max_length=40, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("mileage reading")
+        verbose_name_plural = _("mileage readings")
+        ordering = ("vehicle", "recorded_at", "id")
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(mileage__gte=0, mileage__lte=9_999_999), name="customers_vehiclemileage_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=[s.value for s in MileageSource]), name="customers_vehiclemileage_source"
+            ),
+        ]
+        indexes: ClassVar = [models.Index(fields=["vehicle", "recorded_at"], name="customers_mileage_vehicle")]
+
+    def __str__(self) -> str:
+        return f"{self.vehicle_id}: {self.mileage} km"

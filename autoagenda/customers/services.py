@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,7 @@ from autoagenda.accounts.models import ClientLinkSource, ClientLocation, Role, U
 from autoagenda.accounts.permissions import can_see_client, get_visible_or_404, is_staff_member, require, role_of
 from autoagenda.core.errors import ApplicationError
 from autoagenda.customers.identifiers import is_plate, normalize_plate
-from autoagenda.customers.models import Vehicle
+from autoagenda.customers.models import MileageSource, Vehicle, VehicleMileage
 from autoagenda.customers.permissions import can_add_vehicles_for_others, can_edit_vehicle
 from autoagenda.customers.selectors import clients_by_exact_identifier, vehicle_has_history
 from autoagenda.customers.vin import decode_vin, normalize_vin
@@ -35,6 +35,7 @@ __all__ = [
     "vehicle_archive",
     "vehicle_create",
     "vehicle_delete",
+    "vehicle_mileage_record",
     "vehicle_restore",
     "vehicle_update",
 ]
@@ -211,6 +212,41 @@ def vehicle_restore(*, actor: Any, vehicle: Vehicle) -> Vehicle:
         Vehicle.objects.filter(pk=vehicle.pk).update(archived_at=None, updated_at=timezone.now())
     vehicle.archived_at = None
     return vehicle
+
+
+def vehicle_mileage_record(
+    *,
+    vehicle: Vehicle,
+    mileage: int,
+    source: str = MileageSource.MANUAL,
+    reference: str = "",
+    recorded_by: User | None = None,
+    recorded_at: Any = None,
+) -> VehicleMileage:
+    """Add an odometer reading to the vehicle's history; the vehicle's own `mileage` follows the highest reading.
+
+    The caller has authorized (a work order's intake, the vehicle's page). A reading lower than an earlier one is
+    kept as it was given (an odometer swap, a typo to correct later) and does not lower the vehicle's mileage.
+    """
+    if not _is_int(mileage) or not 0 <= mileage <= MAX_MILEAGE:
+        raise ApplicationError.invalid("mileage", _("Enter the kilometres as a whole number of zero or more."))
+    with transaction.atomic():
+        reading = VehicleMileage.objects.create(
+            vehicle=vehicle,
+            mileage=mileage,
+            recorded_at=recorded_at or timezone.now(),
+            source=source,
+            reference=reference[:40],
+            recorded_by=recorded_by,
+        )
+        updated = (
+            Vehicle.objects.filter(pk=vehicle.pk)
+            .filter(Q(mileage__isnull=True) | Q(mileage__lt=mileage))
+            .update(mileage=mileage, updated_at=timezone.now())
+        )
+        if updated:
+            vehicle.mileage = mileage
+    return reading
 
 
 # --- Which locations serve a client ------------------------------------------------

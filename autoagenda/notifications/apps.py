@@ -11,5 +11,6 @@ class NotificationsConfig(AppConfig):
         from autoagenda.notifications import subscribers, sweeps
 
         sweeps.register_builtin()
-        # Bookings, walk-in tickets, applications and stock moves write their messages in their own transactions.
+        # Bookings, walk-in tickets, applications, stock moves and work orders write their messages in their own
+        # transactions.
         subscribers.connect()

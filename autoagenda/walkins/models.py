@@ -131,9 +131,12 @@ class TicketAction(models.TextChoices):
     NO_SHOW = "no_show", _("No-show")
     TRANSFERRED = "transferred", _("Transferred")
     CANCELLED = "cancelled", _("Cancelled")
+    READY = "ready", _("Ready for pickup")
+    PICKUP_CALLED = "pickup_called", _("Called for pickup")
 
 
-CALL_ACTIONS = (TicketAction.CALLED, TicketAction.RECALLED)
+# What the public screen shows: calls, recalls and the call back to pick a car up.
+CALL_ACTIONS = (TicketAction.CALLED, TicketAction.RECALLED, TicketAction.PICKUP_CALLED)
 
 # Which action may happen to a ticket in each status (anything else is `invalid_transition`).
 ALLOWED_ACTIONS: dict[str, frozenset[str]] = {
@@ -149,7 +152,8 @@ ALLOWED_ACTIONS: dict[str, frozenset[str]] = {
         }
     ),
     TicketStatus.SERVING: frozenset({TicketAction.FINISHED, TicketAction.TRANSFERRED, TicketAction.CANCELLED}),
-    TicketStatus.DONE: frozenset(),
+    # Served and gone to wait: once whatever they came for is ready (`ticket_mark_ready`), the desk calls them back.
+    TicketStatus.DONE: frozenset({TicketAction.PICKUP_CALLED}),
     TicketStatus.NO_SHOW: frozenset(),
     TicketStatus.CANCELLED: frozenset(),
 }
@@ -199,6 +203,8 @@ class Ticket(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     recall_count = models.PositiveSmallIntegerField(_("times called again"), default=0)
+    # Set by the app that did the work (a work order completed): the desk may now call the person back.
+    ready_at = models.DateTimeField(_("ready for pickup"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("ticket")

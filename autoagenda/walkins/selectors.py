@@ -25,6 +25,7 @@ from autoagenda.walkins.models import (
     Desk,
     Queue,
     Ticket,
+    TicketAction,
     TicketEvent,
     TicketStatus,
 )
@@ -247,13 +248,16 @@ def display_seq(location_id: int) -> int:
 
 def _call_entry(event: TicketEvent, location: Location) -> dict[str, Any]:
     ticket = event.ticket
-    return {
+    entry: dict[str, Any] = {
         "number": ticket.code,
         "queue": ticket.queue_id,
         "queue_name": ticket.queue.name,
         "desk": event.desk.name if event.desk is not None else "",
         "at": local_iso(event.at, location),
     }
+    if event.action == TicketAction.PICKUP_CALLED:
+        entry["pickup"] = True  # "car ready, desk 2"
+    return entry
 
 
 def display_state(location_id: int, *, now: datetime | None = None) -> dict[str, Any]:

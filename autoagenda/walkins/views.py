@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from autoagenda.accounts.permissions import require
+from autoagenda.core import slots
 from autoagenda.core.errors import ApplicationError
 from autoagenda.core.forms import add_application_error
 from autoagenda.locations.models import Location
@@ -190,6 +191,11 @@ def _panel_context(request: HttpRequest, desk: Desk, **extra: Any) -> dict[str, 
     slugs = {slug for slug, (action, _service) in _ACTIONS.items() if action in allowed}
     if TicketAction.TRANSFERRED in allowed:
         slugs.add("transfer")
+    # What higher apps add to a ticket (workorders: create or open its work order, call back for pickup).
+    tickets = [t for t in (current, *panel.recent) if t is not None]
+    extras = slots.render_many(TICKET_SLOT, request.user, tickets)
+    for ticket in tickets:
+        ticket.slot_actions = extras.get(ticket.pk, "")  # type: ignore[attr-defined]
     context = {
         **_tabs(request, desk.location, "desks"),
         "desk": desk,
@@ -294,6 +300,8 @@ _ACTIONS: dict[str, tuple[str, Callable[..., Any]]] = {
 
 
 TICKET_ACTIONS = (*_ACTIONS, "transfer")
+# Higher apps add buttons to the desk's tickets here (core/slots.py).
+TICKET_SLOT = "walkins.ticket"
 
 
 def _notice(action: str, ticket: Ticket, desk: Desk) -> str:

@@ -21,6 +21,11 @@ PUBLIC_API = {
     ("api/v1/services/<id:pk>/", "get"),
     ("api/v1/locations/<id:pk>/availability/", "get"),  # a visitor picks a time before signing up
     ("api/v1/locations/<id:pk>/display/", "get"),  # the walk-in queue's public screen (walkins)
+    # The client's estimate link (workorders): the signed token in the path is the key.
+    ("api/v1/estimates/<str:token>/", "get"),
+    ("api/v1/estimates/<str:token>/decision/", "post"),
+    ("api/v1/estimates/<str:token>/approve/", "post"),
+    ("api/v1/estimates/<str:token>/decline/", "post"),
     ("api/schema/", "get"),
     ("api/docs/", "get"),
 }
@@ -39,6 +44,7 @@ PUBLIC_WEB = {
     "queue/locations/<id:location_id>/display/",  # the walk-in queue's public screen (a TV, no login)
     r"^calendar/(?P<token>[A-Za-z0-9_-]{20,64})\.ics$",  # a person's calendar feed: the secret token is the key
     "notifications/a/<str:token>/",  # the self-service links in messages: the signed token is the key
+    "work-orders/estimate/<str:token>/",  # the client's estimate by its signed link (no login)
 }
 
 

@@ -41,6 +41,7 @@ from tests.locations.factories import ClosureFactory
 from tests.notifications.factories import DeliveryFactory, InAppNotificationFactory
 from tests.scheduling.factories import AppointmentFactory
 from tests.walkins.factories import DeskFactory, QueueFactory, TicketFactory
+from tests.workorders.factories import LaborLineFactory, PartLineFactory, WorkOrderFactory
 
 SANTIAGO = ZoneInfo("America/Santiago")
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=SANTIAGO)
@@ -128,6 +129,7 @@ VEHICLE = {"pk": "vehicle"}
 DESK = {"pk": "desk"}
 TICKET = {"pk": "ticket"}
 QUEUE = {"pk": "queue"}
+WORK_ORDER = {"pk": "work_order"}
 STAFF = {"pk": "mechanic"}
 LOCATION_ID = {"location_id": "location"}
 PRODUCT = {"pk": "product"}
@@ -421,6 +423,69 @@ RULES: dict[str, Rule] = {
     "api/v1/notifications/outbox/<id:pk>/retry/": R(params={"pk": "delivery"}, staff=(403, 404), client=403),
     "api/v1/me/calendar-feed/": SELF,
     "api/v1/me/calendar-feed/rotate/": SELF,
+    # --- API: work orders (desk roles: their locations; mechanics: assigned to them; clients: their own)
+    "api/v1/work-orders/": R(
+        staff={"GET": SCOPED, "POST": 400},
+        client={"GET": SCOPED, "POST": 400},
+        body=lambda w: {"location": w.location.pk, "vehicle": w.vehicle.pk, "description": "x"},
+        variants=(Variant("location={location}"), Variant("search=Reservada")),
+        why="a list scoped to the caller; the body names this location's client's vehicle: 400 on its fields",
+    ),
+    "api/v1/work-orders/from-ticket/": R(
+        staff=400, client=400, body=lambda w: {"ticket": w.ticket.pk, "description": "x"}, why="ticket not visible"
+    ),
+    **{
+        f"api/v1/work-orders/<id:pk>/{tail}": R(params=WORK_ORDER)
+        for tail in (
+            "",
+            "assign/",
+            "status/",
+            "labor/",
+            "parts/",
+            "comments/",
+            "time-entries/",
+            "estimates/",
+            "pickup-call/",
+        )
+    },
+    "api/v1/work-orders/<id:pk>/labor/<id:line>/": R(params={"pk": "work_order", "line": "labor_line"}),
+    "api/v1/work-orders/<id:pk>/parts/<id:line>/": R(params={"pk": "work_order", "line": "part_line"}),
+    **{
+        f"api/v1/estimates/<str:token>/{tail}": R(
+            params={"token": "not-the-clients-estimate-token"},
+            staff=400,
+            client=400,
+            why="anonymous: the signed token is the key, any other is `link_invalid`",
+        )
+        for tail in ("", "decision/", "approve/", "decline/")
+    },
+    # --- work orders (HTML): the desk's pages of its locations, the mechanic's own jobs, the client's own
+    "work-orders/": R(staff=SCOPED, client=SCOPED, why="redirects to the caller's own board or list"),
+    "work-orders/mine/": R(staff=403, client=SCOPED, why="a client's own work orders"),
+    "work-orders/estimate/<str:token>/": R(
+        params={"token": "not-the-clients-estimate-token"},
+        staff=400,
+        client=400,
+        why="anonymous: the signed token is the key, any other shows the clear `link_invalid` page",
+    ),
+    "work-orders/board/<id:location_id>/": R(params=LOCATION_ID, client=403),
+    "work-orders/board/<id:location_id>/cards/<id:pk>/move/": R(
+        params={"location_id": "location", "pk": "work_order"}, client=403
+    ),
+    "work-orders/mechanic/": R(staff=SCOPED, client=403, why="the caller's own jobs"),
+    "work-orders/mechanic/history/": R(staff=SCOPED, client=403, why="the caller's own finished jobs"),
+    **{
+        f"work-orders/mechanic/<id:pk>/{action}/": R(params=WORK_ORDER, client=403)
+        for action in ("start", "pause", "resume", "complete", "comment", "labor", "part")
+    },
+    "work-orders/new/<id:location_id>/": R(params=LOCATION_ID, client=403),
+    "work-orders/new/<id:location_id>/clients/": R(params=LOCATION_ID, client=403),
+    "work-orders/from-appointment/<id:pk>/": R(params=APPOINTMENT),
+    "work-orders/from-ticket/<id:pk>/": R(params=TICKET),
+    **{
+        f"work-orders/<id:pk>/{tail}": R(params=WORK_ORDER)
+        for tail in ("", "status/", "assign/", "labor/", "parts/", "comments/", "clock/", "estimate/", "pickup/")
+    },
     # --- API schema and docs
     "api/schema/": PUBLIC,
     "api/docs/": PUBLIC,
@@ -446,6 +511,7 @@ ADMIN_MODELS = {
     "catalog/service": "service",
     "inventory/product": "product",
     "inventory/stockmove": "stock_move",
+    "workorders/workorder": "work_order",
     "accounts/professionalapplication": "application",
 }
 
@@ -500,6 +566,11 @@ class World:
         self.ticket = TicketFactory(queue=self.queue, name="Persona en fila swp", phone="+56 9 6666 0202")
         self.application = ProfessionalApplicationFactory(user=client, location=cast.location)
         self.inbox_item = InAppNotificationFactory(user=client, title="Aviso privado swp", body="Aviso privado swp")
+        self.work_order = WorkOrderFactory(
+            location=cast.location, vehicle=self.vehicle, mechanic=cast.mechanic, description="Queja privada swp"
+        )
+        self.labor_line = LaborLineFactory(work_order=self.work_order, description="Trabajo privado swp")
+        self.part_line = PartLineFactory(work_order=self.work_order, description="Repuesto privado swp")
         self.delivery = DeliveryFactory(
             recipient=client, location=cast.location, status="failed", last_error="Fallo privado swp"
         )
@@ -522,6 +593,9 @@ class World:
             "Repuesto secreto swp",
             "SWP-SECRETO",
             "Proveedor swp",
+            "Queja privada swp",
+            "Trabajo privado swp",
+            "Repuesto privado swp",
         )
 
     def value(self, key: str, who: str = "outsider") -> str:

@@ -21,6 +21,7 @@ from autoagenda.customers.models import Vehicle
 from autoagenda.locations.models import Closure, Location, OpeningHours, Sector
 from autoagenda.scheduling.models import Appointment, AppointmentStatus, AppointmentStatusChange, TimeOff, WorkingHours
 from autoagenda.site.demo import data as demo
+from autoagenda.workorders.models import WorkOrder
 
 pytestmark = pytest.mark.django_db
 
@@ -169,6 +170,7 @@ def test_a_second_run_keeps_what_a_user_changed_but_restores_what_was_deleted(de
     service.save()
     # A vehicle with history cannot be deleted (the database protects it): take it off its bookings first.
     Appointment.objects.filter(vehicle__plate="KXPT21").update(vehicle=None)
+    WorkOrder.objects.filter(vehicle__plate="KXPT21").delete()
     Vehicle.objects.filter(plate="KXPT21").delete()
 
     load_demo()
@@ -433,3 +435,12 @@ def test_the_demo_has_stock_at_both_workshops_and_madrid_sells_in_euros(demo_loa
             assert level.quantity == sum(m.quantity for m in moves)
     assert {p.sku for p in low_stock_at(providencia)} == {"FIL-AIR-002", "CAB-BAT-1"}
     assert {p.sku for p in low_stock_at(madrid)} == {"PAS-FRE-DEL", "BUJ-IRI-4"}
+
+
+def test_the_demo_has_work_orders_at_every_step_and_a_second_run_adds_none(demo_loaded):
+    for location in Location.objects.all():
+        statuses = set(WorkOrder.objects.filter(location=location).values_list("status", flat=True))
+        assert {"draft", "estimate_sent", "in_progress", "completed"} <= statuses, location.name
+    count = WorkOrder.objects.count()
+    load_demo()
+    assert WorkOrder.objects.count() == count

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from autoagenda.accounts import services as account_services
 from autoagenda.accounts.models import User
+from autoagenda.core import slots
 from autoagenda.core.errors import ApplicationError
 from autoagenda.locations.models import Location
 from autoagenda.scheduling import availability, selectors, services
@@ -58,6 +59,8 @@ from autoagenda.scheduling.permissions import (
 )
 
 VIEWS = ("day", "week", "today")
+# Higher apps add buttons to the appointment panel and the today list here (core/slots.py).
+APPOINTMENT_SLOT = "scheduling.appointment"
 
 
 # --- Entry point and the views of a location -------------------------------------
@@ -178,6 +181,9 @@ def today_view(request: HttpRequest, location_id: int) -> HttpResponse:
     context = _calendar_context(request, location, "today", today, today)
     may_act = appointment_action_checker(request.user, location)
     rows = [(a, cal.status_actions(a) if may_act(a) else []) for a in appointments]
+    extras = slots.render_many(APPOINTMENT_SLOT, request.user, appointments)
+    for a in appointments:
+        a.slot_actions = extras.get(a.pk, "")  # type: ignore[attr-defined]
     counts: dict[str, int] = {}
     for a in appointments:
         counts[a.status] = counts.get(a.status, 0) + 1
@@ -250,6 +256,8 @@ def _panel_context(request: HttpRequest, appointment: Appointment, **extra: Any)
         if account_services.is_placeholder_email(appointment.client.email)
         else appointment.client.email,
         "next_url": safe_next(request, ""),
+        # What higher apps add to the panel (workorders: create or open the work order), core/slots.py.
+        "slot_actions": slots.render_one(APPOINTMENT_SLOT, request.user, appointment),
     }
     context.update(extra)
     return context

@@ -30,6 +30,7 @@ from autoagenda.scheduling import services as scheduling_services
 from autoagenda.scheduling.models import Appointment, AppointmentStatus, TimeOff, WorkingHours
 from autoagenda.site.demo import data as demo
 from autoagenda.site.demo.inventory import load_inventory
+from autoagenda.site.demo.workorders import load_work_orders
 from autoagenda.walkins.models import Desk, Queue, Ticket, TicketAction, TicketCounter, TicketEvent, TicketStatus
 
 M = TypeVar("M", bound=models.Model)
@@ -109,6 +110,8 @@ class DemoLoader:
             self.load_walkins(location_name)
         for location_name in self.locations:
             self.load_appointments(location_name)
+        for location in self.locations.values():
+            load_work_orders(location, self.users, self.vehicles)
         self.load_notifications()
 
     def load_location(self, spec: demo.LocationSpec) -> Location:

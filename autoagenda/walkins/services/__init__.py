@@ -21,6 +21,7 @@ from autoagenda.walkins.services.base import (
     QUEUE_NAME_MAX,
 )
 from autoagenda.walkins.services.desks import desk_close, desk_create, desk_open, desk_update
+from autoagenda.walkins.services.pickup import ticket_call_back, ticket_mark_ready
 from autoagenda.walkins.services.queues import queue_create, queue_update
 from autoagenda.walkins.services.tickets import (
     queue_checked_in_client,
@@ -51,11 +52,13 @@ __all__ = [
     "queue_create",
     "queue_for_service",
     "queue_update",
+    "ticket_call_back",
     "ticket_call_next",
     "ticket_cancel",
     "ticket_finish",
     "ticket_issue",
     "ticket_issue_for_check_in",
+    "ticket_mark_ready",
     "ticket_no_show",
     "ticket_recall",
     "ticket_start",

@@ -1,0 +1,123 @@
+"""The demo's work orders: a few cars in each workshop at every step (draft, estimate sent, in progress with the
+clock running, ready for pickup), made through the work-order services like the desk makes them. Only for a
+location with none yet, so a second run leaves what is there alone."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from autoagenda.accounts.models import ClientLinkSource, Role
+from autoagenda.core.errors import ApplicationError
+from autoagenda.customers import services as customer_services
+from autoagenda.locations.models import Location
+from autoagenda.site.demo import data as demo
+from autoagenda.workorders import services
+from autoagenda.workorders.models import WorkOrder
+
+
+@dataclass(frozen=True)
+class WorkOrderSpec:
+    complaint: str
+    labor: tuple[tuple[str, str, str], ...]  # description, hours, rate
+    parts: tuple[tuple[str, str, str], ...]  # description, quantity, unit price
+    steps: tuple[str, ...]  # "estimate", or statuses to move through
+    promised_in_hours: int
+    comment: str = ""
+
+
+WORK_ORDERS: tuple[WorkOrderSpec, ...] = (
+    WorkOrderSpec(
+        "Ruido al frenar, la pastilla delantera suena.",
+        (("Cambio de pastillas delanteras", "1.5", "25000"),),
+        (("Pastillas de freno delanteras", "1", "32000"),),
+        ("in_progress", "clock"),
+        3,
+        "Disco en buen estado, solo pastillas.",
+    ),
+    WorkOrderSpec(
+        "Mantención de los 30.000 km.",
+        (("Mantención 30.000 km", "2", "22000"),),
+        (("Aceite 5W-30 (litro)", "4", "8900"), ("Filtro de aceite", "1", "7500")),
+        ("estimate",),
+        6,
+    ),
+    WorkOrderSpec("Luz de check engine encendida.", (("Diagnóstico con escáner", "0.5", "20000"),), (), (), -1),
+    WorkOrderSpec(
+        "Revisión del aire acondicionado.",
+        (("Carga de gas refrigerante", "1", "30000"),),
+        (),
+        ("in_progress", "completed"),
+        1,
+        "Listo, el aire enfría bien.",
+    ),
+)
+
+
+def _people(location_name: str, users: dict[str, Any]) -> tuple[Any, Any] | None:
+    staff = [p for p in demo.STAFF if p.location == location_name]
+    receptionist = next((users[p.email] for p in staff if p.role == Role.RECEPTIONIST), None)
+    mechanic = next((users[p.email] for p in staff if p.role == Role.MECHANIC), None)
+    return (receptionist, mechanic) if receptionist and mechanic else None
+
+
+def _lines(receptionist: Any, wo: WorkOrder, spec: WorkOrderSpec) -> None:
+    for description, hours, rate in spec.labor:
+        services.labor_line_add(
+            actor=receptionist, work_order=wo, description=description, hours=Decimal(hours), rate=Decimal(rate)
+        )
+    for description, quantity, price in spec.parts:
+        services.part_line_add(
+            actor=receptionist,
+            work_order=wo,
+            description=description,
+            quantity=Decimal(quantity),
+            unit_price=Decimal(price),
+        )
+
+
+def _steps(receptionist: Any, mechanic: Any, wo: WorkOrder, spec: WorkOrderSpec) -> None:
+    for step in spec.steps:
+        if step == "estimate":
+            services.estimate_send(actor=receptionist, work_order=wo)
+        elif step == "clock":
+            services.time_entry_start(actor=mechanic, work_order=wo)
+        else:
+            services.work_order_transition(actor=mechanic, work_order=wo, status=step)
+    if spec.comment:
+        services.comment_add(actor=mechanic, work_order=wo, body=spec.comment, visibility="client")
+
+
+def load_work_orders(location: Location, users: dict[str, Any], vehicles: dict[str, list[Any]]) -> int:
+    """Create the demo work orders at `location`; answers how many."""
+    if WorkOrder.objects.filter(location=location).exists():
+        return 0
+    people = _people(location.name, users)
+    cars = [car for c in demo.CLIENTS if c.location == location.name for car in vehicles.get(c.person.email, [])]
+    if people is None or not cars:
+        return 0
+    receptionist, mechanic = people
+    now = timezone.now()
+    made = 0
+    for i, spec in enumerate(WORK_ORDERS):
+        car = cars[i % len(cars)]
+        with contextlib.suppress(ApplicationError):
+            customer_services.client_link_location(client=car.owner, location=location, source=ClientLinkSource.BOOKING)
+            wo = services.work_order_create(
+                actor=receptionist,
+                location=location,
+                vehicle=car,
+                description=spec.complaint,
+                mechanic=mechanic,
+                promised_by=now + timedelta(hours=spec.promised_in_hours),
+                mileage_in=car.mileage,
+            )
+            _lines(receptionist, wo, spec)
+            _steps(receptionist, mechanic, wo, spec)
+            made += 1
+    return made

@@ -1,0 +1,173 @@
+"""Labor and part lines. An edit while an estimate waits for the client supersedes it: its link stops working,
+and the next `estimate_send` freezes a new version.
+
+Part lines take a description, a quantity and a net unit price (inventory adds the product and its stock later;
+API.md's `product` is accepted by the API once products exist)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from autoagenda.accounts.permissions import require
+from autoagenda.workorders.models import (
+    EDITABLE_STATUSES,
+    EstimateVersion,
+    LaborLine,
+    PartLine,
+    WorkOrder,
+)
+from autoagenda.workorders.permissions import can_work_on
+from autoagenda.workorders.services.base import (
+    LINE_DESCRIPTION_MAX,
+    MAX_AMOUNT,
+    MAX_HOURS,
+    MAX_QUANTITY,
+    changed,
+    clean_decimal,
+    clean_tax_rate,
+    clean_text,
+    closed_error,
+    lock,
+    raise_if_errors,
+    user_or_none,
+)
+
+Line = LaborLine | PartLine
+
+
+def default_tax_rate(work_order: WorkOrder) -> Decimal:
+    """The work order's service's tax rate, else zero."""
+    return work_order.service.tax_rate if work_order.service_id and work_order.service else Decimal(0)
+
+
+def _editable(work_order: WorkOrder) -> WorkOrder:
+    current = lock(work_order)
+    if current.status not in EDITABLE_STATUSES:
+        raise closed_error(current)
+    return current
+
+
+def supersede_pending_estimate(work_order: WorkOrder) -> int:
+    """The lines changed: a sent estimate the client has not decided yet dies (its link answers "superseded")."""
+    return EstimateVersion.objects.filter(
+        work_order=work_order, superseded_at__isnull=True, decided_at__isnull=True
+    ).update(superseded_at=timezone.now())
+
+
+def _labor_values(values: dict[str, Any], errors: dict[str, list[str]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if "description" in values:
+        out["description"] = clean_text(
+            values["description"], LINE_DESCRIPTION_MAX, "description", errors, required=True
+        )
+    if "hours" in values:
+        out["hours"] = clean_decimal(values["hours"], "hours", errors, places=2, maximum=MAX_HOURS)
+    if "rate" in values:
+        out["rate"] = clean_decimal(values["rate"], "rate", errors, places=2, maximum=MAX_AMOUNT)
+    if values.get("tax_rate") is not None:
+        out["tax_rate"] = clean_tax_rate(values["tax_rate"], errors)
+    return out
+
+
+def _part_values(values: dict[str, Any], errors: dict[str, list[str]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if "description" in values:
+        out["description"] = clean_text(
+            values["description"], LINE_DESCRIPTION_MAX, "description", errors, required=True
+        )
+    if "quantity" in values:
+        out["quantity"] = clean_decimal(
+            values["quantity"], "quantity", errors, places=3, maximum=MAX_QUANTITY, positive=True
+        )
+    if "unit_price" in values:
+        out["unit_price"] = clean_decimal(values["unit_price"], "unit_price", errors, places=2, maximum=MAX_AMOUNT)
+    if values.get("tax_rate") is not None:
+        out["tax_rate"] = clean_tax_rate(values["tax_rate"], errors)
+    return out
+
+
+def labor_line_add(
+    *,
+    actor: Any,
+    work_order: WorkOrder,
+    description: str,
+    hours: Decimal | str,
+    rate: Decimal | str,
+    tax_rate: Decimal | str | None = None,
+) -> LaborLine:
+    """A labor line; hours and rate zero or more (negative is 400), tax rate 0–100 (default: the service's)."""
+    require(can_work_on(actor, work_order))
+    errors: dict[str, list[str]] = {}
+    values = _labor_values({"description": description, "hours": hours, "rate": rate, "tax_rate": tax_rate}, errors)
+    raise_if_errors(errors, _("The labor line was not added."))
+    with transaction.atomic():
+        current = _editable(work_order)
+        values.setdefault("tax_rate", default_tax_rate(current))
+        line = LaborLine.objects.create(work_order=current, created_by=user_or_none(actor), **values)
+        supersede_pending_estimate(current)
+        changed(current, "lines")
+    return line
+
+
+def part_line_add(
+    *,
+    actor: Any,
+    work_order: WorkOrder,
+    description: str,
+    quantity: Decimal | str,
+    unit_price: Decimal | str,
+    tax_rate: Decimal | str | None = None,
+) -> PartLine:
+    """A part line; quantity above zero (three decimals: litres), unit price zero or more, tax rate 0–100."""
+    require(can_work_on(actor, work_order))
+    errors: dict[str, list[str]] = {}
+    values = _part_values(
+        {"description": description, "quantity": quantity, "unit_price": unit_price, "tax_rate": tax_rate}, errors
+    )
+    raise_if_errors(errors, _("The part line was not added."))
+    with transaction.atomic():
+        current = _editable(work_order)
+        values.setdefault("tax_rate", default_tax_rate(current))
+        line = PartLine.objects.create(work_order=current, created_by=user_or_none(actor), **values)
+        supersede_pending_estimate(current)
+        changed(current, "lines")
+    return line
+
+
+def line_update(*, actor: Any, line: Line, **changes: Any) -> Line:
+    """Change a line's fields (labor: description, hours, rate, tax_rate; part: description, quantity,
+    unit_price, tax_rate)."""
+    allowed = {
+        "description",
+        "tax_rate",
+        *(("hours", "rate") if isinstance(line, LaborLine) else ("quantity", "unit_price")),
+    }
+    unknown = set(changes) - allowed
+    if unknown:
+        raise TypeError(f"Unknown line fields: {sorted(unknown)}")
+    require(can_work_on(actor, line.work_order))
+    errors: dict[str, list[str]] = {}
+    values = _labor_values(changes, errors) if isinstance(line, LaborLine) else _part_values(changes, errors)
+    raise_if_errors(errors, _("The line was not saved."))
+    with transaction.atomic():
+        current = _editable(line.work_order)
+        type(line).objects.filter(pk=line.pk).update(**values)
+        for field, value in values.items():
+            setattr(line, field, value)
+        supersede_pending_estimate(current)
+        changed(current, "lines")
+    return line
+
+
+def line_delete(*, actor: Any, line: Line) -> None:
+    require(can_work_on(actor, line.work_order))
+    with transaction.atomic():
+        current = _editable(line.work_order)
+        type(line).objects.filter(pk=line.pk).delete()
+        supersede_pending_estimate(current)
+        changed(current, "lines")
