@@ -50,6 +50,9 @@ typecheck: install
 migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run
 
+## Tests run in two processes (pytest-xdist; the machines we run on have two cores): each has its own test
+## database and its own Redis database (config/settings.py). PYTEST_ARGS="-n 0" runs them in one.
+PYTEST_ARGS ?= -n 2
 pytest: install
 	TESTING=1 $(BIN)/pytest -q $(PYTEST_ARGS)
 

@@ -9,9 +9,11 @@ production sets `SECRET_KEY`, `ALLOWED_HOSTS`, `DATABASE_URL` and `REDIS_URL`.
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -168,6 +170,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # how long an unused answer stays in the cache. 0 turns the cache off.
 AVAILABILITY_CACHE_SECONDS = env.int("AVAILABILITY_CACHE_SECONDS", default=600)
 REDIS_URL = env.str("REDIS_URL", default="")
+
+
+def _redis_of_test_worker(url: str) -> str:
+    """Under pytest-xdist each worker process gets its own Redis database (the suite's base one, then the ones
+    below it), so one worker's cache.clear() (a FLUSHDB) or channel groups never reach another's tests. The
+    worker's URL is put back into the environment for the servers and workers a test starts; they derive the
+    same database from REDIS_URL_BASE."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not (url and TESTING and worker.startswith("gw") and worker[2:].isdigit()):
+        return url
+    base = urlsplit(os.environ.setdefault("REDIS_URL_BASE", url))
+    database = int(base.path.strip("/") or 0)
+    mine = urlunsplit(base._replace(path=f"/{(database - int(worker[2:])) % 16}"))
+    os.environ["REDIS_URL"] = mine
+    return mine
+
+
+REDIS_URL = _redis_of_test_worker(REDIS_URL)
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     # channels-redis waits for messages with a 5 s blocking pop; redis-py (>= 8) reads with a 5 s socket timeout

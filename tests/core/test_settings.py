@@ -322,3 +322,20 @@ def test_the_env_example_values_make_valid_settings(tmp_path):
         "django.core.mail.backends.smtp.EmailBackend",
         True,
     ]
+
+
+def test_each_pytest_worker_gets_its_own_redis_database_and_hands_it_to_its_subprocesses(monkeypatch):
+    from config.settings import _redis_of_test_worker
+
+    monkeypatch.setenv("REDIS_URL", os.environ.get("REDIS_URL", ""))  # restored after the test
+    monkeypatch.setenv("REDIS_URL_BASE", "")
+    monkeypatch.delenv("REDIS_URL_BASE")
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw1")
+    assert _redis_of_test_worker("redis://127.0.0.1:6379/15") == "redis://127.0.0.1:6379/14"
+    assert os.environ["REDIS_URL"] == "redis://127.0.0.1:6379/14"
+    # A server the test starts inherits both variables and lands on the same database, not one further down.
+    assert _redis_of_test_worker(os.environ["REDIS_URL"]) == "redis://127.0.0.1:6379/14"
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw0")
+    monkeypatch.delenv("REDIS_URL_BASE")
+    assert _redis_of_test_worker("redis://127.0.0.1:6379/15") == "redis://127.0.0.1:6379/15"
+    assert _redis_of_test_worker("") == ""
