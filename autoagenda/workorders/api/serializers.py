@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -57,7 +56,7 @@ def _zone_of(instance: Any) -> Any:
     return None
 
 
-@extend_schema_field(OpenApiTypes.DATETIME)
+@extend_schema_field({"type": "string", "format": "date-time", "nullable": True})
 class LocalMomentField(serializers.Field):
     """A stored UTC moment rendered in its work order's location's zone (RFC 3339); read only."""
 
@@ -118,6 +117,7 @@ class TotalsSerializer(serializers.Serializer[Any]):
 class HistorySerializer(serializers.ModelSerializer[StatusChange]):
     changed_at = LocalMomentField()
     changed_by = serializers.IntegerField(source="changed_by_id", read_only=True, allow_null=True)
+    from_status = serializers.CharField(read_only=True)  # empty for the creation: not one of the statuses
 
     class Meta:
         model = StatusChange
@@ -192,11 +192,11 @@ class WorkOrderSerializer(serializers.ModelSerializer[WorkOrder]):
     def get_totals(self, work_order: WorkOrder) -> dict[str, Any]:
         return dict(TotalsSerializer(selectors.totals_for(work_order)).data)
 
-    @extend_schema_field(OpenApiTypes.DECIMAL)
+    @extend_schema_field({"type": "string", "format": "decimal"})
     def get_billed_hours(self, work_order: WorkOrder) -> str:
         return str(selectors.hours_for(work_order).billed)
 
-    @extend_schema_field(OpenApiTypes.DECIMAL)
+    @extend_schema_field({"type": "string", "format": "decimal"})
     def get_clocked_hours(self, work_order: WorkOrder) -> str:
         return str(selectors.hours_for(work_order).clocked)
 
