@@ -11,7 +11,7 @@ Prints the counts per user (operations, requests, failures) and exits non-zero o
     FUZZ_EXAMPLES=30 FUZZ_SEED=7 .venv/bin/python .ci/fuzz_api.py
 
 Settings (environment): FUZZ_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/autoagenda_fuzz; the
-database is dropped and created again), FUZZ_EXAMPLES (per operation and phase, default 12), FUZZ_SEED (default
+database is dropped and created again), FUZZ_EXAMPLES (per operation and phase, default 8), FUZZ_SEED (default
 fixed, so a run can be repeated; set another to explore), FUZZ_REPORT_DIR (default var/fuzz).
 """
 
@@ -155,7 +155,7 @@ def run_schemathesis(
 
 def main() -> int:
     database = os.environ.get("FUZZ_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/autoagenda_fuzz")
-    examples = int(os.environ.get("FUZZ_EXAMPLES", "12"))
+    examples = int(os.environ.get("FUZZ_EXAMPLES", "8"))
     seed = os.environ.get("FUZZ_SEED", "20261203")
     reports = Path(os.environ.get("FUZZ_REPORT_DIR", str(ROOT / "var" / "fuzz"))).resolve()
     reports.mkdir(parents=True, exist_ok=True)
