@@ -1105,9 +1105,19 @@ def main() -> int:
             distinct_tasks[position % THREADS].extend(by_day[day])
         distinct_count = sum(len(tasks) for tasks in distinct_tasks)
 
+        from autoagenda.notifications.models import Delivery
+
+        deliveries_before = Delivery.objects.count()
         done = timed(f"(d) {distinct_count} bookings on distinct free slots, {THREADS} client processes")
         distinct = run_bookings(world.location_id, world.service_id, world.client_ids, distinct_tasks)
         done()
+        # Notifications are on (issue 11): each booking writes its outbox rows in its own transaction.
+        deliveries = Delivery.objects.count() - deliveries_before
+        notes.append(
+            f"Notifications on: the {distinct.ok} distinct bookings wrote {deliveries} outbox rows in their own "
+            f"transactions ({deliveries / max(distinct.ok, 1):.1f} per booking: the client's confirmation and "
+            "reminders, the staff's in-app alerts)."
+        )
         bookings_rate = distinct.ok / distinct.wall
 
         capacity_targets: list[Task] = [(day, minute, None) for day in capacity_days for minute in grid(day)]
