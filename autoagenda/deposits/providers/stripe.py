@@ -94,7 +94,7 @@ class StripeProvider:
         except (stripe.SignatureVerificationError, ValueError) as exc:  # ValueError: not JSON
             raise InvalidSignature(str(exc)) from exc
         status = _EVENTS.get(event.type, IGNORED)
-        session = event.data.object
+        session: dict[str, Any] = event.data.object.to_dict()  # StripeObjects are not dicts any more (v13+)
         if status == PAID and event.type == "checkout.session.completed" and session.get("payment_status") != "paid":
             status = IGNORED  # a delayed payment: wait for async_payment_succeeded
         currency = str(session.get("currency") or "").upper()
