@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from autoagenda.core.api import error_responses
-from autoagenda.core.api_fields import MoneyField
+from autoagenda.core.api_fields import IdField, MoneyField
 from autoagenda.core.timeutils import isoformat_in
 from autoagenda.deposits import services
 from autoagenda.deposits.models import Deposit, DepositStatus
@@ -22,7 +22,7 @@ from autoagenda.deposits.permissions import get_appointment_deposit_for_user
 
 
 class DepositSerializer(serializers.Serializer):
-    appointment = serializers.IntegerField(source="appointment_id")
+    appointment = IdField(source="appointment_id", read_only=True)
     amount = MoneyField(help_text=_("The deposit asked, in `currency` with its decimals."))
     currency = serializers.CharField(help_text=_("ISO 4217, the location's."))
     status = serializers.ChoiceField(choices=DepositStatus.choices)
