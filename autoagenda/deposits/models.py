@@ -26,7 +26,7 @@ class Deposit(models.Model):
     """
 
     appointment = models.OneToOneField(
-        "scheduling.Appointment", on_delete=models.PROTECT, related_name="deposit", verbose_name=_("appointment")
+        "scheduling.Appointment", on_delete=models.CASCADE, related_name="deposit", verbose_name=_("appointment")
     )
     location = models.ForeignKey("locations.Location", on_delete=models.PROTECT, related_name="+")
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
