@@ -95,6 +95,11 @@ def test_a_payment_after_the_release_is_recorded_and_flagged_for_refund(api, cas
     assert pending.paid_amount == Decimal("5000")
     assert pending.appointment.status == AppointmentStatus.CANCELLED
     assert paid_deposit_for_appointment(pending.appointment_id) is None
+    # The location's manager and receptionist hear it must be refunded, in the app.
+    from autoagenda.notifications.models import InAppNotification
+
+    told = set(InAppNotification.objects.filter(kind="deposit_refund_due").values_list("user__email", flat=True))
+    assert told == {cast.manager.email, cast.receptionist.email}
 
 
 def test_an_event_for_no_deposit_is_answered_and_ignored(api, pending):
