@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from autoagenda.core.errors import ApplicationError
 from autoagenda.deposits import services
@@ -20,10 +20,21 @@ from autoagenda.deposits.providers import fake
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def pay(request: HttpRequest, pk: int) -> HttpResponse:
-    """The "Pay deposit" button: open a checkout and go there (the provider's page, or the fake one)."""
+    """The deposit step: GET shows the amount and until when the time is held; POST opens a checkout with the
+    provider and goes there (Stripe's page, or the fake one)."""
     appointment, deposit = get_appointment_deposit_for_user(request.user, pk)
+    if request.method == "GET":
+        context = {
+            "appointment": appointment,
+            "location": appointment.location,
+            "deposit": deposit,
+            "can_pay": can_pay_deposit(request.user, appointment)
+            and deposit.is_payable
+            and appointment.status == "pending",
+        }
+        return render(request, "deposits/pay.html", context)
     success_url, cancel_url = return_urls(appointment.pk)
     try:
         url = services.deposit_checkout(

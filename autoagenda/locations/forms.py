@@ -183,6 +183,7 @@ class LocationForm(forms.Form):
 
     deposit_mode = forms.ChoiceField(
         label=_("Deposit at booking"),
+        required=False,
         choices=DepositMode.choices,
         help_text=_("Clients booking online pay it to confirm; until then the booking waits, holding its slot."),
     )
@@ -204,6 +205,7 @@ class LocationForm(forms.Form):
     )
     deposit_hold_minutes = forms.IntegerField(
         label=_("Hold an unpaid booking (min)"),
+        required=False,
         min_value=MIN_DEPOSIT_HOLD_MINUTES,
         max_value=MAX_DEPOSIT_HOLD_MINUTES,
         help_text=_("After this long without its deposit a booking is cancelled and its slot released."),
@@ -258,9 +260,20 @@ class LocationForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        for name in ("quiet_hours_start", "quiet_hours_end", "first_reminder_minutes", "second_reminder_minutes"):
-            if data.get(name) is None:
+        for name in (
+            "quiet_hours_start",
+            "quiet_hours_end",
+            "first_reminder_minutes",
+            "second_reminder_minutes",
+            "deposit_mode",
+            "deposit_hold_minutes",
+        ):
+            if data.get(name) in (None, ""):
                 data.pop(name, None)  # left empty: keep what the location has (a new one: the defaults)
+        if "deposit_mode" not in data:  # the deposit rule untouched: keep its amount or percent too
+            for name in ("deposit_amount", "deposit_percent"):
+                if data.get(name) is None:
+                    data.pop(name, None)
         return data
 
     def fieldsets(self) -> list[tuple[str, str, list[forms.BoundField]]]:
