@@ -83,3 +83,24 @@ def test_cancelling_a_pending_booking_expires_its_deposit(cast, pending):
     appointment_cancel(actor=cast.client, appointment=pending.appointment)
     pending.refresh_from_db()
     assert pending.status == DepositStatus.EXPIRED
+
+
+def test_a_client_booking_through_the_api_is_pending_with_its_deposit(api, cast, deposit_location, service):
+    response = api(cast.client).post(
+        "/api/v1/appointments/",
+        {"location": deposit_location.pk, "service": service.pk, "start": at(TUESDAY, 11).isoformat()},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["status"] == "pending"
+    assert Deposit.objects.get(appointment_id=response.json()["id"]).amount == Decimal("5000")
+
+
+def test_paying_sends_the_booking_confirmation_once(cast, pending):
+    from autoagenda.deposits import services
+    from tests.deposits.helpers import fake_webhook
+
+    for event_id in ("evt_a", "evt_b"):
+        payload, headers = fake_webhook(pending, event_id=event_id)
+        services.webhook_receive(provider="fake", payload=payload, headers=headers)
+    assert Delivery.objects.filter(template="appointment_booked", recipient=cast.client, channel="email").count() == 1
