@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from autoagenda.core.errors import ApplicationError
@@ -84,6 +83,4 @@ def fake_checkout(request: HttpRequest, session_id: str) -> HttpResponse:
         services.webhook_receive(provider="fake", payload=payload, headers={fake.SIGNATURE_HEADER: fake.sign(payload)})
         target = reverse("deposits:return", args=[deposit.appointment_id])
         return redirect(f"{target}?result={'success' if paid else 'cancel'}")
-    if request.user.is_authenticated:
-        messages.info(request, _("This is the test payment page: no real money moves."))
     return render(request, "deposits/fake_checkout.html", {"deposit": deposit, "appointment": deposit.appointment})
