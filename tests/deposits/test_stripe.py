@@ -57,6 +57,23 @@ def test_a_checkout_session_asks_the_deposit_in_minor_units(stripe_settings, pen
     assert form["success_url"] == "https://x.test/ok"
 
 
+def test_a_session_lapses_with_a_long_enough_hold(stripe_settings, pending):
+    from datetime import timedelta
+
+    from autoagenda.deposits.models import Deposit
+
+    bodies = {}
+    for minutes in (30, 120):  # 30: shorter than Stripe's minimum, so Stripe's default applies
+        pending.hold_until = pending.created_at + timedelta(minutes=minutes)
+        Deposit.objects.filter(pk=pending.pk).update(hold_until=pending.hold_until)
+        with HttpPeer([(200, session_answer())]) as peer:
+            stripe_settings.STRIPE_API_BASE = peer.url
+            StripeProvider().create_checkout(deposit=pending, success_url="https://x/ok", cancel_url="https://x/no")
+        bodies[minutes] = dict(parse_qsl(peer.requests[0].body.decode()))
+    assert "expires_at" not in bodies[30]
+    assert bodies[120]["expires_at"] == str(int(pending.hold_until.timestamp()))
+
+
 def test_stripe_refusing_the_session_is_provider_unavailable(stripe_settings, pending):
     with HttpPeer([(400, {"error": {"message": "Invalid currency", "type": "invalid_request_error"}})]) as peer:
         stripe_settings.STRIPE_API_BASE = peer.url

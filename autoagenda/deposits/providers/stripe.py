@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import stripe
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from autoagenda.core import money
@@ -39,6 +40,11 @@ _EVENTS = {
     "checkout.session.async_payment_failed": FAILED,
     "checkout.session.expired": EXPIRED,
 }
+
+
+# Stripe's bounds on a Checkout Session's `expires_at`, with a minute's margin for the request itself.
+SESSION_MIN_SECONDS = 31 * 60
+SESSION_MAX_SECONDS = 24 * 60 * 60 - 60
 
 
 def _client() -> stripe.StripeClient:
@@ -76,6 +82,11 @@ class StripeProvider:
         }
         if appointment.client.email:
             params["customer_email"] = appointment.client.email
+        # The session lapses with the hold when Stripe allows it (30 minutes to 24 hours after creation), so a
+        # client cannot pay on a stale page long after the booking was released.
+        remaining = (deposit.hold_until - timezone.now()).total_seconds()
+        if SESSION_MIN_SECONDS <= remaining <= SESSION_MAX_SECONDS:
+            params["expires_at"] = int(deposit.hold_until.timestamp())
         try:
             session = _client().v1.checkout.sessions.create(params=params)  # type: ignore[arg-type]
         except stripe.StripeError as exc:
