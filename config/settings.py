@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "autoagenda.walkins",
     "autoagenda.workorders",
     "autoagenda.inventory",
+    "autoagenda.deposits",
     "autoagenda.notifications",
     "autoagenda.site",  # the shell: last, above every app (CONTRIBUTING.md, "Layers")
 ]
@@ -363,6 +364,17 @@ elif EMAIL_PROVIDER:
     raise environ.ImproperlyConfigured(f"EMAIL_PROVIDER={EMAIL_PROVIDER!r}: use brevo, or leave it empty for EMAIL_URL")
 
 # --- SMS and WhatsApp -----------------------------------------------------------
+# Online deposits at booking (autoagenda.deposits): `fake` (a test checkout page inside the app; the development
+# default) or `stripe` (Checkout Sessions; its webhook at /api/v1/payments/webhook/stripe/).
+PAYMENTS_PROVIDER = env.str("PAYMENTS_PROVIDER", default="fake").strip().lower()
+if PAYMENTS_PROVIDER not in ("fake", "stripe"):
+    raise environ.ImproperlyConfigured(f"PAYMENTS_PROVIDER={PAYMENTS_PROVIDER!r}: use fake or stripe")
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")  # empty = Stripe's own; tests aim it at a local server
+if PAYMENTS_PROVIDER == "stripe" and not (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET):
+    raise environ.ImproperlyConfigured("PAYMENTS_PROVIDER=stripe needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET")
+
 SMS_PROVIDER = env.str("SMS_PROVIDER", default="console").strip().lower()
 WHATSAPP_PROVIDER = env.str("WHATSAPP_PROVIDER", default="console").strip().lower()
 for _name, _value, _allowed in (

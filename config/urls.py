@@ -19,6 +19,7 @@ urlpatterns = [
     path("vehicles/", include("autoagenda.customers.urls")),
     path("staff/", include("autoagenda.scheduling.staff_hours.urls")),
     path("book/", include("autoagenda.scheduling.booking.urls")),
+    path("deposits/", include("autoagenda.deposits.urls")),
     # A person's private feed: before the staff calendar's routes, and shaped so that none of theirs matches it.
     re_path(r"^calendar/(?P<token>[A-Za-z0-9_-]{20,64})\.ics$", notification_views.calendar_feed, name="calendar-feed"),
     path("calendar/", include("autoagenda.scheduling.calendar.urls")),

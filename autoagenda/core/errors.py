@@ -26,6 +26,7 @@ STATUS_BY_CODE = {
     "permission_denied": 403,
     "not_found": 404,
     "throttled": 429,
+    "payment_unavailable": 503,
 }
 
 

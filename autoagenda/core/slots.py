@@ -8,7 +8,8 @@ what it needs for all the rows in a constant number of queries).
     slots.register("scheduling.appointment", provider)   # provider(user, objects) -> {obj.pk: html}
     slots.render_many("scheduling.appointment", user, appointments)  -> {pk: SafeString}
 
-Known slots: `scheduling.appointment` (the panel and the today list), `walkins.ticket` (the desk's ticket).
+Known slots: `scheduling.appointment` (the panel and the today list), `scheduling.booking_appointment` (the
+client's appointment page: deposits shows the deposit and its pay button), `walkins.ticket` (the desk's ticket).
 """
 
 from __future__ import annotations

@@ -20,15 +20,19 @@ from rest_framework.views import APIView
 from autoagenda.accounts.permissions import get_visible_or_404, require
 from autoagenda.core import bounds
 from autoagenda.core.api import error_responses
-from autoagenda.core.api_fields import AwareDateTimeField, BoundedDateField
+from autoagenda.core.api_fields import AwareDateTimeField, BoundedDateField, MoneyField
 from autoagenda.core.timeutils import format_hhmm, parse_hhmm, valid_timezones
 from autoagenda.locations import selectors, services
 from autoagenda.locations.models import (
     MAX_APPOINTMENTS_PER_DAY,
     MAX_APPOINTMENTS_PER_HOUR,
+    MAX_DEPOSIT_AMOUNT,
+    MAX_DEPOSIT_HOLD_MINUTES,
     MAX_NOTICE_MINUTES,
     MAX_REMINDER_MINUTES,
+    MIN_DEPOSIT_HOLD_MINUTES,
     Closure,
+    DepositMode,
     Location,
     OpeningHours,
     Sector,
@@ -110,6 +114,33 @@ class LocationSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         help_text=_("Standard tax rate (%) proposed for new products and services; null = the country's."),
+    )
+    deposit_mode = serializers.ChoiceField(
+        choices=DepositMode.choices,
+        required=False,
+        help_text=_("Online deposit a client's booking waits for (`pending`): none, a fixed amount or a percent."),
+    )
+    deposit_amount = MoneyField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=MAX_DEPOSIT_AMOUNT,
+        required=False,
+        allow_null=True,
+        help_text=_("The fixed deposit, in the location's currency (null unless `deposit_mode` is fixed)."),
+    )
+    deposit_percent = serializers.IntegerField(
+        min_value=1,
+        max_value=100,
+        required=False,
+        allow_null=True,
+        help_text=_("The deposit as a percent of the service's price (null unless `deposit_mode` is percent)."),
+    )
+    deposit_hold_minutes = serializers.IntegerField(
+        min_value=MIN_DEPOSIT_HOLD_MINUTES,
+        max_value=MAX_DEPOSIT_HOLD_MINUTES,
+        required=False,
+        help_text=_("Minutes an unpaid booking keeps its slot before it is released (default 30)."),
     )
     is_active = serializers.BooleanField(required=False)
 

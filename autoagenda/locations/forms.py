@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -17,8 +18,12 @@ from autoagenda.core.weekly import Weekday
 from autoagenda.locations.models import (
     MAX_APPOINTMENTS_PER_DAY,
     MAX_APPOINTMENTS_PER_HOUR,
+    MAX_DEPOSIT_AMOUNT,
+    MAX_DEPOSIT_HOLD_MINUTES,
     MAX_NOTICE_MINUTES,
     MAX_REMINDER_MINUTES,
+    MIN_DEPOSIT_HOLD_MINUTES,
+    DepositMode,
     Location,
     Sector,
 )
@@ -176,6 +181,36 @@ class LocationForm(forms.Form):
         help_text=_("Leave empty for no limit."),
     )
 
+    deposit_mode = forms.ChoiceField(
+        label=_("Deposit at booking"),
+        required=False,
+        choices=DepositMode.choices,
+        help_text=_("Clients booking online pay it to confirm; until then the booking waits, holding its slot."),
+    )
+    deposit_amount = forms.DecimalField(
+        label=_("Deposit amount"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_value=MAX_DEPOSIT_AMOUNT,
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("For a fixed deposit, in the location's currency."),
+    )
+    deposit_percent = forms.IntegerField(
+        label=_("Deposit (% of the price)"),
+        required=False,
+        min_value=1,
+        max_value=100,
+        help_text=_("For a percent deposit."),
+    )
+    deposit_hold_minutes = forms.IntegerField(
+        label=_("Hold an unpaid booking (min)"),
+        required=False,
+        min_value=MIN_DEPOSIT_HOLD_MINUTES,
+        max_value=MAX_DEPOSIT_HOLD_MINUTES,
+        help_text=_("After this long without its deposit a booking is cancelled and its slot released."),
+    )
+
     FIELDSETS = (
         (
             _("General"),
@@ -206,6 +241,11 @@ class LocationForm(forms.Form):
             ),
             ("first_reminder_minutes", "second_reminder_minutes", "quiet_hours_start", "quiet_hours_end"),
         ),
+        (
+            _("Deposit"),
+            _("An online payment clients make when they book: a fixed amount or a percent of the service's price."),
+            ("deposit_mode", "deposit_amount", "deposit_percent", "deposit_hold_minutes"),
+        ),
     )
 
     def __init__(self, *args: Any, location: Location | None = None, **kwargs: Any) -> None:
@@ -220,9 +260,20 @@ class LocationForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        for name in ("quiet_hours_start", "quiet_hours_end", "first_reminder_minutes", "second_reminder_minutes"):
-            if data.get(name) is None:
+        for name in (
+            "quiet_hours_start",
+            "quiet_hours_end",
+            "first_reminder_minutes",
+            "second_reminder_minutes",
+            "deposit_mode",
+            "deposit_hold_minutes",
+        ):
+            if data.get(name) in (None, ""):
                 data.pop(name, None)  # left empty: keep what the location has (a new one: the defaults)
+        if "deposit_mode" not in data:  # the deposit rule untouched: keep its amount or percent too
+            for name in ("deposit_amount", "deposit_percent"):
+                if data.get(name) is None:
+                    data.pop(name, None)
         return data
 
     def fieldsets(self) -> list[tuple[str, str, list[forms.BoundField]]]:

@@ -31,6 +31,19 @@ DEFAULT_SECOND_REMINDER_MINUTES = 2 * 60
 MAX_REMINDER_MINUTES = 7 * 24 * 60
 
 
+# An unpaid booking at a location that takes deposits keeps its slot this long by default (minutes).
+DEFAULT_DEPOSIT_HOLD_MINUTES = 30
+MIN_DEPOSIT_HOLD_MINUTES = 5
+MAX_DEPOSIT_HOLD_MINUTES = 7 * 24 * 60
+MAX_DEPOSIT_AMOUNT = Decimal("9999999999.99")
+
+
+class DepositMode(models.TextChoices):
+    NONE = "none", _("No deposit")
+    FIXED = "fixed", _("Fixed amount")
+    PERCENT = "percent", _("Percent of the service price")
+
+
 class Sector(models.TextChoices):
     AUTOMOTIVE = "automotive", _("Automotive workshop")
     GENERAL = "general", _("Other services")
@@ -97,6 +110,24 @@ class Location(TimeStampedModel):
         blank=True,
         help_text=_("Proposed for new products and services; empty takes the country's."),
     )
+    # Online deposit at booking: a client's new booking waits `pending` for it (the deposits app takes it).
+    deposit_mode = models.CharField(_("deposit"), max_length=8, choices=DepositMode.choices, default=DepositMode.NONE)
+    deposit_amount = models.DecimalField(
+        _("deposit amount"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("With a fixed deposit: the amount, in the location's currency."),
+    )
+    deposit_percent = models.PositiveSmallIntegerField(
+        _("deposit (% of the price)"), null=True, blank=True, help_text=_("With a percent deposit: 1 to 100.")
+    )
+    deposit_hold_minutes = models.PositiveIntegerField(
+        _("hold an unpaid booking (minutes)"),
+        default=DEFAULT_DEPOSIT_HOLD_MINUTES,
+        help_text=_("How long a booking waiting for its deposit keeps its slot before it is released."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords()
@@ -143,6 +174,19 @@ class Location(TimeStampedModel):
                 name="locations_location_quiet_hours_range",
             ),
             models.CheckConstraint(
+                condition=(
+                    Q(deposit_mode=DepositMode.NONE)
+                    | Q(deposit_mode=DepositMode.FIXED, deposit_amount__gt=0, deposit_amount__lte=MAX_DEPOSIT_AMOUNT)
+                    | Q(deposit_mode=DepositMode.PERCENT, deposit_percent__gte=1, deposit_percent__lte=100)
+                ),
+                name="locations_location_deposit_rule",
+            ),
+            models.CheckConstraint(
+                condition=Q(deposit_hold_minutes__gte=MIN_DEPOSIT_HOLD_MINUTES)
+                & Q(deposit_hold_minutes__lte=MAX_DEPOSIT_HOLD_MINUTES),
+                name="locations_location_deposit_hold_range",
+            ),
+            models.CheckConstraint(
                 condition=Q(first_reminder_minutes__lte=MAX_REMINDER_MINUTES)
                 & Q(second_reminder_minutes__lte=MAX_REMINDER_MINUTES),
                 name="locations_location_reminders_range",
@@ -169,6 +213,25 @@ class Location(TimeStampedModel):
     @property
     def standard_tax_rate(self) -> Decimal:
         return self.tax_rate if self.tax_rate is not None else money.tax_rate_for_country(self.country)
+
+    @property
+    def takes_deposits(self) -> bool:
+        return self.deposit_mode != DepositMode.NONE
+
+    def deposit_for(self, price: Decimal | None) -> Decimal | None:
+        """The deposit a booking of something costing `price` (net, in this location's currency) asks for.
+
+        None when the location takes no deposit or the rule gives nothing to pay (a percent of a free or unpriced
+        service); a fixed deposit never exceeds the price when there is one. Rounded half-up to the currency.
+        """
+        if self.deposit_mode == DepositMode.FIXED and self.deposit_amount is not None:
+            amount = self.deposit_amount if price is None or price <= 0 else min(self.deposit_amount, price)
+        elif self.deposit_mode == DepositMode.PERCENT and self.deposit_percent and price is not None:
+            amount = price * Decimal(self.deposit_percent) / Decimal(100)
+        else:
+            return None
+        amount = money.quantize(amount, self.currency)
+        return amount if amount > 0 else None
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

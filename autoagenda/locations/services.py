@@ -31,9 +31,13 @@ from autoagenda.locations import events
 from autoagenda.locations.models import (
     MAX_APPOINTMENTS_PER_DAY,
     MAX_APPOINTMENTS_PER_HOUR,
+    MAX_DEPOSIT_AMOUNT,
+    MAX_DEPOSIT_HOLD_MINUTES,
     MAX_NOTICE_MINUTES,
     MAX_REMINDER_MINUTES,
+    MIN_DEPOSIT_HOLD_MINUTES,
     Closure,
+    DepositMode,
     Location,
     OpeningHours,
     Sector,
@@ -62,6 +66,10 @@ LOCATION_FIELDS = (
     "second_reminder_minutes",
     "currency",
     "tax_rate",
+    "deposit_mode",
+    "deposit_amount",
+    "deposit_percent",
+    "deposit_hold_minutes",
     "is_active",
 )
 # (min, max) of the integer settings, as API.md fixes them.
@@ -72,6 +80,7 @@ INT_RANGES: dict[str, tuple[int, int]] = {
     "cancellation_window_minutes": (0, MAX_NOTICE_MINUTES),
     "first_reminder_minutes": (0, MAX_REMINDER_MINUTES),
     "second_reminder_minutes": (0, MAX_REMINDER_MINUTES),
+    "deposit_hold_minutes": (MIN_DEPOSIT_HOLD_MINUTES, MAX_DEPOSIT_HOLD_MINUTES),
 }
 MAX_LENGTHS = {"name": 120, "address": 255, "phone": 32, "email": 254}
 CAPACITY_FIELDS = {
@@ -138,6 +147,7 @@ def location_field_errors(values: Mapping[str, Any]) -> dict[str, list[str]]:
         isinstance(tax_rate, Decimal) and 0 <= tax_rate <= 100 and tax_rate.quantize(Decimal("0.01")) == tax_rate
     ):
         add("tax_rate", _("Enter a percentage from 0 to 100 with at most 2 decimal places."))
+    _deposit_errors(values, add)
     if values.get("sector") not in Sector.values:
         add("sector", _("Choose automotive or general."))
     for field, (low, high) in INT_RANGES.items():
@@ -162,6 +172,27 @@ def location_field_errors(values: Mapping[str, Any]) -> dict[str, list[str]]:
     return errors
 
 
+def _deposit_errors(values: Mapping[str, Any], add: Callable[[str, str], None]) -> None:
+    """The deposit rule: a fixed amount in the currency's decimals, or a whole percent from 1 to 100."""
+    mode = values.get("deposit_mode")
+    if mode not in DepositMode.values:
+        add("deposit_mode", _("Choose none, fixed or percent."))
+        return
+    amount, percent = values.get("deposit_amount"), values.get("deposit_percent")
+    if mode == DepositMode.FIXED:
+        currency = values.get("currency") or money.currency_for_country(str(values.get("country") or ""))
+        if not isinstance(amount, Decimal) or not amount.is_finite() or not 0 < amount <= MAX_DEPOSIT_AMOUNT:
+            add("deposit_amount", _("Enter the deposit, an amount greater than 0."))
+        elif amount != money.quantize(amount, currency):
+            add(
+                "deposit_amount",
+                _("Use at most %(decimals)s decimal places for %(currency)s.")
+                % {"decimals": money.decimals(currency), "currency": currency},
+            )
+    if mode == DepositMode.PERCENT and (not is_int(percent) or not 1 <= percent <= 100):
+        add("deposit_percent", _("Enter a whole percentage from 1 to 100."))
+
+
 def _normalized(fields: Mapping[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - set(LOCATION_FIELDS)
     if unknown:
@@ -179,6 +210,17 @@ def _normalized(fields: Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(out.get("tax_rate"), int | float | str) and not isinstance(out.get("tax_rate"), bool):
         with contextlib.suppress(InvalidOperation):
             out["tax_rate"] = Decimal(str(out["tax_rate"]))
+    if isinstance(out.get("deposit_amount"), int | float | str) and not isinstance(out.get("deposit_amount"), bool):
+        with contextlib.suppress(InvalidOperation):
+            out["deposit_amount"] = Decimal(str(out["deposit_amount"]))
+    # The amount and the percent belong to their mode: switching modes clears the other one.
+    mode = out.get("deposit_mode")
+    if mode == DepositMode.NONE:
+        out["deposit_amount"], out["deposit_percent"] = None, None
+    elif mode == DepositMode.FIXED:
+        out["deposit_percent"] = None
+    elif mode == DepositMode.PERCENT:
+        out["deposit_amount"] = None
     return out
 
 

@@ -26,6 +26,8 @@ PUBLIC_API = {
     ("api/v1/estimates/<str:token>/decision/", "post"),
     ("api/v1/estimates/<str:token>/approve/", "post"),
     ("api/v1/estimates/<str:token>/decline/", "post"),
+    # A payment provider's webhook (deposits): its signature is the key; unsigned is 400, nothing written.
+    ("api/v1/payments/webhook/<str:provider>/", "post"),
     ("api/schema/", "get"),
     ("api/docs/", "get"),
 }
@@ -45,6 +47,9 @@ PUBLIC_WEB = {
     r"^calendar/(?P<token>[A-Za-z0-9_-]{20,64})\.ics$",  # a person's calendar feed: the secret token is the key
     "notifications/a/<str:token>/",  # the self-service links in messages: the signed token is the key
     "work-orders/estimate/<str:token>/",  # the client's estimate by its signed link (no login)
+    # The fake payment provider's page (development and tests only): like a real provider it knows the checkout
+    # session, not our users; the unguessable session token is the key, and it is 404 unless PAYMENTS_PROVIDER=fake.
+    "deposits/fake-checkout/<str:session_id>/",
 }
 
 

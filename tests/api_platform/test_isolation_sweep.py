@@ -228,6 +228,11 @@ RULES: dict[str, Rule] = {
     "book/appointments/<id:pk>/": R(params=APPOINTMENT),
     "book/appointments/<id:pk>/calendar.ics": R(params=APPOINTMENT),
     "book/appointments/<id:pk>/cancel/": R(params=APPOINTMENT),
+    "deposits/appointments/<id:pk>/pay/": R(params=APPOINTMENT),
+    "deposits/appointments/<id:pk>/return/": R(params=APPOINTMENT),
+    "deposits/fake-checkout/<str:session_id>/": R(
+        params={"session_id": "fake_cs_unknown"}, why="the fake provider's page: an unguessable session token"
+    ),
     # --- staff calendar (HTML)
     "calendar/": R(staff=SCOPED, client=403, why="redirects to the caller's own location"),
     "calendar/mine/": R(staff=SCOPED, client=403, why="the caller's own work"),
@@ -368,6 +373,11 @@ RULES: dict[str, Rule] = {
     "api/v1/appointments/<id:pk>/cancel/": R(params=APPOINTMENT),
     "api/v1/appointments/<id:pk>/reschedule/": R(params=APPOINTMENT),
     "api/v1/appointments/<id:pk>/status/": R(params=APPOINTMENT),
+    "api/v1/appointments/<id:pk>/deposit/": R(params=APPOINTMENT),
+    "api/v1/appointments/<id:pk>/deposit/checkout/": R(params=APPOINTMENT),
+    "api/v1/payments/webhook/<str:provider>/": R(
+        params={"provider": "fake"}, staff=400, client=400, why="anonymous: only a valid signature is accepted"
+    ),
     # --- API: walk-in queue
     "api/v1/locations/<id:pk>/queues/": R(params=PK, client=403),
     "api/v1/locations/<id:pk>/desks/": R(params=PK, client=403),

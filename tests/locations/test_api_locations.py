@@ -22,6 +22,7 @@ ALL_FIELDS = {
     "cancellation_window_minutes", "use_public_holidays", "quiet_hours_start", "quiet_hours_end", "is_active",
     "first_reminder_minutes", "second_reminder_minutes",
     "currency", "tax_rate",
+    "deposit_mode", "deposit_amount", "deposit_percent", "deposit_hold_minutes",
 }  # fmt: skip
 
 
@@ -45,6 +46,10 @@ def test_an_admin_creates_a_location_and_gets_every_field_back(cast, api):
         "is_active": True,
         "currency": "CLP",  # from the country
         "tax_rate": None,
+        "deposit_mode": "none",
+        "deposit_amount": None,
+        "deposit_percent": None,
+        "deposit_hold_minutes": 30,
     }
 
 

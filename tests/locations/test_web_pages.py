@@ -82,7 +82,7 @@ def test_the_settings_page_renders_grouped_in_fieldsets(cast, web, language):
     client = web(cast.manager)
     client.cookies["django_language"] = language
     page = client.get(f"/locations/{cast.location.pk}/edit/").content.decode()
-    assert page.count("<fieldset") == 4  # general, booking rules, capacity, messages
+    assert page.count("<fieldset") == 5  # general, booking rules, capacity, messages, deposit
     assert f'lang="{language}"' in page
     assert '<optgroup label="America">' in page
     assert '<option value="ES">Spain (ES)</option>' in page

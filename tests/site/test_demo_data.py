@@ -316,7 +316,7 @@ def demo_booked() -> None:
 
 def test_it_books_a_few_appointments_a_day_at_both_workshops_for_their_own_clients(demo_booked):
     for location in Location.objects.all():
-        appointments = Appointment.objects.filter(location=location)
+        appointments = Appointment.objects.filter(location=location, deposit__isnull=True)  # the desk's bookings
         today = WEDNESDAY_MORNING.astimezone(location.zone).date()
         days = set(appointments.values_list("local_date", flat=True))
         assert len(days) >= 4, location.name
@@ -355,14 +355,20 @@ def test_the_demo_bookings_keep_the_rules(demo_booked):
 def test_only_todays_earliest_appointment_is_checked_in(demo_booked):
     for location in Location.objects.all():
         today = WEDNESDAY_MORNING.astimezone(location.zone).date()
-        todays = list(Appointment.objects.filter(location=location, local_date=today).order_by("start", "pk"))
+        todays = list(
+            Appointment.objects.filter(location=location, local_date=today, deposit__isnull=True).order_by(
+                "start", "pk"
+            )
+        )
         assert todays, location.name
         assert [a.status for a in todays] == [AppointmentStatus.CHECKED_IN] + [AppointmentStatus.CONFIRMED] * (
             len(todays) - 1
         )
-    assert set(Appointment.objects.exclude(status=AppointmentStatus.CHECKED_IN).values_list("status", flat=True)) == {
-        AppointmentStatus.CONFIRMED
-    }
+    assert set(
+        Appointment.objects.filter(deposit__isnull=True)
+        .exclude(status=AppointmentStatus.CHECKED_IN)
+        .values_list("status", flat=True)
+    ) == {AppointmentStatus.CONFIRMED}
 
 
 def test_the_same_day_gives_the_same_demo_calendar():
@@ -400,7 +406,7 @@ def test_late_on_a_saturday_it_still_books_the_coming_week():
 
     assert "appointment" in output
     for location in Location.objects.all():
-        appointments = Appointment.objects.filter(location=location)
+        appointments = Appointment.objects.filter(location=location, deposit__isnull=True)
         assert appointments.exists(), location.name
         assert all(a.start > SATURDAY_NIGHT for a in appointments)
         # Nothing is left today to check in: every booking is still just confirmed.
@@ -444,3 +450,17 @@ def test_the_demo_has_work_orders_at_every_step_and_a_second_run_adds_none(demo_
     count = WorkOrder.objects.count()
     load_demo()
     assert WorkOrder.objects.count() == count
+
+
+@pytest.mark.django_db
+def test_the_demo_madrid_asks_a_deposit_with_one_booking_waiting_and_one_paid():
+    from autoagenda.deposits.models import Deposit
+
+    call_command("load_demo", "--force", verbosity=0)
+    madrid = Location.objects.get(name="Taller Madrid Chamberí")
+    assert (madrid.deposit_mode, madrid.deposit_percent, madrid.currency) == ("percent", 20, "EUR")
+    deposits = Deposit.objects.filter(location=madrid)
+    assert sorted(deposits.values_list("status", "appointment__status")) == [
+        ("paid", "confirmed"),
+        ("pending", "pending"),
+    ]

@@ -171,7 +171,12 @@ def move_reminders(appointment: Appointment, *, now: datetime) -> None:
 
 
 def on_booked(event: events.AppointmentBooked) -> None:
-    appointment = event.appointment
+    if event.appointment.status == AppointmentStatus.PENDING:
+        return  # it waits for its deposit: the confirmation, reminders and staff alert go out once it is confirmed
+    _booking_confirmed(event.appointment, actor=event.actor)
+
+
+def _booking_confirmed(appointment: Appointment, *, actor: User | None) -> None:
     key = f"appointment:{appointment.pk}:booked"
     notification_enqueue(
         event_key=key,
@@ -179,11 +184,11 @@ def on_booked(event: events.AppointmentBooked) -> None:
         template="appointment_booked",
         context=_client_context(appointment),
         location=appointment.location,
-        channels=_client_channels(appointment, event.actor),
+        channels=_client_channels(appointment, actor),
         attachments=[ics.appointment_invitation(appointment)],
     )
     queue_reminders(appointment, now=timezone.now())
-    _tell_staff(appointment, key=key, change="booked", actor=event.actor)
+    _tell_staff(appointment, key=key, change="booked", actor=actor)
 
 
 def on_rescheduled(event: events.AppointmentRescheduled) -> None:
@@ -226,6 +231,10 @@ def on_cancelled(event: events.AppointmentCancelled) -> None:
 
 
 def on_status_changed(event: events.AppointmentStatusChanged) -> None:
+    if event.from_status == AppointmentStatus.PENDING and event.to_status == AppointmentStatus.CONFIRMED:
+        # A booking that waited (for its deposit) is confirmed now: the message a confirmed booking gets.
+        _booking_confirmed(event.appointment, actor=event.actor)
+        return
     if event.to_status != AppointmentStatus.NO_SHOW:
         return
     appointment = event.appointment

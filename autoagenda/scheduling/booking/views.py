@@ -35,6 +35,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from autoagenda.accounts.models import User
 from autoagenda.accounts.permissions import require
+from autoagenda.core import slots
 from autoagenda.core.errors import ApplicationError
 from autoagenda.core.forms import add_application_error
 from autoagenda.customers import services as customer_services
@@ -52,10 +53,12 @@ from autoagenda.scheduling.booking.flow import (
     step_context,
 )
 from autoagenda.scheduling.booking.forms import ConfirmForm, MechanicForm
-from autoagenda.scheduling.models import Appointment
+from autoagenda.scheduling.models import Appointment, AppointmentStatus
 from autoagenda.scheduling.permissions import can_book_online
 
 JUST_TAKEN = gettext_lazy("That time was just taken — choose another.")
+# The client's appointment page: higher apps add their panels there (deposits: the deposit and its pay button).
+BOOKING_APPOINTMENT_SLOT = "scheduling.booking_appointment"
 SLOT_CODES = frozenset({availability.SLOT_UNAVAILABLE, availability.CAPACITY_REACHED})
 View = Callable[..., HttpResponse]
 
@@ -297,6 +300,8 @@ def confirm(request: HttpRequest, location: int) -> HttpResponse:
             else:
                 if flow.appointment is not None:
                     messages.success(request, _("Your appointment was moved."))
+                elif appointment.status == AppointmentStatus.PENDING:
+                    messages.info(request, _("Your time is held: pay the deposit to confirm the booking."))
                 else:
                     messages.success(request, _("Your appointment is booked."))
                 return redirect("booking:done", appointment.pk)
@@ -316,6 +321,8 @@ def confirm(request: HttpRequest, location: int) -> HttpResponse:
         form=form,
         start=flow.start,
         end=end.astimezone(flow.location.zone),
+        # A client's new booking at a location that takes deposits: the amount they will pay after confirming.
+        deposit=services.booking_deposit(flow.location, flow.service) if flow.appointment is None else None,
         day_url=flow.url("day", date=flow.day.isoformat() if flow.day else None),
     )
     return render(request, "scheduling/booking/confirm.html", context, status=status)
@@ -350,6 +357,8 @@ def done(request: HttpRequest, pk: int) -> HttpResponse:
     context = _appointment_context(appointment, request.user, timezone.now())
     context["is_client"] = appointment.client_id == request.user.pk
     context["show_client"] = not context["is_client"]
+    # What higher apps add to the client's appointment page (deposits: its state and the "Pay deposit" button).
+    context["slot_panels"] = slots.render_one(BOOKING_APPOINTMENT_SLOT, request.user, appointment)
     return render(request, "scheduling/booking/done.html", context)
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -29,6 +30,7 @@ from django.utils.translation import gettext as _
 from autoagenda.accounts.models import ClientLinkSource, Role, User
 from autoagenda.accounts.permissions import can_see_client, is_staff_member, require
 from autoagenda.catalog.models import Service
+from autoagenda.catalog.selectors import service_price_at
 from autoagenda.core.errors import ApplicationError
 from autoagenda.customers.models import Vehicle
 from autoagenda.customers.services import client_link_location
@@ -188,6 +190,26 @@ def _place_at(appointment: Appointment, start: datetime, *, zone: ZoneInfo) -> N
     appointment.local_hour = local_start.hour
 
 
+def booking_deposit(location: Location, service: Service) -> Decimal | None:
+    """The deposit a client's online booking of `service` at `location` waits for, or None.
+
+    The location's rule (a fixed amount, or a percent of the service's price there, in its currency); the
+    booking pages show it and the deposits app charges exactly this amount.
+    """
+    if not location.takes_deposits:
+        return None
+    price = service_price_at(service, location)
+    return location.deposit_for(price.amount if price is not None else None)
+
+
+def _initial_status(actor: Any, location: Location, service: Service) -> str:
+    """A client's own booking at a location that takes deposits waits `pending` for it (API.md reserves the
+    status for this); staff booking at the desk take the client's word, so theirs are confirmed."""
+    if not is_staff_member(actor) and booking_deposit(location, service) is not None:
+        return AppointmentStatus.PENDING
+    return AppointmentStatus.CONFIRMED
+
+
 def _booking_errors(
     *,
     actor: Any,
@@ -234,7 +256,8 @@ def appointment_book(
     """Book `service` at `start`: re-checked under the day's lock, so only one person gets the last place.
 
     A client books for themselves; staff of the location book for a client. The
-    appointment is `confirmed`, with the service's current duration and buffer.
+    appointment is `confirmed` (`pending` when a client books where a deposit is required: the deposits app
+    confirms it once paid, or releases it), with the service's current duration and buffer.
     """
     require(can_book_at(actor, location))
     booked_for, notes = _booking_errors(
@@ -269,7 +292,7 @@ def appointment_book(
             vehicle=vehicle,
             duration_minutes=service.duration_minutes,
             buffer_minutes=service.buffer_minutes,
-            status=AppointmentStatus.CONFIRMED,
+            status=_initial_status(actor, location, service),
             notes=notes,
             created_by=actor,
         )
@@ -383,11 +406,19 @@ def _note(note: str) -> str:
     return note
 
 
-def _change_status(*, actor: Any, appointment: Appointment, status: str, note: str, client_window: bool) -> Appointment:
+def _change_status(
+    *,
+    actor: Any,
+    appointment: Appointment,
+    status: str,
+    note: str,
+    client_window: bool,
+    only_from: str | None = None,
+) -> Appointment:
     with transaction.atomic():
         _lock_days(appointment.location, [appointment.local_date])
         current = _lock_appointment(appointment, {appointment.local_date})
-        if status not in ALLOWED_TRANSITIONS[current.status]:
+        if status not in ALLOWED_TRANSITIONS[current.status] or (only_from is not None and current.status != only_from):
             raise _invalid_transition(current.status, status)
         if client_window and too_late_to_change(actor=actor, appointment=current, now=timezone.now()):
             raise _window_error()
@@ -425,6 +456,37 @@ def appointment_set_status(*, actor: Any, appointment: Appointment, status: str,
         message = _("Choose a valid status.")
         raise ApplicationError("invalid", message, errors={"status": [message]})
     return _change_status(actor=actor, appointment=appointment, status=status, note=_note(note), client_window=False)
+
+
+def appointment_confirm_pending(*, appointment: Appointment, note: str) -> Appointment:
+    """The system confirms a booking that waited (its deposit was paid): pending → confirmed, nobody's act.
+
+    Anything but `pending` is `invalid_transition` (a booking already released stays cancelled). The status
+    change event tells the apps above (notifications sends the booking's confirmation then).
+    """
+    return _change_status(
+        actor=None,
+        appointment=appointment,
+        status=AppointmentStatus.CONFIRMED,
+        note=_note(note),
+        client_window=False,
+        only_from=AppointmentStatus.PENDING,
+    )
+
+
+def appointment_release_pending(*, appointment: Appointment, note: str) -> Appointment:
+    """The system cancels a booking that waited too long (its deposit never came): its slot is free again.
+
+    Only from `pending`; `note` says why in the status history.
+    """
+    return _change_status(
+        actor=None,
+        appointment=appointment,
+        status=AppointmentStatus.CANCELLED,
+        note=_note(note),
+        client_window=False,
+        only_from=AppointmentStatus.PENDING,
+    )
 
 
 def appointment_confirm_attendance(*, actor: Any, appointment: Appointment) -> Appointment:

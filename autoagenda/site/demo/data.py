@@ -45,6 +45,9 @@ class LocationSpec:
     max_appointments_per_hour: int | None = None
     max_appointments_per_day: int | None = None
     tax_rate: Decimal = Decimal("0")
+    # Online deposit at booking: a percent of the service's price (None: no deposit), and the hold in minutes.
+    deposit_percent: int | None = None
+    deposit_hold_minutes: int = 30
 
 
 WEEKDAYS = (1, 2, 3, 4, 5)
@@ -80,6 +83,9 @@ LOCATIONS: tuple[LocationSpec, ...] = (
         max_appointments_per_hour=3,
         max_appointments_per_day=24,
         tax_rate=Decimal("21"),
+        # Madrid asks 20 % online when a client books; an unpaid booking keeps its slot for a day.
+        deposit_percent=20,
+        deposit_hold_minutes=24 * 60,
     ),
 )
 

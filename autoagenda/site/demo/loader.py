@@ -22,13 +22,14 @@ from autoagenda.core import money
 from autoagenda.core.errors import ApplicationError
 from autoagenda.customers import services as customer_services
 from autoagenda.customers.models import Vehicle
-from autoagenda.locations.models import Closure, Location, OpeningHours, Sector
+from autoagenda.locations.models import Closure, DepositMode, Location, OpeningHours, Sector
 from autoagenda.notifications.models import Channel, Delivery, DeliveryStatus, InAppNotification
 from autoagenda.notifications.services import notification_enqueue
 from autoagenda.scheduling import selectors as scheduling_selectors
 from autoagenda.scheduling import services as scheduling_services
 from autoagenda.scheduling.models import Appointment, AppointmentStatus, TimeOff, WorkingHours
 from autoagenda.site.demo import data as demo
+from autoagenda.site.demo.deposits import load_deposits
 from autoagenda.site.demo.inventory import load_inventory
 from autoagenda.site.demo.workorders import load_work_orders
 from autoagenda.walkins.models import Desk, Queue, Ticket, TicketAction, TicketCounter, TicketEvent, TicketStatus
@@ -112,6 +113,8 @@ class DemoLoader:
             self.load_appointments(location_name)
         for location in self.locations.values():
             load_work_orders(location, self.users, self.vehicles)
+        for location in self.locations.values():
+            load_deposits(location, [self.users[c.person.email] for c in demo.CLIENTS if c.location == location.name])
         self.load_notifications()
 
     def load_location(self, spec: demo.LocationSpec) -> Location:
@@ -132,6 +135,9 @@ class DemoLoader:
                 "booking_horizon_days": 60,
                 "cancellation_window_minutes": 120,
                 "use_public_holidays": True,
+                "deposit_mode": DepositMode.PERCENT if spec.deposit_percent else DepositMode.NONE,
+                "deposit_percent": spec.deposit_percent,
+                "deposit_hold_minutes": spec.deposit_hold_minutes,
                 "is_active": True,
             },
         )
