@@ -179,23 +179,18 @@ def line_update(*, actor: Any, line: Line, **changes: Any) -> Line:
         fresh = type(line).objects.filter(pk=line.pk).first()  # as it is now, under the work order's lock
         if fresh is None:
             raise ApplicationError("not_found", _("This line was deleted."))
+        held = fresh if isinstance(fresh, PartLine) and "quantity" in values else None
+        if held is not None and values["quantity"] < held.reserved:  # first: reserved never exceeds the quantity
+            parts.release(held, current.location, held.reserved - values["quantity"])
         type(line).objects.filter(pk=line.pk).update(**values)
-        if isinstance(fresh, PartLine) and "quantity" in values:
-            _restock(fresh, current, values["quantity"])
-            values["reserved"] = fresh.reserved
+        if held is not None:
+            parts.reserve(held, current.location, values["quantity"] - held.reserved)
+            values["reserved"] = held.reserved
         for field, value in values.items():
             setattr(line, field, value)
         supersede_pending_estimate(current)
         changed(current, "lines")
     return line
-
-
-def _restock(line: PartLine, work_order: WorkOrder, quantity: Decimal) -> None:
-    """The quantity changed: reserve the difference more, or release it (the line holds its whole quantity)."""
-    if quantity > line.reserved:
-        parts.reserve(line, work_order.location, quantity - line.reserved)
-    else:
-        parts.release(line, work_order.location, line.reserved - quantity)
 
 
 def line_delete(*, actor: Any, line: Line) -> None:
