@@ -19,7 +19,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from autoagenda.accounts.models import User
-from autoagenda.inventory.models import QUANTITY_DIGITS, QUANTITY_PLACES, StockLevel
+from autoagenda.inventory.models import QUANTITY_DIGITS, QUANTITY_PLACES, Product, StockLevel
+from autoagenda.inventory.permissions import products_visible_to
 from autoagenda.locations.models import Location
 from autoagenda.scheduling.models import Appointment
 from autoagenda.walkins.models import Ticket, TicketEvent
@@ -148,6 +149,11 @@ def with_lines(rows: QuerySet[WorkOrder]) -> QuerySet[WorkOrder]:
     )
 
 
+def product_for_user(user: Any, pk: Any) -> Product | None:
+    """A product named on a page's part form, if the user may see it (the service checks it is of use here)."""
+    return products_visible_to(user).filter(pk=pk).first()
+
+
 def labor_lines_of(work_order: WorkOrder) -> QuerySet[LaborLine]:
     return LaborLine.objects.filter(work_order=work_order).order_by("id")
 
@@ -255,7 +261,8 @@ def job_board(
 
 
 def mechanic_board(user: Any, *, now: datetime | None = None) -> list[WorkOrder]:
-    """The mechanic's open jobs (not yet completed), by promise time; `running` lists the running clocks."""
+    """The mechanic's open jobs (not yet completed), by promise time; `running` lists the running clocks, `parts`
+    the part lines (with what is available of their products)."""
     now = now or timezone.now()
     active = (
         WorkOrderStatus.DRAFT,
@@ -264,7 +271,8 @@ def mechanic_board(user: Any, *, now: datetime | None = None) -> list[WorkOrder]
         WorkOrderStatus.IN_PROGRESS,
     )
     rows = work_orders_visible_to(user).filter(mechanic=user, status__in=active)
-    return list(_cards(rows, now).order_by(F("promised_by").asc(nulls_last=True), "created_at", "id"))
+    rows = _cards(rows, now).prefetch_related(Prefetch("part_lines", queryset=part_lines(), to_attr="parts"))
+    return list(rows.order_by(F("promised_by").asc(nulls_last=True), "created_at", "id"))
 
 
 def mechanic_appointments_today(user: Any, *, now: datetime | None = None) -> list[Appointment]:
