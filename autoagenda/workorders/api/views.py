@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from autoagenda.accounts.models import User
 from autoagenda.accounts.permissions import clients_visible_to, get_visible_or_404, require, users_visible_to
-from autoagenda.core.api import error_responses
+from autoagenda.core.api import error_responses, validated
 from autoagenda.core.errors import ApplicationError
 from autoagenda.workorders import selectors, services
 from autoagenda.workorders.api import serializers as s
@@ -40,14 +40,6 @@ from autoagenda.workorders.permissions import (
     get_work_order_for_user,
     sees_internal_comments,
 )
-
-
-def validated(
-    serializer_class: type[serializers.Serializer[Any]], request: Request, data: Any = None
-) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data if data is None else data, context={"request": request})
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 def _person(request: Request, pk: int | None, field: str) -> User | None:
