@@ -220,6 +220,17 @@ class StatusView(APIView):
         return detail_answer(request, work_order)
 
 
+def _listed(summary: str, serializer: Any, *, description: str = "", statuses: tuple[int, ...] = (401, 404)) -> Any:
+    """The schema of an `_UnderWorkOrderView`'s GET: a page of `serializer` rows."""
+    return extend_schema_view(
+        get=extend_schema(
+            summary=summary,
+            description=description or None,
+            responses={200: serializer(many=True), **error_responses(*statuses)},
+        )
+    )
+
+
 class _UnderWorkOrderView(GenericAPIView[Any]):
     """What lives under one work order (lines, comments, clocks, estimates): GET pages the rows of a selector
     (`rows`) of the work order the caller may see; a creation answers its row through `serializer_class`."""
@@ -236,12 +247,7 @@ class _UnderWorkOrderView(GenericAPIView[Any]):
         return Response(self.get_serializer(row).data, status=code)
 
 
-@extend_schema_view(
-    get=extend_schema(
-        summary="A work order's labor lines",
-        responses={200: s.LaborLineSerializer(many=True), **error_responses(401, 404)},
-    )
-)
+@_listed("A work order's labor lines", s.LaborLineSerializer)
 class LaborView(_UnderWorkOrderView):
     serializer_class = s.LaborLineSerializer
 
@@ -261,12 +267,10 @@ class LaborView(_UnderWorkOrderView):
         return self.answer(services.labor_line_add(actor=request.user, work_order=work_order, **data))
 
 
-@extend_schema_view(
-    get=extend_schema(
-        summary="A work order's part lines",
-        description="`available` is the product's on hand minus reserved at the work order's location.",
-        responses={200: s.PartLineSerializer(many=True), **error_responses(401, 404)},
-    )
+@_listed(
+    "A work order's part lines",
+    s.PartLineSerializer,
+    description="`available` is the product's on hand minus reserved at the work order's location.",
 )
 class PartsView(_UnderWorkOrderView):
     serializer_class = s.PartLineSerializer
@@ -346,12 +350,7 @@ class PartDetailView(_LineDetailView):
         return selectors.part_lines_of(work_order)
 
 
-@extend_schema_view(
-    get=extend_schema(
-        summary="A work order's comments (a client reads only those for them)",
-        responses={200: s.CommentSerializer(many=True), **error_responses(401, 404)},
-    )
-)
+@_listed("A work order's comments (a client reads only those for them)", s.CommentSerializer)
 class CommentsView(_UnderWorkOrderView):
     serializer_class = s.CommentSerializer
 
@@ -369,12 +368,7 @@ class CommentsView(_UnderWorkOrderView):
         return self.answer(services.comment_add(actor=request.user, work_order=work_order, **data))
 
 
-@extend_schema_view(
-    get=extend_schema(
-        summary="A work order's clock entries (staff)",
-        responses={200: s.TimeEntrySerializer(many=True), **error_responses(401, 403, 404)},
-    )
-)
+@_listed("A work order's clock entries (staff)", s.TimeEntrySerializer, statuses=(401, 403, 404))
 class TimeEntriesView(_UnderWorkOrderView):
     serializer_class = s.TimeEntrySerializer
 
@@ -399,12 +393,7 @@ class TimeEntriesView(_UnderWorkOrderView):
         return self.answer(entry, status.HTTP_200_OK)
 
 
-@extend_schema_view(
-    get=extend_schema(
-        summary="A work order's estimate versions, oldest first",
-        responses={200: s.EstimateSerializer(many=True), **error_responses(401, 404)},
-    )
-)
+@_listed("A work order's estimate versions, oldest first", s.EstimateSerializer)
 class EstimatesView(_UnderWorkOrderView):
     serializer_class = s.EstimateSerializer
 
