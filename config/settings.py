@@ -84,8 +84,8 @@ INSTALLED_APPS = [
     "autoagenda.customers",
     "autoagenda.scheduling",
     "autoagenda.walkins",
-    "autoagenda.workorders",
     "autoagenda.inventory",
+    "autoagenda.workorders",
     "autoagenda.deposits",
     "autoagenda.notifications",
     "autoagenda.site",  # the shell: last, above every app (CONTRIBUTING.md, "Layers")

@@ -18,22 +18,15 @@ from autoagenda.accounts.permissions import locations_known_to, require, staff_v
 from autoagenda.catalog import selectors, services
 from autoagenda.catalog.models import Service
 from autoagenda.catalog.permissions import can_create_services, get_service_for_user
-from autoagenda.core import bounds
-from autoagenda.core.api import ScopedPrimaryKeyRelatedField
-from autoagenda.core.api_fields import MoneyField
+from autoagenda.core.api import ScopedPrimaryKeyRelatedField, location_param, validated
+from autoagenda.core.api_fields import LocationPriceSerializer, MoneyField
 from autoagenda.locations.models import Location
-
-
-class ServicePriceSerializer(serializers.Serializer[Any]):
-    location = serializers.IntegerField(source="location_id", read_only=True)
-    currency = serializers.CharField(source="location.currency", read_only=True)
-    price = MoneyField(currency="location.currency", read_only=True)
 
 
 class ServiceSerializer(serializers.ModelSerializer[Service]):
     price = MoneyField(min_value=0, help_text=_("Net, in `currency`."))
     currency = serializers.CharField(read_only=True, help_text=_("ISO 4217 code of `price`."))
-    prices = ServicePriceSerializer(
+    prices = LocationPriceSerializer(
         many=True, read_only=True, help_text=_("Its own price at locations in another currency, in theirs.")
     )
     locations: serializers.PrimaryKeyRelatedField[Location] = serializers.PrimaryKeyRelatedField(
@@ -83,16 +76,6 @@ class ServiceWriteSerializer(serializers.Serializer[Any]):
     is_active = serializers.BooleanField(required=False)
 
 
-def _location_filter(request: Request) -> int | None:
-    raw = request.query_params.get("location")
-    if raw in (None, ""):
-        return None
-    location_id = bounds.parse_id(raw)
-    if location_id is None:
-        raise serializers.ValidationError({"location": [_("Enter a location id.")]})
-    return location_id
-
-
 @extend_schema_view(
     get=extend_schema(
         summary="List the services the caller may see",
@@ -112,13 +95,11 @@ class ServiceListCreateView(generics.ListCreateAPIView[Service]):
     permission_classes = (IsAuthenticatedOrReadOnly,)
 
     def get_queryset(self) -> QuerySet[Service]:
-        return selectors.services_for(self.request.user, location_id=_location_filter(self.request))
+        return selectors.services_for(self.request.user, location_id=location_param(self.request))
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         require(can_create_services(request.user))
-        data = ServiceWriteSerializer(data=request.data, context={"request": request})
-        data.is_valid(raise_exception=True)
-        service = services.service_create(actor=request.user, **data.validated_data)
+        service = services.service_create(actor=request.user, **validated(ServiceWriteSerializer, request))
         return Response(ServiceSerializer(service).data, status=status.HTTP_201_CREATED)
 
 
@@ -141,7 +122,6 @@ class ServiceDetailView(generics.RetrieveUpdateAPIView[Service]):
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         service = self.get_object()
-        data = ServiceWriteSerializer(data=request.data, partial=True, context={"request": request})
-        data.is_valid(raise_exception=True)
-        service = services.service_update(actor=request.user, service=service, **data.validated_data)
+        values = validated(ServiceWriteSerializer, request, partial=True)
+        service = services.service_update(actor=request.user, service=service, **values)
         return Response(ServiceSerializer(service).data)

@@ -185,6 +185,33 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
             self.fail("does_not_exist", pk_value=data)
 
 
+def validated(
+    serializer_class: type[serializers.Serializer[Any]], request: Any, data: Any = None, *, partial: bool = False
+) -> dict[str, Any]:
+    """`data` (default: the request's body; pass `request.query_params` for a filter) as `serializer_class` reads
+    it, with the request in its context so ids in a body resolve through the caller's scope; a 400 with every
+    field's error otherwise."""
+    serializer = serializer_class(
+        data=request.data if data is None else data, partial=partial, context={"request": request}
+    )
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def location_param(request: Any, *, required: bool = False) -> int | None:
+    """The `?location=<id>` of a list: None when absent (unless `required`), a 400 on `location` when it cannot be
+    an id (never a 500, never a query with it)."""
+    raw = request.query_params.get("location")
+    if raw in (None, ""):
+        if required:
+            raise serializers.ValidationError({"location": [_("Give the location: ?location=<id>.")]})
+        return None
+    location_id = bounds.parse_id(raw)
+    if location_id is None:
+        raise serializers.ValidationError({"location": [_("Enter a location id.")]})
+    return location_id
+
+
 class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200

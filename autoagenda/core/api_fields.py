@@ -104,3 +104,12 @@ class MoneyField(serializers.DecimalField):
     def to_representation(self, value: Any) -> str:
         amount, code = value if isinstance(value, tuple) else (value, None)
         return money.format_amount(amount, code)
+
+
+class LocationPriceSerializer(serializers.Serializer[Any]):
+    """An item's own price at one location, in that location's currency (a catalogue in two currencies:
+    `catalog.ServicePrice`, `inventory.ProductPrice`)."""
+
+    location = serializers.IntegerField(source="location_id", read_only=True)
+    currency = serializers.CharField(source="location.currency", read_only=True)
+    price = MoneyField(currency="location.currency", read_only=True)

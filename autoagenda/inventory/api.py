@@ -15,9 +15,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from autoagenda.accounts.permissions import require
-from autoagenda.core import bounds
-from autoagenda.core.api import ScopedPrimaryKeyRelatedField
-from autoagenda.core.api_fields import IdField, MoneyField
+from autoagenda.core.api import ScopedPrimaryKeyRelatedField, location_param, validated
+from autoagenda.core.api_fields import IdField, LocationPriceSerializer, MoneyField
 from autoagenda.core.timeutils import isoformat_in
 from autoagenda.inventory import selectors, services
 from autoagenda.inventory.models import UNIT_DECIMALS, MoveKind, Product, StockMove, Unit
@@ -42,17 +41,11 @@ def format_quantity(value: Decimal, unit: str) -> str:
 # --- Products -------------------------------------------------------------------------------------------------------
 
 
-class PriceAtSerializer(serializers.Serializer[Any]):
-    location = serializers.IntegerField(source="location_id", read_only=True)
-    currency = serializers.CharField(source="location.currency", read_only=True)
-    price = MoneyField(currency="location.currency", read_only=True)
-
-
 class ProductSerializer(serializers.ModelSerializer[Product]):
     price = MoneyField(help_text=_("Net sale price, in `currency`."))
     cost_price = MoneyField()
     currency = serializers.CharField(read_only=True, help_text=_("ISO 4217 code of the prices (its first location's)."))
-    prices = PriceAtSerializer(many=True, read_only=True, help_text=_("Its own price at locations, in theirs."))
+    prices = LocationPriceSerializer(many=True, read_only=True, help_text=_("Its own price at locations, in theirs."))
     reorder_level = serializers.SerializerMethodField()
     locations: serializers.PrimaryKeyRelatedField[Location] = serializers.PrimaryKeyRelatedField(
         many=True, read_only=True
@@ -116,13 +109,11 @@ class ProductListCreateView(generics.ListCreateAPIView[Product]):
 
     def get_queryset(self) -> QuerySet[Product]:
         require(can_use_inventory(self.request.user))
-        return selectors.products_for(self.request.user, location_id=_location_filter(self.request, required=False))
+        return selectors.products_for(self.request.user, location_id=location_param(self.request))
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         require(can_create_products(request.user))
-        data = ProductWriteSerializer(data=request.data, context={"request": request})
-        data.is_valid(raise_exception=True)
-        product = services.product_create(actor=request.user, **data.validated_data)
+        product = services.product_create(actor=request.user, **validated(ProductWriteSerializer, request))
         return Response(ProductSerializer(product).data, status=status.HTTP_201_CREATED)
 
 
@@ -144,27 +135,13 @@ class ProductDetailView(generics.RetrieveUpdateAPIView[Product]):
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         product = self.get_object()
-        data = ProductPatchSerializer(data=request.data, partial=True, context={"request": request})
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = validated(ProductPatchSerializer, request, partial=True)
         prices = values.pop("prices", [])
         product = services.product_update_with_prices(actor=request.user, product=product, prices=prices, **values)
         return Response(ProductSerializer(selectors.products_for(request.user).get(pk=product.pk)).data)
 
 
 # --- Stock ----------------------------------------------------------------------------------------------------------
-
-
-def _location_filter(request: Request, *, required: bool) -> int | None:
-    raw = request.query_params.get("location")
-    if raw in (None, ""):
-        if required:
-            raise serializers.ValidationError({"location": [_("Give the location: ?location=<id>.")]})
-        return None
-    location_id = bounds.parse_id(raw)
-    if location_id is None:
-        raise serializers.ValidationError({"location": [_("Enter a location id.")]})
-    return location_id
 
 
 class StockMoveSerializer(serializers.ModelSerializer[StockMove]):
@@ -232,7 +209,7 @@ class ProductStockMovesView(generics.ListCreateAPIView[StockMove]):
 
     def get_queryset(self) -> QuerySet[StockMove]:
         product = get_product_for_user(self.request.user, self.kwargs["pk"])
-        location_id = _location_filter(self.request, required=False)
+        location_id = location_param(self.request)
         ids: Any = stock_locations_for(self.request.user).values("id")
         if location_id is not None:
             ids = [get_stock_location_for_user(self.request.user, location_id).pk]
@@ -240,9 +217,7 @@ class ProductStockMovesView(generics.ListCreateAPIView[StockMove]):
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         product = get_product_for_user(request.user, kwargs["pk"])
-        data = StockMoveInputSerializer(data=request.data, context={"request": request})
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = validated(StockMoveInputSerializer, request)
         location = values["location"]
         require(can_write_stock(request.user, location))
         move = services.stock_move_from_api(actor=request.user, product=product, **values)
@@ -257,7 +232,7 @@ class ProductStockMovesView(generics.ListCreateAPIView[StockMove]):
 class ProductStockView(APIView):
     def get(self, request: Request, pk: int) -> Response:
         product = get_product_for_user(request.user, pk)
-        location_id = _location_filter(request, required=True)
+        location_id = location_param(request, required=True)
         location = get_stock_location_for_user(request.user, location_id)
         level = selectors.stock_at(product, location)
         unit = product.unit

@@ -107,8 +107,9 @@ class StockMove(models.Model):
     """One line of the ledger: append-only (no service updates or deletes one; the admin is read-only).
 
     `quantity` is signed (+ in, − out). A transfer is two moves sharing `transfer_id`, −q at the source and +q at
-    the destination. `work_order_id` names the work order of a use or a return; the work-order integration turns it
-    into a foreign key. `balance_after` is the location's on-hand quantity right after this move.
+    the destination. `work_order_id` names the work order of a use or a return: an opaque integer, since inventory sits
+    below workorders and knows nothing of them (CONTRIBUTING.md, "Layers"). `balance_after` is the location's
+    on-hand quantity right after this move.
     """
 
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="moves")

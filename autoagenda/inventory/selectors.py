@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, F, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import DecimalField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from autoagenda.catalog.selectors import Price
@@ -93,6 +93,30 @@ def product_table(user: Any, *, location_id: int | None = None) -> tuple[list[Lo
             )
         rows.append(ProductRow(product, cells))
     return locations, rows
+
+
+@dataclass(frozen=True)
+class ProductChoice:
+    """A product offered where a part is picked: what is available at the location and its price there."""
+
+    product: Product
+    available: Decimal
+    price: Price | None
+
+
+def product_choices(user: Any, location: Location, *, search: str = "", limit: int = 8) -> list[ProductChoice]:
+    """Active products carried at `location` whose SKU or name contains `search`, by name (a fixed number of
+    queries: the products, their locations, prices and levels)."""
+    rows = products_for(user, location_id=location.pk, active_only=True)
+    search = " ".join(search.split())
+    if search:
+        rows = rows.filter(Q(sku__icontains=search) | Q(name__icontains=search))
+    choices = []
+    for product in rows[:limit]:
+        level = next((row for row in product.levels.all() if row.location_id == location.pk), None)
+        available = level.available if level is not None else ZERO
+        choices.append(ProductChoice(product, available, product_price_at(product, location)))
+    return choices
 
 
 def stock_at(product: Product, location: Location) -> StockLevel:

@@ -384,17 +384,25 @@ def stock_release(*, product: Product, location: Location, quantity: Any, work_o
 
 
 def stock_use(
-    *, product: Product, location: Location, quantity: Any, work_order_id: int, reserved: bool = True, actor: Any = None
+    *,
+    product: Product,
+    location: Location,
+    quantity: Any,
+    work_order_id: int,
+    reserved: bool | Decimal = True,
+    actor: Any = None,
 ) -> StockMove:
-    """Parts taken out for a work order; `reserved` consumes its reservation too (completion does)."""
+    """Parts taken out for a work order. `reserved` is how much of them was held for it and is released with the
+    use (True: all of them; False: none); the rest must be available, or 409 `insufficient_stock`."""
     _check_carried(product, location)
     q = _checked_quantity(quantity, product)
+    release = q if reserved is True else Decimal(0) if reserved is False else min(Decimal(reserved), q)
     return _move(
         product=product,
         location=location,
         kind=MoveKind.USE,
         quantity=-q,
-        release=q if reserved else Decimal(0),
+        release=release,
         actor=actor,
         work_order_id=work_order_id,
     )

@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 from autoagenda.accounts.permissions import require
 from autoagenda.catalog.models import Service
 from autoagenda.core import bounds
-from autoagenda.core.api import error_responses
+from autoagenda.core.api import error_responses, validated
 from autoagenda.core.api_fields import BoundedDateField
 from autoagenda.locations.models import Location
 from autoagenda.walkins import selectors, services
@@ -45,15 +45,6 @@ def ids_field(**kwargs: Any) -> serializers.ListField:
 
 def _local(value: Any, location: Location) -> str | None:
     return selectors.local_iso(value, location) if value is not None else None
-
-
-def validated(
-    serializer_class: type[serializers.Serializer[Any]], data: Any, *, partial: bool = False
-) -> dict[str, Any]:
-    """`data` (a body or a query string) as `serializer_class` reads it; a 400 with the field errors otherwise."""
-    serializer = serializer_class(data=data, partial=partial)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 # --- Serializers --------------------------------------------------------------------------
@@ -229,7 +220,7 @@ class LocationQueuesView(GenericAPIView[Queue]):
     )
     def post(self, request: Request, pk: int) -> Response:
         location = get_walkins_location_for_user(request.user, pk, manage=True)
-        values = validated(QueueWriteSerializer, request.data)
+        values = validated(QueueWriteSerializer, request)
         values.pop("is_active", None)
         values["services"] = _services_at(location, values.get("services", []))
         queue = services.queue_create(actor=request.user, location=location, **values)
@@ -250,7 +241,7 @@ class QueueDetailView(APIView):
     )
     def patch(self, request: Request, pk: int) -> Response:
         queue = get_queue_for_user(request.user, pk, manage=True)
-        values = validated(QueueWriteSerializer, request.data, partial=True)
+        values = validated(QueueWriteSerializer, request, partial=True)
         if "services" in values:
             values["services"] = _services_at(queue.location, values["services"])
         queue = services.queue_update(actor=request.user, queue=queue, **values)
@@ -270,7 +261,7 @@ class QueueTicketsView(GenericAPIView[Ticket]):
     )
     def get(self, request: Request, pk: int) -> Response:
         queue = get_queue_for_user(request.user, pk)
-        filters = validated(TicketFilterSerializer, request.query_params)
+        filters = validated(TicketFilterSerializer, request, request.query_params)
         rows = selectors.tickets_filtered(
             tickets_visible_to(request.user),
             queue_id=queue.pk,
@@ -289,7 +280,7 @@ class QueueTicketsView(GenericAPIView[Ticket]):
     )
     def post(self, request: Request, pk: int) -> Response:
         queue = get_queue_for_user(request.user, pk, issue=True)
-        values = validated(TicketIssueSerializer, request.data)
+        values = validated(TicketIssueSerializer, request)
         ticket = services.ticket_issue(actor=request.user, queue=queue, **values)
         return ticket_answer(ticket, status.HTTP_201_CREATED)
 
@@ -318,7 +309,7 @@ class LocationDesksView(GenericAPIView[Desk]):
     )
     def post(self, request: Request, pk: int) -> Response:
         location = get_walkins_location_for_user(request.user, pk, manage=True)
-        values = validated(DeskWriteSerializer, request.data)
+        values = validated(DeskWriteSerializer, request)
         values.pop("is_active", None)
         values["queues"] = queues_at(location.pk, values.get("queues", []))
         desk = services.desk_create(actor=request.user, location=location, **values)
@@ -339,7 +330,7 @@ class DeskDetailView(APIView):
     )
     def patch(self, request: Request, pk: int) -> Response:
         desk = get_desk_for_user(request.user, pk, manage=True)
-        values = validated(DeskWriteSerializer, request.data, partial=True)
+        values = validated(DeskWriteSerializer, request, partial=True)
         if "queues" in values:
             values["queues"] = queues_at(desk.location_id, values["queues"])
         desk = services.desk_update(actor=request.user, desk=desk, **values)
@@ -376,7 +367,7 @@ class TicketListView(GenericAPIView[Ticket]):
     )
     def get(self, request: Request) -> Response:
         require(can_use_walkins(request.user))
-        data = validated(TicketFilterSerializer, request.query_params)
+        data = validated(TicketFilterSerializer, request, request.query_params)
         rows = selectors.tickets_filtered(
             self.get_queryset(),
             location_id=data.get("location"),

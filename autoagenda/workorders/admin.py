@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 
 from autoagenda.workorders.models import LaborLine, PartLine, WorkOrder
@@ -9,8 +11,16 @@ class LaborInline(admin.TabularInline):
 
 
 class PartInline(admin.TabularInline):
+    """Read only: a part line's stock (reservation, use) changes only through the services."""
+
     model = PartLine
     extra = 0
+    can_delete = False
+    readonly_fields = ("product", "description", "quantity", "reserved", "unit_price", "tax_rate", "decision")
+    fields = readonly_fields
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(WorkOrder)

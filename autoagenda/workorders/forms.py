@@ -97,9 +97,12 @@ class LaborForm(forms.Form):
 
 
 class PartForm(forms.Form):
-    description = forms.CharField(label=_("Part"), max_length=300)
+    """A product picked from the list (`product`: its name, price and tax fill the line), or free text."""
+
+    product = IdField(required=False)
+    description = forms.CharField(label=_("Part"), max_length=300, required=False)
     quantity = forms.DecimalField(label=_("Quantity"), max_digits=10, decimal_places=3)
-    unit_price = forms.DecimalField(label=_("Unit price"), max_digits=12, decimal_places=2)
+    unit_price = forms.DecimalField(label=_("Unit price"), max_digits=12, decimal_places=2, required=False)
     tax_rate = forms.DecimalField(label=_("Tax %"), max_digits=5, decimal_places=2, required=False)
 
 

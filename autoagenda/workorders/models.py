@@ -5,8 +5,8 @@ A work order's number (`OT-2026-00042`) comes from a `WorkOrderCounter` row for 
 (location, year, sequence) is the backstop, so numbers are gap-free per location and year.
 
 Lines (labor and parts) are net amounts with a tax rate per line (API.md: prices are net). A part line holds a
-description, a quantity and a unit price; inventory adds its product foreign key (and stock moves) without
-changing what is here. An estimate freezes the lines into a numbered `EstimateVersion`; the client decides each
+description, a quantity and a unit price, and may name an inventory product (then it reserves stock and completion
+uses it: services/parts.py). An estimate freezes the lines into a numbered `EstimateVersion`; the client decides each
 line (`EstimateLineDecision`); the line keeps the latest decision (`decision`) so declined work stays visible.
 """
 
@@ -249,10 +249,26 @@ class LaborLine(Line):
 
 
 class PartLine(Line):
-    """A part or material; inventory adds `product` (nullable) and takes stock on completion."""
+    """A part or material: a product of the inventory, or free text (no stock).
+
+    A product line holds `reserved` of its quantity at the work order's location (inventory's `StockLevel.reserved`
+    is the sum of its open lines' `reserved`): the services reserve the whole quantity when the line is added or
+    changed and give it back when it is deleted or the work order cancelled; completion turns it into a `use` move.
+    `reserved` below `quantity` only happens for a line written outside the services; completion then takes the rest
+    from what is available, or refuses.
+    """
 
     work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="part_lines")
+    product = models.ForeignKey(
+        "inventory.Product",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",  # inventory knows nothing of work orders
+        verbose_name=_("product"),
+    )
     quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=3)
+    reserved = models.DecimalField(_("reserved"), max_digits=10, decimal_places=3, default=Decimal(0))
     unit_price = models.DecimalField(
         _("net unit price"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
     )
@@ -265,6 +281,12 @@ class PartLine(Line):
         ordering = ("work_order", "id")
         constraints: ClassVar = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="workorders_partline_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(reserved__gte=0, reserved__lte=F("quantity")), name="workorders_partline_reserved_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(product__isnull=False) | Q(reserved=0), name="workorders_partline_reserved_needs_product"
+            ),
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="workorders_partline_unit_price_non_negative"),
             models.CheckConstraint(
                 condition=Q(tax_rate__gte=0, tax_rate__lte=100), name="workorders_partline_tax_rate_range"

@@ -14,10 +14,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import DecimalField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from autoagenda.accounts.models import User
+from autoagenda.inventory.models import QUANTITY_DIGITS, QUANTITY_PLACES, Product, StockLevel
+from autoagenda.inventory.permissions import products_visible_to
 from autoagenda.locations.models import Location
 from autoagenda.scheduling.models import Appointment
 from autoagenda.walkins.models import Ticket, TicketEvent
@@ -101,7 +104,7 @@ def work_order_detail(user: Any, pk: Any) -> WorkOrder:
         WorkOrder.objects.select_related(*HEADER, "appointment", "ticket", "service", "created_by")
         .prefetch_related(
             Prefetch("labor_lines", queryset=LaborLine.objects.order_by("id")),
-            Prefetch("part_lines", queryset=PartLine.objects.order_by("id")),
+            Prefetch("part_lines", queryset=part_lines()),
             Prefetch("comments", queryset=comments),
             Prefetch(
                 "status_changes",
@@ -113,6 +116,66 @@ def work_order_detail(user: Any, pk: Any) -> WorkOrder:
             Prefetch("estimates", queryset=EstimateVersion.objects.prefetch_related("decisions").order_by("number")),
         )
         .get(pk=work_order.pk)
+    )
+
+
+def part_lines() -> QuerySet[PartLine]:
+    """Part lines with their product and `available`: on hand − reserved of the product at the work order's
+    location (one subquery, so a list of work orders stays one query for all its part lines)."""
+    quantity = DecimalField(max_digits=QUANTITY_DIGITS, decimal_places=QUANTITY_PLACES)
+    level = StockLevel.objects.filter(product=OuterRef("product_id"), location=OuterRef("work_order__location_id"))
+    free = Subquery(level.annotate(free=F("quantity") - F("reserved")).values("free")[:1], output_field=quantity)
+    return (
+        PartLine.objects.select_related("product")
+        .annotate(available=Coalesce(free, Value(Decimal(0)), output_field=quantity))
+        .order_by("id")
+    )
+
+
+def available_for(line: PartLine) -> Decimal:
+    """One line's `available` when it was not read through `part_lines()`."""
+    if line.product_id is None:
+        return Decimal(0)
+    level = StockLevel.objects.filter(product_id=line.product_id, location_id=line.work_order.location_id).first()
+    return level.available if level is not None else Decimal(0)
+
+
+def with_lines(rows: QuerySet[WorkOrder]) -> QuerySet[WorkOrder]:
+    """A list of work orders with what their API rows show: lines (parts with `available`) and clocks."""
+    return rows.prefetch_related(
+        Prefetch("labor_lines", queryset=LaborLine.objects.order_by("id")),
+        Prefetch("part_lines", queryset=part_lines()),
+        Prefetch("time_entries", queryset=TimeEntry.objects.order_by("started_at", "id")),
+    )
+
+
+def product_for_user(user: Any, pk: Any) -> Product | None:
+    """A product named on a page's part form, if the user may see it (the service checks it is of use here)."""
+    return products_visible_to(user).filter(pk=pk).first()
+
+
+def labor_lines_of(work_order: WorkOrder) -> QuerySet[LaborLine]:
+    return LaborLine.objects.filter(work_order=work_order).order_by("id")
+
+
+def part_lines_of(work_order: WorkOrder) -> QuerySet[PartLine]:
+    return part_lines().filter(work_order=work_order)
+
+
+def time_entries_of(work_order: WorkOrder) -> QuerySet[TimeEntry]:
+    return (
+        TimeEntry.objects.filter(work_order=work_order)
+        .select_related("work_order__location")
+        .order_by("started_at", "id")
+    )
+
+
+def estimates_of(work_order: WorkOrder) -> QuerySet[EstimateVersion]:
+    return (
+        EstimateVersion.objects.filter(work_order=work_order)
+        .select_related("work_order__location")
+        .prefetch_related("decisions")
+        .order_by("number")
     )
 
 
@@ -198,7 +261,8 @@ def job_board(
 
 
 def mechanic_board(user: Any, *, now: datetime | None = None) -> list[WorkOrder]:
-    """The mechanic's open jobs (not yet completed), by promise time; `running` lists the running clocks."""
+    """The mechanic's open jobs (not yet completed), by promise time; `running` lists the running clocks, `parts`
+    the part lines (with what is available of their products)."""
     now = now or timezone.now()
     active = (
         WorkOrderStatus.DRAFT,
@@ -207,7 +271,8 @@ def mechanic_board(user: Any, *, now: datetime | None = None) -> list[WorkOrder]
         WorkOrderStatus.IN_PROGRESS,
     )
     rows = work_orders_visible_to(user).filter(mechanic=user, status__in=active)
-    return list(_cards(rows, now).order_by(F("promised_by").asc(nulls_last=True), "created_at", "id"))
+    rows = _cards(rows, now).prefetch_related(Prefetch("part_lines", queryset=part_lines(), to_attr="parts"))
+    return list(rows.order_by(F("promised_by").asc(nulls_last=True), "created_at", "id"))
 
 
 def mechanic_appointments_today(user: Any, *, now: datetime | None = None) -> list[Appointment]:

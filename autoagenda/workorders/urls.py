@@ -26,6 +26,7 @@ urlpatterns = [
     path("<id:pk>/assign/", pages.assign_view, name="assign"),
     path("<id:pk>/labor/", pages.labor_view, name="labor"),
     path("<id:pk>/parts/", pages.part_view, name="part"),
+    path("<id:pk>/products/", pages.product_choices, name="products"),
     path("<id:pk>/comments/", pages.comment_view, name="comment"),
     path("<id:pk>/clock/", pages.clock_view, name="clock"),
     path("<id:pk>/estimate/", pages.estimate_send_view, name="estimate_send"),

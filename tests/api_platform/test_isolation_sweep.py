@@ -494,7 +494,18 @@ RULES: dict[str, Rule] = {
     "work-orders/from-ticket/<id:pk>/": R(params=TICKET),
     **{
         f"work-orders/<id:pk>/{tail}": R(params=WORK_ORDER)
-        for tail in ("", "status/", "assign/", "labor/", "parts/", "comments/", "clock/", "estimate/", "pickup/")
+        for tail in (
+            "",
+            "status/",
+            "assign/",
+            "labor/",
+            "parts/",
+            "products/",
+            "comments/",
+            "clock/",
+            "estimate/",
+            "pickup/",
+        )
     },
     # --- API schema and docs
     "api/schema/": PUBLIC,

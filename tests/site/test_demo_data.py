@@ -464,3 +464,24 @@ def test_the_demo_madrid_asks_a_deposit_with_one_booking_waiting_and_one_paid():
         ("paid", "confirmed"),
         ("pending", "pending"),
     ]
+
+
+def test_the_demo_s_work_orders_reserve_their_parts_and_the_completed_ones_used_them(demo_loaded):
+    from autoagenda.inventory.models import MoveKind, StockLevel, StockMove
+    from autoagenda.workorders.models import EDITABLE_STATUSES, PartLine
+
+    for location in Location.objects.all():
+        open_lines = PartLine.objects.filter(
+            work_order__location=location, work_order__status__in=EDITABLE_STATUSES, product__isnull=False
+        )
+        assert open_lines.exists(), location.name
+        assert all(line.reserved == line.quantity for line in open_lines)
+        completed = WorkOrder.objects.filter(location=location, status="completed", part_lines__product__isnull=False)
+        uses = StockMove.objects.filter(location=location, kind=MoveKind.USE, work_order_id__in=completed.values("id"))
+        assert uses.count() >= 2, location.name
+        for level in StockLevel.objects.filter(location=location):
+            held = open_lines.filter(product=level.product)
+            assert level.reserved == sum((line.quantity for line in held), Decimal(0))
+            assert level.quantity == sum(
+                m.quantity for m in StockMove.objects.filter(product=level.product, location=location)
+            )

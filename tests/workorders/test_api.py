@@ -167,7 +167,7 @@ def test_labor_lines_answer_201_and_negative_amounts_400(cast, api, work_order) 
     assert LaborLine.objects.count() == 1
 
 
-def test_part_lines_take_a_description_until_products_exist(cast, api, work_order) -> None:
+def test_free_text_part_lines_take_a_description_and_an_unknown_product_is_400(cast, api, work_order) -> None:
     client = api(cast.receptionist)
     path = f"/api/v1/work-orders/{work_order.pk}/parts/"
     _error(client.post(path, {"product": 7, "quantity": "1"}, format="json"), 400, "invalid")

@@ -1,6 +1,8 @@
 """The demo's work orders: a few cars in each workshop at every step (draft, estimate sent, in progress with the
-clock running, ready for pickup), made through the work-order services like the desk makes them. Only for a
-location with none yet, so a second run leaves what is there alone."""
+clock running, ready for pickup), made through the work-order services like the desk makes them. Their parts are
+the inventory's products (site/demo/inventory.py, loaded first): the open ones hold reservations, the completed
+ones have used their parts (a `use` move each). Only for a location with none yet, so a second run leaves what is
+there alone."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from django.utils import timezone
 from autoagenda.accounts.models import ClientLinkSource, Role
 from autoagenda.core.errors import ApplicationError
 from autoagenda.customers import services as customer_services
+from autoagenda.inventory.models import Product
 from autoagenda.locations.models import Location
 from autoagenda.site.demo import data as demo
 from autoagenda.workorders import services
@@ -25,17 +28,18 @@ from autoagenda.workorders.models import WorkOrder
 class WorkOrderSpec:
     complaint: str
     labor: tuple[tuple[str, str, str], ...]  # description, hours, rate
-    parts: tuple[tuple[str, str, str], ...]  # description, quantity, unit price
+    parts: tuple[tuple[str, str], ...]  # a product's SKU, quantity (its name, price and stock from the inventory)
     steps: tuple[str, ...]  # "estimate", or statuses to move through
     promised_in_hours: int
     comment: str = ""
+    extras: tuple[tuple[str, str, str], ...] = ()  # free-text parts: description, quantity, unit price
 
 
 WORK_ORDERS: tuple[WorkOrderSpec, ...] = (
     WorkOrderSpec(
         "Ruido al frenar, la pastilla delantera suena.",
         (("Cambio de pastillas delanteras", "1.5", "25000"),),
-        (("Pastillas de freno delanteras", "1", "32000"),),
+        (("PAS-FRE-DEL", "1"),),
         ("in_progress", "clock"),
         3,
         "Disco en buen estado, solo pastillas.",
@@ -43,7 +47,7 @@ WORK_ORDERS: tuple[WorkOrderSpec, ...] = (
     WorkOrderSpec(
         "Mantención de los 30.000 km.",
         (("Mantención 30.000 km", "2", "22000"),),
-        (("Aceite 5W-30 (litro)", "4", "8900"), ("Filtro de aceite", "1", "7500")),
+        (("ACE-5W30", "4.5"), ("FIL-ACE-001", "1")),
         ("estimate",),
         6,
     ),
@@ -55,6 +59,15 @@ WORK_ORDERS: tuple[WorkOrderSpec, ...] = (
         ("in_progress", "completed"),
         1,
         "Listo, el aire enfría bien.",
+        (("Gas refrigerante R-134a (carga)", "1", "18000"),),
+    ),
+    WorkOrderSpec(
+        "El motor tironea al acelerar.",
+        (("Cambio de bujías", "1", "25000"),),
+        (("BUJ-IRI-4", "4"), ("LIQ-REF-G12", "1.5")),
+        ("in_progress", "completed"),
+        -2,
+        "Bujías gastadas, cambiadas las cuatro.",
     ),
 )
 
@@ -71,7 +84,11 @@ def _lines(receptionist: Any, wo: WorkOrder, spec: WorkOrderSpec) -> None:
         services.labor_line_add(
             actor=receptionist, work_order=wo, description=description, hours=Decimal(hours), rate=Decimal(rate)
         )
-    for description, quantity, price in spec.parts:
+    for sku, quantity in spec.parts:
+        product = Product.objects.filter(sku=sku).first()
+        if product is not None:
+            services.part_line_add(actor=receptionist, work_order=wo, product=product, quantity=Decimal(quantity))
+    for description, quantity, price in spec.extras:
         services.part_line_add(
             actor=receptionist,
             work_order=wo,

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from autoagenda.core.api import error_responses
+from autoagenda.core.api import error_responses, validated
 from autoagenda.walkins import services
 from autoagenda.walkins.api import (
     MAX_ID,
@@ -21,7 +21,6 @@ from autoagenda.walkins.api import (
     ids_field,
     queues_at,
     ticket_answer,
-    validated,
 )
 from autoagenda.walkins.permissions import get_desk_for_user, get_ticket_for_user
 
@@ -80,7 +79,7 @@ class DeskCallNextView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         desk = get_desk_for_user(request.user, pk, operate=True)
-        ids = validated(CallNextSerializer, request.data).get("queues")
+        ids = validated(CallNextSerializer, request).get("queues")
         queues = queues_at(desk.location_id, ids) if ids is not None else None
         ticket = services.ticket_call_next(actor=request.user, desk=desk, queues=queues)
         if ticket is None:
@@ -144,6 +143,6 @@ class TicketTransferView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         ticket = get_ticket_for_user(request.user, pk, operate=True)
-        wanted = validated(TransferSerializer, request.data)["queue"]
+        wanted = validated(TransferSerializer, request)["queue"]
         queue = queues_at(ticket.location_id, [wanted], field="queue")[0]
         return ticket_answer(services.ticket_transfer(actor=request.user, ticket=ticket, queue=queue))

@@ -16,6 +16,8 @@ from autoagenda.core.api_fields import AwareDateTimeField, BoundedDateField, IdF
 from autoagenda.core.timeutils import isoformat_in
 from autoagenda.customers.permissions import vehicles_visible_to
 from autoagenda.customers.services import MAX_MILEAGE
+from autoagenda.inventory.api import format_quantity
+from autoagenda.inventory.permissions import products_visible_to
 from autoagenda.scheduling.models import Appointment
 from autoagenda.scheduling.permissions import scope_appointments
 from autoagenda.walkins.permissions import desks_visible_to, tickets_visible_to
@@ -87,8 +89,30 @@ class LaborLineSerializer(serializers.ModelSerializer[LaborLine]):
         read_only_fields = fields
 
 
+@extend_schema_field({"type": "string", "format": "decimal", "nullable": True})
+class AvailableField(serializers.Field):
+    """What other work orders could still take of the line's product at its location (on hand − reserved), in the
+    product's unit; null for a free-text line. Read from the `available` the selectors annotate."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.update(read_only=True, source="*")
+        super().__init__(**kwargs)
+
+    def to_representation(self, line: PartLine) -> str | None:
+        if line.product_id is None:
+            return None
+        available = getattr(line, "available", None)
+        if available is None:
+            available = selectors.available_for(line)
+        unit = line.product.unit if line.product is not None else ""
+        return format_quantity(available, unit)
+
+
 class PartLineSerializer(serializers.ModelSerializer[PartLine]):
-    product = serializers.SerializerMethodField(help_text=_("Always null until products exist (inventory)."))
+    product = serializers.IntegerField(
+        source="product_id", read_only=True, allow_null=True, help_text=_("The inventory product; null: free text.")
+    )
+    available = AvailableField(help_text=_("On hand minus reserved at the work order's location; null: free text."))
     unit_price = MoneyField(read_only=True)
     net = MoneyField(read_only=True)
     tax = MoneyField(read_only=True)
@@ -97,13 +121,10 @@ class PartLineSerializer(serializers.ModelSerializer[PartLine]):
     class Meta:
         model = PartLine
         fields = (
-            "id", "key", "product", "description", "quantity", "unit_price", "tax_rate", "net", "tax", "total",
-            "decision",
+            "id", "key", "product", "description", "quantity", "available", "unit_price", "tax_rate", "net", "tax",
+            "total", "decision",
         )  # fmt: skip
         read_only_fields = fields
-
-    def get_product(self, line: PartLine) -> int | None:
-        return None
 
 
 class TotalsSerializer(serializers.Serializer[Any]):
@@ -345,19 +366,25 @@ class LaborUpdateSerializer(LaborInputSerializer):
 
 
 class PartInputSerializer(serializers.Serializer[Any]):
-    """Until products exist (inventory), a part is `description, quantity, unit_price`; `product` is 400."""
+    """A product (`product, quantity`: its name, price at the location and tax rate fill the line, and the quantity
+    is reserved) or free text (`description, quantity, unit_price`: no stock)."""
 
-    product = IdField(required=False, allow_null=True, help_text=_("Not available yet: answers 400."))
-    description = serializers.CharField(max_length=LINE_DESCRIPTION_MAX)
-    quantity = _amount()
-    unit_price = _amount()
-    tax_rate = _amount(required=False, allow_null=True, help_text=_("Percent, 0–100; default the service's."))
-
-    def validate_product(self, value: Any) -> None:
-        if value is not None:
-            raise serializers.ValidationError(
-                _("Products arrive with the inventory; give a description, quantity and unit_price.")
-            )
+    product = ScopedPrimaryKeyRelatedField(
+        scope=products_visible_to,
+        required=False,
+        allow_null=True,
+        help_text=_("A product carried at the work order's location; its stock is reserved for the line."),
+    )
+    description = serializers.CharField(
+        max_length=LINE_DESCRIPTION_MAX, required=False, help_text=_("Required without a product; default its name.")
+    )
+    quantity = _amount(help_text=_("Above zero, with no more decimals than the product's unit allows."))
+    unit_price = _amount(
+        required=False, help_text=_("Net; required without a product; default its price at the location.")
+    )
+    tax_rate = _amount(
+        required=False, allow_null=True, help_text=_("Percent, 0–100; default the product's (else the service's).")
+    )
 
 
 class PartUpdateSerializer(serializers.Serializer[Any]):

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
@@ -22,24 +22,24 @@ from rest_framework.views import APIView
 
 from autoagenda.accounts.models import User
 from autoagenda.accounts.permissions import clients_visible_to, get_visible_or_404, require, users_visible_to
-from autoagenda.core.api import error_responses
+from autoagenda.core.api import error_responses, validated
 from autoagenda.core.errors import ApplicationError
 from autoagenda.workorders import selectors, services
 from autoagenda.workorders.api import serializers as s
-from autoagenda.workorders.models import Comment, LaborLine, PartLine, TimeEntry, WorkOrder, WorkOrderStatus
+from autoagenda.workorders.models import (
+    Comment,
+    EstimateVersion,
+    LaborLine,
+    PartLine,
+    TimeEntry,
+    WorkOrder,
+    WorkOrderStatus,
+)
 from autoagenda.workorders.permissions import (
     can_run_work_orders,
     get_work_order_for_user,
     sees_internal_comments,
 )
-
-
-def validated(
-    serializer_class: type[serializers.Serializer[Any]], request: Request, data: Any = None
-) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data if data is None else data, context={"request": request})
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 def _person(request: Request, pk: int | None, field: str) -> User | None:
@@ -51,14 +51,6 @@ def _person(request: Request, pk: int | None, field: str) -> User | None:
     except Http404:
         message = _('Invalid pk "%(pk)s" - object does not exist.') % {"pk": pk}
         raise ApplicationError.invalid(field, message) from None
-
-
-def _with_lines(rows: QuerySet[WorkOrder]) -> QuerySet[WorkOrder]:
-    return rows.prefetch_related(
-        Prefetch("labor_lines", queryset=LaborLine.objects.order_by("id")),
-        Prefetch("part_lines", queryset=PartLine.objects.order_by("id")),
-        Prefetch("time_entries", queryset=TimeEntry.objects.order_by("started_at", "id")),
-    )
 
 
 def detail_answer(request: Request, work_order: WorkOrder, code: int = status.HTTP_200_OK) -> Response:
@@ -94,7 +86,7 @@ class WorkOrderListView(GenericAPIView[WorkOrder]):
             date_to=data.get("to"),
             search=data.get("search", ""),
         )
-        page = self.paginate_queryset(_with_lines(rows))
+        page = self.paginate_queryset(selectors.with_lines(rows))
         return self.get_paginated_response(s.WorkOrderSerializer(page, many=True).data)
 
     @extend_schema(
@@ -211,7 +203,11 @@ class StatusView(APIView):
         description="draft → estimate_sent | in_progress | cancelled; estimate_sent → approved | cancelled; approved "
         "→ in_progress | cancelled; in_progress → completed; completed → delivered. Anything else is 409 "
         "`invalid_transition` and changes nothing. The assigned mechanic may start and complete; desk roles "
-        "anything. `estimate_sent` freezes and sends the estimate.",
+        "anything. `estimate_sent` freezes and sends the estimate. Completing takes every product part line out "
+        "of stock (a `use` move each, its reservation released) with the status change and its history, in one "
+        "transaction: a part short of stock is 409 `insufficient_stock` naming the product, and nothing changes. "
+        "Completing an already completed work order (a retry, a double click) answers 200 with the work order as "
+        "it is and changes nothing: stock is used once. Cancelling gives the parts' reservations back.",
         request=s.StatusSerializer,
         responses={200: s.WorkOrderDetailSerializer, **error_responses(400, 401, 403, 404, 409)},
     )
@@ -224,17 +220,39 @@ class StatusView(APIView):
         return detail_answer(request, work_order)
 
 
-class LaborView(GenericAPIView[LaborLine]):
-    serializer_class = s.LaborLineSerializer
-
-    @extend_schema(
-        summary="A work order's labor lines",
-        responses={200: s.LaborLineSerializer(many=True), **error_responses(401, 404)},
+def _listed(summary: str, serializer: Any, *, description: str = "", statuses: tuple[int, ...] = (401, 404)) -> Any:
+    """The schema of an `_UnderWorkOrderView`'s GET: a page of `serializer` rows."""
+    return extend_schema_view(
+        get=extend_schema(
+            summary=summary,
+            description=description or None,
+            responses={200: serializer(many=True), **error_responses(*statuses)},
+        )
     )
+
+
+class _UnderWorkOrderView(GenericAPIView[Any]):
+    """What lives under one work order (lines, comments, clocks, estimates): GET pages the rows of a selector
+    (`rows`) of the work order the caller may see; a creation answers its row through `serializer_class`."""
+
+    def rows(self, work_order: WorkOrder) -> QuerySet[Any]:
+        raise NotImplementedError
+
     def get(self, request: Request, pk: int) -> Response:
         work_order = get_work_order_for_user(request.user, pk)
-        page = self.paginate_queryset(LaborLine.objects.filter(work_order=work_order).order_by("id"))
-        return self.get_paginated_response(s.LaborLineSerializer(page, many=True).data)
+        page = self.paginate_queryset(self.rows(work_order))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def answer(self, row: Any, code: int = status.HTTP_201_CREATED) -> Response:
+        return Response(self.get_serializer(row).data, status=code)
+
+
+@_listed("A work order's labor lines", s.LaborLineSerializer)
+class LaborView(_UnderWorkOrderView):
+    serializer_class = s.LaborLineSerializer
+
+    def rows(self, work_order: WorkOrder) -> QuerySet[LaborLine]:
+        return selectors.labor_lines_of(work_order)
 
     @extend_schema(
         summary="Add a labor line (desk roles, the assigned mechanic)",
@@ -246,56 +264,59 @@ class LaborView(GenericAPIView[LaborLine]):
     def post(self, request: Request, pk: int) -> Response:
         work_order = get_work_order_for_user(request.user, pk, work=True)
         data = validated(s.LaborInputSerializer, request)
-        line = services.labor_line_add(actor=request.user, work_order=work_order, **data)
-        return Response(s.LaborLineSerializer(line).data, status=status.HTTP_201_CREATED)
+        return self.answer(services.labor_line_add(actor=request.user, work_order=work_order, **data))
 
 
-class PartsView(GenericAPIView[PartLine]):
+@_listed(
+    "A work order's part lines",
+    s.PartLineSerializer,
+    description="`available` is the product's on hand minus reserved at the work order's location.",
+)
+class PartsView(_UnderWorkOrderView):
     serializer_class = s.PartLineSerializer
 
-    @extend_schema(
-        summary="A work order's part lines",
-        responses={200: s.PartLineSerializer(many=True), **error_responses(401, 404)},
-    )
-    def get(self, request: Request, pk: int) -> Response:
-        work_order = get_work_order_for_user(request.user, pk)
-        page = self.paginate_queryset(PartLine.objects.filter(work_order=work_order).order_by("id"))
-        return self.get_paginated_response(s.PartLineSerializer(page, many=True).data)
+    def rows(self, work_order: WorkOrder) -> QuerySet[PartLine]:
+        return selectors.part_lines_of(work_order)
 
     @extend_schema(
         summary="Add a part line (desk roles, the assigned mechanic)",
-        description="Until products exist (inventory), a part is `description, quantity, unit_price` (+ "
-        "`tax_rate`); naming a `product` answers 400 on `product`. `quantity` above zero, three decimals.",
+        description="`product, quantity`: the product's name, net price at the work order's location and tax rate "
+        "fill the line (each may be given instead) and the quantity is reserved there in the same transaction; "
+        "not enough available (on hand − reserved) is 409 `insufficient_stock` naming the product, and nothing is "
+        "written. An unknown, inactive or not-carried product, or one without a price in the location's currency, "
+        "is 400 on `product`; a quantity of zero or less, or with more decimals than the product's unit allows, "
+        "400 on `quantity`. Without a product: `description, quantity, unit_price` (+ `tax_rate`), no stock.",
         request=s.PartInputSerializer,
         responses={201: s.PartLineSerializer, **error_responses(400, 401, 403, 404, 409)},
     )
     def post(self, request: Request, pk: int) -> Response:
         work_order = get_work_order_for_user(request.user, pk, work=True)
         data = validated(s.PartInputSerializer, request)
-        data.pop("product", None)
         line = services.part_line_add(actor=request.user, work_order=work_order, **data)
-        return Response(s.PartLineSerializer(line).data, status=status.HTTP_201_CREATED)
+        return self.answer(self.rows(work_order).get(pk=line.pk))
 
 
 class _LineDetailView(APIView):
-    model: type[LaborLine] | type[PartLine]
     output: type[serializers.Serializer[Any]]
     update: type[serializers.Serializer[Any]]
 
-    def _line(self, request: Request, pk: int, line: int) -> Any:
+    def rows(self, work_order: WorkOrder) -> QuerySet[Any]:
+        raise NotImplementedError
+
+    def _line(self, request: Request, pk: int, line: int) -> tuple[WorkOrder, Any]:
         work_order = get_work_order_for_user(request.user, pk, work=True)
-        found: Any = get_visible_or_404(self.model.objects.filter(work_order=work_order), line)
+        found: Any = get_visible_or_404(self.rows(work_order), line)
         found.work_order = work_order
-        return found
+        return work_order, found
 
     def patch(self, request: Request, pk: int, line: int) -> Response:
-        target = self._line(request, pk, line)
+        work_order, target = self._line(request, pk, line)
         data = {k: v for k, v in validated(self.update, request).items() if not (k == "tax_rate" and v is None)}
         services.line_update(actor=request.user, line=target, **data)
-        return Response(self.output(self.model.objects.get(pk=target.pk)).data)
+        return Response(self.output(self.rows(work_order).get(pk=target.pk)).data)
 
     def delete(self, request: Request, pk: int, line: int) -> Response:
-        services.line_delete(actor=request.user, line=self._line(request, pk, line))
+        services.line_delete(actor=request.user, line=self._line(request, pk, line)[1])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -306,34 +327,35 @@ class _LineDetailView(APIView):
 )
 class LaborDetailView(_LineDetailView):
     serializer_class = s.LaborLineSerializer
-    model = LaborLine
     output = s.LaborLineSerializer
     update = s.LaborUpdateSerializer
+
+    def rows(self, work_order: WorkOrder) -> QuerySet[LaborLine]:
+        return selectors.labor_lines_of(work_order)
 
 
 @extend_schema(
     summary="Change or delete a part line",
+    description="A product line's new quantity reserves the difference (409 `insufficient_stock` when not "
+    "available) or gives it back; deleting it releases its reservation.",
     request=s.PartUpdateSerializer,
     responses={200: s.PartLineSerializer, 204: None, **error_responses(400, 401, 403, 404, 409)},
 )
 class PartDetailView(_LineDetailView):
     serializer_class = s.PartLineSerializer
-    model = PartLine
     output = s.PartLineSerializer
     update = s.PartUpdateSerializer
 
+    def rows(self, work_order: WorkOrder) -> QuerySet[PartLine]:
+        return selectors.part_lines_of(work_order)
 
-class CommentsView(GenericAPIView[Comment]):
+
+@_listed("A work order's comments (a client reads only those for them)", s.CommentSerializer)
+class CommentsView(_UnderWorkOrderView):
     serializer_class = s.CommentSerializer
 
-    @extend_schema(
-        summary="A work order's comments (a client reads only those for them)",
-        responses={200: s.CommentSerializer(many=True), **error_responses(401, 404)},
-    )
-    def get(self, request: Request, pk: int) -> Response:
-        work_order = get_work_order_for_user(request.user, pk)
-        page = self.paginate_queryset(selectors.comments_for(request.user, work_order))
-        return self.get_paginated_response(s.CommentSerializer(page, many=True).data)
+    def rows(self, work_order: WorkOrder) -> QuerySet[Comment]:
+        return selectors.comments_for(self.request.user, work_order)
 
     @extend_schema(
         summary="Comment on a work order (desk roles, the assigned mechanic): `internal` or for the `client`",
@@ -343,23 +365,16 @@ class CommentsView(GenericAPIView[Comment]):
     def post(self, request: Request, pk: int) -> Response:
         work_order = get_work_order_for_user(request.user, pk, work=True)
         data = validated(s.CommentInputSerializer, request)
-        comment = services.comment_add(actor=request.user, work_order=work_order, **data)
-        return Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+        return self.answer(services.comment_add(actor=request.user, work_order=work_order, **data))
 
 
-class TimeEntriesView(GenericAPIView[TimeEntry]):
+@_listed("A work order's clock entries (staff)", s.TimeEntrySerializer, statuses=(401, 403, 404))
+class TimeEntriesView(_UnderWorkOrderView):
     serializer_class = s.TimeEntrySerializer
 
-    @extend_schema(
-        summary="A work order's clock entries (staff)",
-        responses={200: s.TimeEntrySerializer(many=True), **error_responses(401, 403, 404)},
-    )
-    def get(self, request: Request, pk: int) -> Response:
-        work_order = get_work_order_for_user(request.user, pk)
-        require(sees_internal_comments(request.user))
-        rows = TimeEntry.objects.filter(work_order=work_order).select_related("work_order__location")
-        page = self.paginate_queryset(rows.order_by("started_at", "id"))
-        return self.get_paginated_response(s.TimeEntrySerializer(page, many=True).data)
+    def rows(self, work_order: WorkOrder) -> QuerySet[TimeEntry]:
+        require(sees_internal_comments(self.request.user))
+        return selectors.time_entries_of(work_order)
 
     @extend_schema(
         summary="Start (201) or stop (200) a mechanic's clock on a job in progress",
@@ -373,26 +388,17 @@ class TimeEntriesView(GenericAPIView[TimeEntry]):
         data = validated(s.TimeEntryInputSerializer, request)
         mechanic = _person(request, data.get("mechanic"), "mechanic")
         if data["action"] == "start":
-            entry = services.time_entry_start(actor=request.user, work_order=work_order, mechanic=mechanic)
-            return Response(s.TimeEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+            return self.answer(services.time_entry_start(actor=request.user, work_order=work_order, mechanic=mechanic))
         entry = services.time_entry_stop(actor=request.user, work_order=work_order, mechanic=mechanic)
-        return Response(s.TimeEntrySerializer(entry).data)
+        return self.answer(entry, status.HTTP_200_OK)
 
 
-class EstimatesView(GenericAPIView[Any]):
+@_listed("A work order's estimate versions, oldest first", s.EstimateSerializer)
+class EstimatesView(_UnderWorkOrderView):
     serializer_class = s.EstimateSerializer
 
-    @extend_schema(
-        summary="A work order's estimate versions, oldest first",
-        responses={200: s.EstimateSerializer(many=True), **error_responses(401, 404)},
-    )
-    def get(self, request: Request, pk: int) -> Response:
-        work_order = get_work_order_for_user(request.user, pk)
-        rows = (
-            work_order.estimates.select_related("work_order__location").prefetch_related("decisions").order_by("number")
-        )
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response(s.EstimateSerializer(page, many=True).data)
+    def rows(self, work_order: WorkOrder) -> QuerySet[EstimateVersion]:
+        return selectors.estimates_of(work_order)
 
     @extend_schema(
         summary="Send the estimate (desk roles): freeze the lines as a new version and send the client its link",

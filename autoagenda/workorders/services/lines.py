@@ -1,8 +1,8 @@
 """Labor and part lines. An edit while an estimate waits for the client supersedes it: its link stops working,
 and the next `estimate_send` freezes a new version.
 
-Part lines take a description, a quantity and a net unit price (inventory adds the product and its stock later;
-API.md's `product` is accepted by the API once products exist)."""
+A part line names a product of the inventory (its stock is reserved for the line: services/parts.py) or is free
+text with a description, a quantity and a net unit price (no stock)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from autoagenda.accounts.permissions import require
+from autoagenda.core.errors import ApplicationError
+from autoagenda.inventory.models import Product
 from autoagenda.workorders.models import (
     EDITABLE_STATUSES,
     EstimateVersion,
@@ -22,6 +24,7 @@ from autoagenda.workorders.models import (
     WorkOrder,
 )
 from autoagenda.workorders.permissions import can_work_on
+from autoagenda.workorders.services import parts
 from autoagenda.workorders.services.base import (
     LINE_DESCRIPTION_MAX,
     MAX_AMOUNT,
@@ -118,22 +121,34 @@ def part_line_add(
     *,
     actor: Any,
     work_order: WorkOrder,
-    description: str,
     quantity: Decimal | str,
-    unit_price: Decimal | str,
+    product: Product | None = None,
+    description: str | None = None,
+    unit_price: Decimal | str | None = None,
     tax_rate: Decimal | str | None = None,
 ) -> PartLine:
-    """A part line; quantity above zero (three decimals: litres), unit price zero or more, tax rate 0–100."""
+    """A part line. With a `product`: its name, its price at the work order's location and its tax rate (each may
+    be given instead), a quantity in its unit, and that quantity reserved at the location in the same transaction
+    (409 `insufficient_stock` when not available). Without: free text, `description` and `unit_price` required,
+    no stock. Quantity above zero, unit price zero or more, tax rate 0–100."""
     require(can_work_on(actor, work_order))
     errors: dict[str, list[str]] = {}
-    values = _part_values(
-        {"description": description, "quantity": quantity, "unit_price": unit_price, "tax_rate": tax_rate}, errors
-    )
+    given = {"description": description, "unit_price": unit_price, "tax_rate": tax_rate}
+    values = _part_values({k: v for k, v in given.items() if v is not None or product is None}, errors)
+    if product is not None:
+        price = parts.product_price(product, work_order.location, errors)
+        values["quantity"] = parts.product_quantity(product, quantity, errors)
+        values.setdefault("description", product.name[:LINE_DESCRIPTION_MAX])
+        values.setdefault("unit_price", price.amount if price is not None else Decimal(0))
+        values.setdefault("tax_rate", product.tax_rate)
+    else:
+        values.update(_part_values({"quantity": quantity}, errors))
     raise_if_errors(errors, _("The part line was not added."))
     with transaction.atomic():
         current = _editable(work_order)
         values.setdefault("tax_rate", default_tax_rate(current))
-        line = PartLine.objects.create(work_order=current, created_by=user_or_none(actor), **values)
+        line = PartLine.objects.create(work_order=current, product=product, created_by=user_or_none(actor), **values)
+        parts.reserve(line, current.location, line.quantity)
         supersede_pending_estimate(current)
         changed(current, "lines")
     return line
@@ -152,11 +167,25 @@ def line_update(*, actor: Any, line: Line, **changes: Any) -> Line:
         raise TypeError(f"Unknown line fields: {sorted(unknown)}")
     require(can_work_on(actor, line.work_order))
     errors: dict[str, list[str]] = {}
-    values = _labor_values(changes, errors) if isinstance(line, LaborLine) else _part_values(changes, errors)
+    product = line.product if isinstance(line, PartLine) else None
+    if product is not None and "quantity" in changes:
+        quantity = parts.product_quantity(product, changes.pop("quantity"), errors)
+        values = {**_part_values(changes, errors), "quantity": quantity}
+    else:
+        values = _labor_values(changes, errors) if isinstance(line, LaborLine) else _part_values(changes, errors)
     raise_if_errors(errors, _("The line was not saved."))
     with transaction.atomic():
         current = _editable(line.work_order)
+        fresh = type(line).objects.filter(pk=line.pk).first()  # as it is now, under the work order's lock
+        if fresh is None:
+            raise ApplicationError("not_found", _("This line was deleted."))
+        held = fresh if isinstance(fresh, PartLine) and "quantity" in values else None
+        if held is not None and values["quantity"] < held.reserved:  # first: reserved never exceeds the quantity
+            parts.release(held, current.location, held.reserved - values["quantity"])
         type(line).objects.filter(pk=line.pk).update(**values)
+        if held is not None:
+            parts.reserve(held, current.location, values["quantity"] - held.reserved)
+            values["reserved"] = held.reserved
         for field, value in values.items():
             setattr(line, field, value)
         supersede_pending_estimate(current)
@@ -165,9 +194,14 @@ def line_update(*, actor: Any, line: Line, **changes: Any) -> Line:
 
 
 def line_delete(*, actor: Any, line: Line) -> None:
+    """Delete a line; a product line gives its reservation back."""
     require(can_work_on(actor, line.work_order))
     with transaction.atomic():
         current = _editable(line.work_order)
-        type(line).objects.filter(pk=line.pk).delete()
+        fresh = type(line).objects.filter(pk=line.pk).select_related(*(("product",) if line.kind == "part" else ()))
+        found = fresh.first()
+        if isinstance(found, PartLine):
+            parts.release(found, current.location)
+        fresh.delete()
         supersede_pending_estimate(current)
         changed(current, "lines")

@@ -53,7 +53,10 @@ def _clean_status(status: Any) -> str:
 
 def work_order_transition(*, actor: Any, work_order: WorkOrder, status: str, comment: str = "") -> WorkOrder:
     """Move along ALLOWED_TRANSITIONS only (409 `invalid_transition` otherwise, nothing changed), with a history
-    row. Sending the estimate (`estimate_sent`) freezes a version: use `estimate_send`, which this calls."""
+    row. Sending the estimate (`estimate_sent`) freezes a version: use `estimate_send`, which this calls.
+
+    Completing a completed work order is a retry (a lost answer, a double tap): it answers the work order as it is
+    and writes nothing, so stock is used once."""
     status = _clean_status(status)
     require(can_set_status(actor, work_order, status))
     errors: dict[str, list[str]] = {}
@@ -61,6 +64,8 @@ def work_order_transition(*, actor: Any, work_order: WorkOrder, status: str, com
     raise_if_errors(errors, _("The status was not changed."))
     with transaction.atomic():
         current = lock(work_order)
+        if status == current.status == WorkOrderStatus.COMPLETED:
+            return copy_back(work_order, current)
         if status not in ALLOWED_TRANSITIONS[current.status]:
             raise invalid_transition(current.status, status)
         if status == WorkOrderStatus.ESTIMATE_SENT:  # a move that freezes and sends a version

@@ -1,5 +1,6 @@
-"""Writing a status move the caller checked against the table, and what follows it: the history row, the clocks,
-the appointment, the walk-in ticket, the event and the live push. Shared by status moves, estimates and decisions.
+"""Writing a status move the caller checked against the table, and what follows it: the stock of the part lines,
+the history row, the clocks, the appointment, the walk-in ticket, the event and the live push. Shared by status
+moves, estimates and decisions.
 
 The appointment follows its work order (in progress → the appointment in progress; completed → completed)
 through scheduling's own service, when scheduling's table allows that step from where the appointment is and the
@@ -20,6 +21,7 @@ from autoagenda.scheduling.permissions import can_set_appointment_status
 from autoagenda.walkins import services as walkin_services
 from autoagenda.workorders import events
 from autoagenda.workorders.models import TimeEntry, WorkOrder, WorkOrderStatus
+from autoagenda.workorders.services import parts
 from autoagenda.workorders.services.base import changed, history, user_or_none
 
 # The appointment's status that follows each work-order status.
@@ -30,7 +32,15 @@ APPOINTMENT_FOLLOWS = {
 
 
 def apply_status(current: WorkOrder, status: str, *, actor: Any, comment: str = "") -> None:
-    """Write a move the caller checked against the table (inside its transaction, on a locked row)."""
+    """Write a move the caller checked against the table (inside its transaction, on a locked row).
+
+    Completing first takes the product lines out of stock and cancelling gives their reservations back
+    (services/parts.py): a part short of stock refuses the move (409 `insufficient_stock`) before anything is
+    written, and the caller's transaction rolls back whatever came before."""
+    if status == WorkOrderStatus.COMPLETED:
+        parts.use_all(current, actor=user_or_none(actor))
+    elif status == WorkOrderStatus.CANCELLED:
+        parts.release_all(current)
     previous = current.status
     now = timezone.now()
     current.status = status

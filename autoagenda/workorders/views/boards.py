@@ -28,7 +28,7 @@ from autoagenda.workorders.models import (
     WorkOrderStatus,
 )
 from autoagenda.workorders.permissions import MECHANIC_STATUSES, can_run_work_orders, get_work_order_for_user
-from autoagenda.workorders.views.common import actor, is_partial, redirect_with, render_page, staff_location
+from autoagenda.workorders.views.common import actor, is_partial, redirect_with, refusal, render_page, staff_location
 from autoagenda.workorders.views.pages import _comment, _labor, _part
 
 TEMPLATES = "workorders"
@@ -105,7 +105,7 @@ def board_move(request: HttpRequest, location_id: int, pk: int) -> HttpResponse:
                 actor=actor(request), work_order=work_order, status=form.cleaned_data["status"]
             )
         except ApplicationError as exc:
-            error, status = exc.message, exc.status
+            error, status = refusal(exc), exc.status
     url = reverse("workorders:board", args=[location_id])
     if not is_partial(request):
         if error:
@@ -219,7 +219,7 @@ def mechanic_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         try:
             do(actor(request), work_order, data)
         except ApplicationError as exc:
-            error, status = exc.message, exc.status
+            error, status = refusal(exc), exc.status
     if not is_partial(request) and not error:
         return redirect_with(request, reverse("workorders:mechanic"), str(notice))
     context = _mechanic_context(request, error=error, notice="" if error else str(notice), open_card=work_order.pk)

@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from autoagenda.accounts.models import User
 from autoagenda.accounts.permissions import require
+from autoagenda.core.errors import ApplicationError
 from autoagenda.locations.models import Location
 from autoagenda.locations.permissions import can_work_at, get_location_for_user
 
@@ -41,6 +42,12 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
 def redirect_with(request: HttpRequest, url: str, text: str, *, level: int = messages.SUCCESS) -> HttpResponse:
     messages.add_message(request, level, text)
     return HttpResponseRedirect(safe_next(request, url))
+
+
+def refusal(exc: ApplicationError) -> str:
+    """What a refused form shows: the service's message, and what to fix on the first field it names."""
+    detail = next((messages[0] for messages in exc.errors.values() if messages), "")
+    return exc.message if not detail or detail == exc.message else f"{exc.message} {detail}"
 
 
 def actor(request: HttpRequest) -> User:

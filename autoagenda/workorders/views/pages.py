@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from autoagenda.accounts.models import Role, User
 from autoagenda.core.errors import ApplicationError
+from autoagenda.inventory import selectors as inventory_selectors
 from autoagenda.locations.permissions import locations_staffed_by
 from autoagenda.walkins.models import Desk
 from autoagenda.workorders import selectors, selectors_boards, services
@@ -40,7 +41,7 @@ from autoagenda.workorders.permissions import (
     get_work_order_for_user,
     sees_internal_comments,
 )
-from autoagenda.workorders.views.common import actor, is_partial, render_page, safe_next
+from autoagenda.workorders.views.common import actor, is_partial, refusal, render_page, safe_next
 
 PAGE = "workorders/detail.html"
 FRAGMENT = "workorders/_detail.html"
@@ -148,7 +149,7 @@ def _act(
         try:
             do(actor(request), work_order, form.cleaned_data)
         except ApplicationError as exc:
-            error, status = exc.message, exc.status
+            error, status = refusal(exc), exc.status
     if error:
         return _page(request, work_order.pk, error=error, status=200 if is_partial(request) else status)
     if is_partial(request):
@@ -199,13 +200,19 @@ def labor_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _part(user: User, wo: WorkOrder, data: dict[str, Any]) -> None:
+    product = None
+    if data.get("product"):
+        product = selectors.product_for_user(user, data["product"])
+        if product is None:
+            raise ApplicationError.invalid("product", _("Choose a product from the list."))
     services.part_line_add(
         actor=user,
         work_order=wo,
-        description=data["description"],
+        product=product,
+        description=data.get("description") or None,
         quantity=data["quantity"],
-        unit_price=data["unit_price"],
-        tax_rate=data["tax_rate"],
+        unit_price=data.get("unit_price"),
+        tax_rate=data.get("tax_rate"),
     )
 
 
@@ -213,6 +220,17 @@ def _part(user: User, wo: WorkOrder, data: dict[str, Any]) -> None:
 @require_POST
 def part_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, PartForm, _part, _("Part line added."), work=True)
+
+
+@login_required
+@require_GET
+def product_choices(request: HttpRequest, pk: int) -> HttpResponse:
+    """The part form's picker (htmx): products carried at the work order's location matching `q` (SKU or name),
+    each with its price and what is available there."""
+    work_order = get_work_order_for_user(request.user, pk, work=True)
+    search = request.GET.get("q", "")[:60]
+    choices = inventory_selectors.product_choices(request.user, work_order.location, search=search)
+    return render(request, "workorders/_product_choices.html", {"choices": choices, "search": search})
 
 
 def _comment(user: User, wo: WorkOrder, data: dict[str, Any]) -> None:
