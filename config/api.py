@@ -15,6 +15,7 @@ v1 = [
     path("", include("autoagenda.walkins.api_urls")),
     path("", include("autoagenda.workorders.api_urls")),
     path("", include("autoagenda.inventory.api_urls")),
+    path("", include("autoagenda.billing.api_urls")),
     path("", include("autoagenda.notifications.api_urls")),
 ]
 

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "autoagenda.walkins",
     "autoagenda.workorders",
     "autoagenda.inventory",
+    "autoagenda.billing",
     "autoagenda.notifications",
     "autoagenda.site",  # the shell: last, above every app (CONTRIBUTING.md, "Layers")
 ]

@@ -8,7 +8,8 @@ what it needs for all the rows in a constant number of queries).
     slots.register("scheduling.appointment", provider)   # provider(user, objects) -> {obj.pk: html}
     slots.render_many("scheduling.appointment", user, appointments)  -> {pk: SafeString}
 
-Known slots: `scheduling.appointment` (the panel and the today list), `walkins.ticket` (the desk's ticket).
+Known slots: `scheduling.appointment` (the panel and the today list), `walkins.ticket` (the desk's ticket),
+`workorders.work_order` (the work order's page header; billing links the invoice).
 """
 
 from __future__ import annotations

@@ -97,6 +97,15 @@ class Location(TimeStampedModel):
         blank=True,
         help_text=_("Proposed for new products and services; empty takes the country's."),
     )
+    legal_name = models.CharField(
+        _("legal name"),
+        max_length=200,
+        blank=True,
+        help_text=_("The business name printed on invoices; empty: the name."),
+    )
+    tax_id = models.CharField(
+        _("tax id"), max_length=40, blank=True, help_text=_("RUT, NIF, EIN … printed on invoices.")
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords()
@@ -160,6 +169,11 @@ class Location(TimeStampedModel):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "currency"}
         super().save(*args, **kwargs)
+
+    @property
+    def invoice_name(self) -> str:
+        """The seller on its invoices: the legal name, or the name when none is set."""
+        return self.legal_name or self.name
 
     @property
     def decimals(self) -> int:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 def connect() -> None:
     """Subscribe every handler (NotificationsConfig.ready); subscribing twice is once."""
-    from autoagenda.notifications.subscribers import accounts, inventory, scheduling, walkins, workorders
+    from autoagenda.notifications.subscribers import accounts, billing, inventory, scheduling, walkins, workorders
 
     scheduling.connect()
     walkins.connect()
     accounts.connect()
     workorders.connect()
     inventory.connect()
+    billing.connect()
