@@ -72,7 +72,7 @@ class LineSerializer(serializers.Serializer[Any]):
         return str(self.context.get("currency") or money.currency())
 
     def get_quantity(self, line: InvoiceLine | CreditNoteLine) -> str:
-        return str(line.quantity.normalize()) if line.quantity == line.quantity.to_integral() else str(line.quantity)
+        return format(line.quantity.normalize(), "f")  # 1.5, 2, 0.333: no trailing zeros, never an exponent
 
     def get_unit_price(self, line: InvoiceLine | CreditNoteLine) -> str:
         return str(line.unit_price)
@@ -338,6 +338,13 @@ class PDFRenderer(renderers.BaseRenderer):
 )
 class InvoicePDFView(APIView):
     renderer_classes = (renderers.JSONRenderer, PDFRenderer)
+
+    def handle_exception(self, exc: Exception) -> Response:
+        """Errors are JSON (as the schema says) even for a caller that asked for the PDF."""
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = renderers.JSONRenderer()
+        self.request.accepted_media_type = "application/json"
+        return response
 
     def get(self, request: Request, pk: int) -> HttpResponse:
         invoice = _detail(request, pk)
