@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from autoagenda.billing.models import CreditNote, Invoice, InvoiceLine, Payment
 
 
-class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnly(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
@@ -21,7 +21,7 @@ class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
         return False
 
 
-class LineInline(admin.TabularInline):  # type: ignore[type-arg]
+class LineInline(admin.TabularInline):
     model = InvoiceLine
     extra = 0
     can_delete = False
