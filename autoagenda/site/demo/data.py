@@ -45,6 +45,8 @@ class LocationSpec:
     max_appointments_per_hour: int | None = None
     max_appointments_per_day: int | None = None
     tax_rate: Decimal = Decimal("0")
+    legal_name: str = ""  # printed on invoices
+    tax_id: str = ""
 
 
 WEEKDAYS = (1, 2, 3, 4, 5)
@@ -65,6 +67,8 @@ LOCATIONS: tuple[LocationSpec, ...] = (
         max_appointments_per_hour=4,
         max_appointments_per_day=30,
         tax_rate=Decimal("19"),
+        legal_name="Servicios Automotrices Providencia SpA",
+        tax_id="76.543.210-K",
     ),
     LocationSpec(
         name=MADRID,
@@ -79,6 +83,8 @@ LOCATIONS: tuple[LocationSpec, ...] = (
         ),
         max_appointments_per_hour=3,
         max_appointments_per_day=24,
+        legal_name="Talleres Chamberí S.L.",
+        tax_id="B-87654321",
         tax_rate=Decimal("21"),
     ),
 )
