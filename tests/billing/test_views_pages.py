@@ -111,3 +111,14 @@ def test_the_list_filters_by_status_and_counts_its_queries(cast: Any, web: Any, 
 def test_the_client_finds_their_invoices_in_the_menu(cast: Any, web: Any, invoice: Invoice) -> None:
     page = web(cast.client).get("/").content.decode()
     assert "My invoices" in page
+
+
+def test_the_legal_data_is_edited_on_the_location_settings_page(cast: Any, web: Any) -> None:
+    from tests.locations.helpers import settings_form_data
+
+    browser = web(cast.manager)
+    assert 'name="tax_id"' in browser.get(f"/locations/{cast.location.pk}/edit/").content.decode()
+    data = settings_form_data(cast.location, legal_name="Servicios Providencia SpA", tax_id="76.000.111-2")
+    assert browser.post(f"/locations/{cast.location.pk}/edit/", data).status_code == 302
+    cast.location.refresh_from_db()
+    assert (cast.location.legal_name, cast.location.tax_id) == ("Servicios Providencia SpA", "76.000.111-2")

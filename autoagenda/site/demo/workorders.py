@@ -108,6 +108,7 @@ def _lines(receptionist: Any, wo: WorkOrder, spec: WorkOrderSpec) -> None:
             description=description,
             hours=Decimal(hours),
             rate=price_at(rate, wo.location),
+            tax_rate=wo.location.standard_tax_rate,
         )
     for description, quantity, price in spec.parts:
         services.part_line_add(
@@ -116,6 +117,7 @@ def _lines(receptionist: Any, wo: WorkOrder, spec: WorkOrderSpec) -> None:
             description=description,
             quantity=Decimal(quantity),
             unit_price=price_at(price, wo.location),
+            tax_rate=wo.location.standard_tax_rate,
         )
 
 
