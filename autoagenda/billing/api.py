@@ -32,6 +32,7 @@ from autoagenda.billing.models import (
 from autoagenda.billing.permissions import get_invoice_for_user, get_payment_for_user
 from autoagenda.billing.services.payments import REASON_MAX, REFERENCE_MAX
 from autoagenda.core import money
+from autoagenda.core.api import error_responses
 from autoagenda.core.api_fields import BoundedDateField, IdField, MoneyField
 from autoagenda.core.timeutils import isoformat_in
 
@@ -271,7 +272,7 @@ class InvoiceDetailView(APIView):
     post=extend_schema(
         summary="Record a payment (receptionists, managers and admins of the location); 409 `overpayment`",
         request=PaymentInputSerializer,
-        responses={201: PaymentSerializer},
+        responses={201: PaymentSerializer, **error_responses(400, 401, 403, 404, 409)},
     ),
 )
 class InvoicePaymentsView(generics.ListCreateAPIView[Payment]):
@@ -292,7 +293,7 @@ class InvoicePaymentsView(generics.ListCreateAPIView[Payment]):
 @extend_schema(
     summary="Void a payment, with a reason (kept in the history)",
     request=ReasonSerializer,
-    responses={200: PaymentSerializer},
+    responses={200: PaymentSerializer, **error_responses(400, 401, 403, 404, 409)},
 )
 class PaymentVoidView(APIView):
     def post(self, request: Request, pk: int, payment_pk: int) -> Response:
@@ -307,7 +308,7 @@ class PaymentVoidView(APIView):
 @extend_schema(
     summary="Cancel an invoice with a reason (managers and admins): it keeps its number and gets a credit note",
     request=ReasonSerializer,
-    responses={200: InvoiceSerializer},
+    responses={200: InvoiceSerializer, **error_responses(400, 401, 403, 404, 409)},
 )
 class InvoiceCancelView(APIView):
     def post(self, request: Request, pk: int) -> Response:

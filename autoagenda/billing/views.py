@@ -20,7 +20,7 @@ from autoagenda.billing.permissions import (
     get_invoice_for_user,
     get_payment_for_user,
 )
-from autoagenda.core import bounds
+from autoagenda.core import bounds, money
 from autoagenda.core.errors import ApplicationError
 from autoagenda.core.forms import add_application_error
 from autoagenda.locations.permissions import locations_staffed_by
@@ -71,7 +71,8 @@ def _detail_page(
         "can_pay": can_record_payments(request.user, invoice.location) and not invoice.is_cancelled,
         "can_void": can_record_payments(request.user, invoice.location),
         "can_cancel": can_cancel_invoices(request.user, invoice.location) and not invoice.is_cancelled,
-        "payment_form": payment_form or PaymentForm(initial={"amount": invoice.balance}),
+        "payment_form": payment_form
+        or PaymentForm(initial={"amount": money.format_amount(invoice.balance, invoice.currency)}),
         "cancel_form": cancel_form or ReasonForm(),
         "staff": is_staff_member(request.user),
     }
