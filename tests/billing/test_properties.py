@@ -40,3 +40,46 @@ def test_the_status_follows_the_sum(total: Decimal, payments: list[Decimal]) -> 
         assert status == "partial"
     else:
         assert status == "unpaid"
+
+
+# --- The same on the database: any sequence of payments and voids keeps `paid` and `status` on the sum ----------
+
+import pytest  # noqa: E402
+from django.db import transaction  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+from autoagenda.billing import services  # noqa: E402
+from autoagenda.billing.models import Payment  # noqa: E402
+from autoagenda.core.errors import ApplicationError  # noqa: E402
+
+steps = st.lists(
+    st.one_of(
+        st.tuples(st.just("pay"), st.integers(min_value=1, max_value=90000)),
+        st.tuples(st.just("void"), st.integers(0, 5)),
+    ),
+    max_size=10,
+)
+
+
+@pytest.mark.django_db
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(plan=steps)
+def test_any_payments_and_voids_keep_the_status_on_the_sum(cast, invoice, plan) -> None:
+    with transaction.atomic():
+        for action, value in plan:
+            if action == "pay":
+                invoice.refresh_from_db()
+                if value > invoice.balance:
+                    with pytest.raises(ApplicationError, match="more than what is owed"):
+                        services.payment_record(actor=cast.receptionist, invoice=invoice, amount=value, method="cash")
+                else:
+                    services.payment_record(actor=cast.receptionist, invoice=invoice, amount=value, method="cash")
+            else:
+                live = list(Payment.objects.filter(invoice=invoice, voided_at__isnull=True))
+                if live:
+                    services.payment_void(actor=cast.manager, payment=live[value % len(live)], reason="x")
+            invoice.refresh_from_db()
+            paid = sum((p.amount for p in Payment.objects.filter(invoice=invoice, voided_at__isnull=True)), Decimal(0))
+            assert invoice.paid == paid <= invoice.total
+            assert invoice.status == arithmetic.payment_status(paid=paid, total=invoice.total)
+        transaction.set_rollback(True)
