@@ -8,9 +8,9 @@
     numbers (goal 0).
 (b) PDF: the time to make one invoice's PDF, repeated over the invoices just issued (goal p95 ≤ 50 ms).
 
-`--quick` is a smoke run (40 work orders, 2 processes, 20 PDFs) that checks the benchmark works; it does not
-write bench/RESULTS.md unless `--write` is given. A full run writes its block there (between its markers). The
-PostgreSQL database `aa_bench_billing` is made afresh and dropped at the end.
+`--quick` (or BENCH_SMOKE=1) is a smoke run (40 work orders, 2 processes, 20 PDFs) that checks the benchmark
+works; it does not write bench/RESULTS.md unless `--write` is given. A full run writes its block there (between
+its markers). The PostgreSQL database `aa_bench_billing` is made afresh and dropped at the end.
 """
 
 from __future__ import annotations
@@ -280,7 +280,12 @@ def write_block(text: str) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="smoke run: 40 work orders, 2 processes, 20 PDFs")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        default=os.environ.get("BENCH_SMOKE") == "1",
+        help="smoke run: 40 work orders, 2 processes, 20 PDFs (also BENCH_SMOKE=1, as for make bench)",
+    )
     parser.add_argument("--work-orders", type=int, default=None)
     parser.add_argument("--processes", type=int, default=None)
     parser.add_argument("--write", action="store_true", help="write RESULTS.md even with --quick")
