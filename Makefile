@@ -73,6 +73,7 @@ bench: install
 	$(PY) bench/availability.py
 	$(PY) bench/display.py
 	$(PY) bench/notifications.py
+	$(PY) bench/billing.py
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3*

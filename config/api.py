@@ -16,6 +16,7 @@ v1 = [
     path("", include("autoagenda.workorders.api_urls")),
     path("", include("autoagenda.inventory.api_urls")),
     path("", include("autoagenda.deposits.api_urls")),
+    path("", include("autoagenda.billing.api_urls")),
     path("", include("autoagenda.notifications.api_urls")),
 ]
 

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "autoagenda.inventory",
     "autoagenda.workorders",
     "autoagenda.deposits",
+    "autoagenda.billing",
     "autoagenda.notifications",
     "autoagenda.site",  # the shell: last, above every app (CONTRIBUTING.md, "Layers")
 ]

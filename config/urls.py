@@ -25,6 +25,7 @@ urlpatterns = [
     path("calendar/", include("autoagenda.scheduling.calendar.urls")),
     path("queue/", include("autoagenda.walkins.urls")),
     path("work-orders/", include("autoagenda.workorders.urls")),
+    path("invoices/", include("autoagenda.billing.urls")),
     path("notifications/", include("autoagenda.notifications.urls")),
     path("api/", include("config.api")),
     path("backoffice/", admin.site.urls),

@@ -9,7 +9,8 @@ what it needs for all the rows in a constant number of queries).
     slots.render_many("scheduling.appointment", user, appointments)  -> {pk: SafeString}
 
 Known slots: `scheduling.appointment` (the panel and the today list), `scheduling.booking_appointment` (the
-client's appointment page: deposits shows the deposit and its pay button), `walkins.ticket` (the desk's ticket).
+client's appointment page: deposits shows the deposit and its pay button), `walkins.ticket` (the desk's ticket),
+`workorders.work_order` (the work order's page header; billing links the invoice).
 """
 
 from __future__ import annotations

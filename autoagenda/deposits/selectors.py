@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from autoagenda.deposits.models import Deposit, DepositStatus
@@ -13,7 +14,7 @@ class PaidDeposit:
     amount: Decimal  # what was paid, in `currency` (the location's), with its decimals
     currency: str
     reference: str  # the provider's payment id (Stripe's PaymentIntent; the fake's event id)
-    paid_at: object
+    paid_at: datetime | None
 
 
 def paid_deposit_for_appointment(appointment_id: int) -> PaidDeposit | None:

@@ -65,6 +65,10 @@ class HHMMField(serializers.Field):
 class LocationSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(max_length=120)
+    legal_name = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text=_("Printed on invoices; empty: the name.")
+    )
+    tax_id = serializers.CharField(max_length=40, required=False, allow_blank=True, help_text=_("Printed on invoices."))
     address = serializers.CharField(max_length=255, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)

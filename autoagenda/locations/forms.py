@@ -100,6 +100,10 @@ class LocationForm(forms.Form):
     """General, booking rules and capacity; grouped into fieldsets by `FIELDSETS`."""
 
     name = forms.CharField(label=_("Name"), max_length=120)
+    legal_name = forms.CharField(
+        label=_("Legal name"), max_length=200, required=False, help_text=_("Printed on invoices; empty: the name.")
+    )
+    tax_id = forms.CharField(label=_("Tax id"), max_length=40, required=False, help_text=_("RUT, NIF … on invoices."))
     address = forms.CharField(label=_("Address"), max_length=255, required=False)
     phone = forms.CharField(
         label=_("Phone"), max_length=32, required=False, widget=forms.TextInput(attrs={"type": "tel"})
@@ -215,7 +219,18 @@ class LocationForm(forms.Form):
         (
             _("General"),
             _("Who you are and where: the time zone sets every appointment's clock."),
-            ("name", "address", "phone", "email", "timezone", "country", "sector", "is_active"),
+            (
+                "name",
+                "legal_name",
+                "tax_id",
+                "address",
+                "phone",
+                "email",
+                "timezone",
+                "country",
+                "sector",
+                "is_active",
+            ),
         ),
         (
             _("Booking rules"),

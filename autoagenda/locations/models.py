@@ -128,6 +128,15 @@ class Location(TimeStampedModel):
         default=DEFAULT_DEPOSIT_HOLD_MINUTES,
         help_text=_("How long a booking waiting for its deposit keeps its slot before it is released."),
     )
+    legal_name = models.CharField(
+        _("legal name"),
+        max_length=200,
+        blank=True,
+        help_text=_("The business name printed on invoices; empty: the name."),
+    )
+    tax_id = models.CharField(
+        _("tax id"), max_length=40, blank=True, help_text=_("RUT, NIF, EIN … printed on invoices.")
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords()
@@ -204,6 +213,11 @@ class Location(TimeStampedModel):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "currency"}
         super().save(*args, **kwargs)
+
+    @property
+    def invoice_name(self) -> str:
+        """The seller on its invoices: the legal name, or the name when none is set."""
+        return self.legal_name or self.name
 
     @property
     def decimals(self) -> int:

@@ -47,6 +47,8 @@ from autoagenda.locations.permissions import can_create_locations, can_manage_lo
 # Fields a caller may set on a location; anything else is a programming error.
 LOCATION_FIELDS = (
     "name",
+    "legal_name",
+    "tax_id",
     "address",
     "phone",
     "email",
@@ -82,7 +84,7 @@ INT_RANGES: dict[str, tuple[int, int]] = {
     "second_reminder_minutes": (0, MAX_REMINDER_MINUTES),
     "deposit_hold_minutes": (MIN_DEPOSIT_HOLD_MINUTES, MAX_DEPOSIT_HOLD_MINUTES),
 }
-MAX_LENGTHS = {"name": 120, "address": 255, "phone": 32, "email": 254}
+MAX_LENGTHS = {"name": 120, "legal_name": 200, "tax_id": 40, "address": 255, "phone": 32, "email": 254}
 CAPACITY_FIELDS = {
     "max_appointments_per_hour": MAX_APPOINTMENTS_PER_HOUR,
     "max_appointments_per_day": MAX_APPOINTMENTS_PER_DAY,

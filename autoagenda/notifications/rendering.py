@@ -23,7 +23,7 @@ from django.template.loader import render_to_string, select_template
 from django.utils import timezone, translation
 
 from autoagenda.notifications.models import Channel, Delivery
-from autoagenda.notifications.services import Attachment
+from autoagenda.notifications.services import Attachment, attachment_from_json
 
 
 class RenderError(Exception):
@@ -61,7 +61,8 @@ def render(delivery: Delivery) -> Rendered:
                 subject = " ".join(render_to_string(f"{base}/email_subject.txt", context).split())
                 text = render_to_string(f"{base}/email_body.txt", context).strip() + "\n"
                 html = render_to_string(f"{base}/email_body.html", context)
-                attachments = [Attachment.from_json(item) for item in delivery.attachments]
+                language = delivery.language or settings.LANGUAGE_CODE
+                attachments = [attachment_from_json(item, language=language) for item in delivery.attachments]
                 if not subject:
                     raise RenderError(f"{base}/email_subject.txt renders empty")
                 return Rendered(text=text, subject=subject, html=html, attachments=attachments)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -60,10 +60,39 @@ class Attachment:
         return {"filename": self.filename, "mimetype": self.mimetype, "content": self.content}
 
     @classmethod
-    def from_json(cls, data: Mapping[str, str]) -> Attachment:
+    def from_json(cls, data: Mapping[str, Any]) -> Attachment:
         if "content_b64" in data:
             return cls(data["filename"], base64.b64decode(data["content_b64"]), data["mimetype"])
         return cls(data["filename"], data["content"], data["mimetype"])
+
+
+# A file made when the email is sent rather than stored in the outbox row (an invoice's PDF: large, and written in
+# the recipient's language from the data as it is at sending). `builder(params, language)` returns the file.
+AttachmentBuilder = Callable[[Mapping[str, Any], str], Attachment]
+_attachment_builders: dict[str, AttachmentBuilder] = {}
+
+
+def register_attachment_builder(name: str, builder: AttachmentBuilder) -> None:
+    """Called when the app starts (subscribers.connect); the same name again replaces it."""
+    _attachment_builders[name] = builder
+
+
+@dataclass(frozen=True)
+class BuiltAttachment:
+    """An attachment the outbox row names (`builder` and JSON `params`) and the sender builds."""
+
+    builder: str
+    params: Mapping[str, Any]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"builder": self.builder, "params": dict(self.params)}
+
+
+def attachment_from_json(data: Mapping[str, Any], *, language: str) -> Attachment:
+    """A stored attachment as it is, or a built one made now (KeyError: its builder is not registered)."""
+    if "builder" in data:
+        return _attachment_builders[data["builder"]](data.get("params") or {}, language)
+    return Attachment.from_json(data)
 
 
 @dataclass(frozen=True)
@@ -140,7 +169,7 @@ def notification_enqueue(
     location: Location | None = None,
     send_after: datetime | None = None,
     channels: Iterable[str] | None = None,
-    attachments: Sequence[Attachment] = (),
+    attachments: Sequence[Attachment | BuiltAttachment] = (),
     marketing: bool = False,
 ) -> Enqueued:
     """Store the messages of one event for one recipient, one row per channel they accept.

@@ -3,10 +3,11 @@
 Collected once, when the app registry is ready (SiteConfig.ready), in the order of their `order` numbers:
 
     navigation   0 Home (site) · 10 Book · 20 My appointments (client) · 25 My work orders (workorders)
-                 · 30 My vehicles (customers)
+                 · 27 My invoices (billing) · 30 My vehicles (customers)
                  · 40 Work with us (accounts) · 50 Calendar · 60 Walk-ins (walkins) · 65 Work orders (workorders)
                  · 70 My appointments (mechanic) · 75 My jobs (workorders) · 80 Locations (locations)
-                 · 90 Services (catalog) · 95 Stock (inventory) · 100 Users (accounts)
+                 · 90 Services (catalog) · 95 Stock (inventory) · 97 Invoices (billing)
+                 · 100 Users (accounts)
                  · 110 Staff hours (scheduling) · 115 Outbox (notifications) · 120 My time off (scheduling)
                  · 130 Applications (accounts)
     dashboard   10 Your locations (locations) · 15 Low stock (inventory) · 20 Professional applications (accounts)

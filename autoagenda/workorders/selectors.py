@@ -41,6 +41,9 @@ from autoagenda.workorders.permissions import get_work_order_for_user, sees_inte
 from autoagenda.workorders.totals import Totals, hours_between, totals_of
 
 HEADER = ("location", "client", "vehicle", "mechanic")
+# billing's reverse OneToOne (`Invoice.work_order`, related_name="invoice"), joined for the API's `invoice` id: a
+# name in a query, not an import (workorders sits below billing).
+INVOICE = "invoice"
 BOARD_COLUMNS = OPEN_STATUSES  # draft, estimate sent, approved, in progress, completed (ready for pickup)
 
 
@@ -61,7 +64,7 @@ def work_orders_for(
 ) -> QuerySet[WorkOrder]:
     """The list of GET /api/v1/work-orders/ and the pages: newest first. `date_from`/`date_to` (inclusive) are
     creation dates in the location's zone when `location_id` is given, else in the site's TIME_ZONE."""
-    rows = work_orders_visible_to(user).select_related(*HEADER)
+    rows = work_orders_visible_to(user).select_related(*HEADER, INVOICE)
     if status:
         rows = rows.filter(status__in=[status] if isinstance(status, str) else list(status))
     if mechanic_id is not None:
@@ -101,7 +104,7 @@ def work_order_detail(user: Any, pk: Any) -> WorkOrder:
     if not sees_internal_comments(user):
         comments = comments.filter(visibility=CommentVisibility.CLIENT)
     return (
-        WorkOrder.objects.select_related(*HEADER, "appointment", "ticket", "service", "created_by")
+        WorkOrder.objects.select_related(*HEADER, INVOICE, "appointment", "ticket", "service", "created_by")
         .prefetch_related(
             Prefetch("labor_lines", queryset=LaborLine.objects.order_by("id")),
             Prefetch("part_lines", queryset=part_lines()),

@@ -28,8 +28,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from autoagenda.billing.services import invoice_issue, payment_record
 from autoagenda.inventory.services import stock_receive
 from autoagenda.scheduling.models import Appointment, TimeOff
 from tests.accounts.factories import ClientLocationFactory, ProfessionalApplicationFactory
@@ -133,6 +135,7 @@ WORK_ORDER = {"pk": "work_order"}
 STAFF = {"pk": "mechanic"}
 LOCATION_ID = {"location_id": "location"}
 PRODUCT = {"pk": "product"}
+INVOICE = {"pk": "invoice"}
 PUBLIC = R(staff=SCOPED, client=SCOPED, why="public: no login, nothing private")
 SELF = R(staff=SCOPED, client=SCOPED, why="about the caller themselves")
 # Collections answer 200 with what the caller may see; a POST is refused or creates the caller's own.
@@ -507,6 +510,23 @@ RULES: dict[str, Rule] = {
             "pickup/",
         )
     },
+    # --- billing: staff of the invoice's location, the client who owns it; everyone else 404
+    "api/v1/invoices/": R(
+        staff=SCOPED,
+        client=SCOPED,
+        variants=(Variant("location={location}"), Variant("work_order={work_order}"), Variant("status=unpaid")),
+        why="a list scoped to the caller",
+    ),
+    **{f"api/v1/invoices/<id:pk>/{tail}": R(params=INVOICE) for tail in ("", "payments/", "cancel/", "pdf/")},
+    "api/v1/invoices/<id:pk>/payments/<id:payment_pk>/void/": R(params={"pk": "invoice", "payment_pk": "payment"}),
+    "invoices/": R(
+        staff=SCOPED,
+        client=SCOPED,
+        variants=(Variant("location={location}"), Variant("status=unpaid")),
+        why="the caller's own invoices, or their locations'",
+    ),
+    **{f"invoices/<id:pk>/{tail}": R(params=INVOICE) for tail in ("", "pdf/", "payments/", "cancel/")},
+    "invoices/<id:pk>/payments/<id:payment_pk>/void/": R(params={"pk": "invoice", "payment_pk": "payment"}),
     # --- API schema and docs
     "api/schema/": PUBLIC,
     "api/docs/": PUBLIC,
@@ -533,6 +553,8 @@ ADMIN_MODELS = {
     "inventory/product": "product",
     "inventory/stockmove": "stock_move",
     "workorders/workorder": "work_order",
+    "billing/invoice": "invoice",
+    "billing/payment": "payment",
     "accounts/professionalapplication": "application",
 }
 
@@ -592,6 +614,13 @@ class World:
         )
         self.labor_line = LaborLineFactory(work_order=self.work_order, description="Trabajo privado swp")
         self.part_line = PartLineFactory(work_order=self.work_order, description="Repuesto privado swp")
+        self.completed_work_order = WorkOrderFactory(
+            location=cast.location, vehicle=self.vehicle, status="completed", description="Queja privada swp"
+        )
+        LaborLineFactory(work_order=self.completed_work_order, description="Trabajo privado swp")
+        with transaction.atomic():
+            self.invoice = invoice_issue(work_order=self.completed_work_order)
+        self.payment = payment_record(actor=cast.admin, invoice=self.invoice, amount=1000, method="cash")
         self.delivery = DeliveryFactory(
             recipient=client, location=cast.location, status="failed", last_error="Fallo privado swp"
         )

@@ -8,6 +8,8 @@ from autoagenda.locations.models import Location
 
 SETTINGS_FIELDS = (
     "name",
+    "legal_name",
+    "tax_id",
     "address",
     "phone",
     "email",

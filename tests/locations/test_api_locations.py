@@ -21,7 +21,7 @@ ALL_FIELDS = {
     "max_appointments_per_hour", "max_appointments_per_day", "min_notice_minutes", "booking_horizon_days",
     "cancellation_window_minutes", "use_public_holidays", "quiet_hours_start", "quiet_hours_end", "is_active",
     "first_reminder_minutes", "second_reminder_minutes",
-    "currency", "tax_rate",
+    "currency", "tax_rate", "legal_name", "tax_id",
     "deposit_mode", "deposit_amount", "deposit_percent", "deposit_hold_minutes",
 }  # fmt: skip
 
@@ -36,6 +36,8 @@ def test_an_admin_creates_a_location_and_gets_every_field_back(cast, api):
         **BODY,
         "id": location.pk,
         "address": "",
+        "legal_name": "",
+        "tax_id": "",
         "phone": "",
         "email": "",
         "sector": "automotive",
@@ -59,6 +61,19 @@ def test_optional_contact_fields_and_sector_are_stored(cast, api):
     assert response.status_code == 201
     location = Location.objects.get(pk=response.json()["id"])
     assert (location.address, location.sector, location.is_active) == ("Av. Apoquindo 123", "general", False)
+
+
+def test_the_legal_data_printed_on_invoices_is_stored_and_editable(cast, api):
+    body = {**BODY, "legal_name": "Servicios Automotrices Las Condes SpA", "tax_id": "76.111.222-3"}
+    response = api(cast.admin).post(URL, body, format="json")
+    assert response.status_code == 201
+    location = Location.objects.get(pk=response.json()["id"])
+    assert (location.legal_name, location.tax_id) == ("Servicios Automotrices Las Condes SpA", "76.111.222-3")
+    changed = api(cast.admin).patch(f"{URL}{location.pk}/", {"tax_id": "76.111.222-4"}, format="json")
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["tax_id"] == "76.111.222-4"
+    too_long = api(cast.admin).patch(f"{URL}{location.pk}/", {"tax_id": "x" * 41}, format="json")
+    assert too_long.status_code == 400
 
 
 def test_a_location_gets_model_defaults_for_omitted_settings(cast, api):

@@ -151,6 +151,22 @@ def test_each_workshop_prices_in_its_own_currency(demo_loaded):
     assert (oil.price, oil.currency) == (Decimal("69.90"), "EUR")
 
 
+def test_each_workshop_has_paid_partial_unpaid_and_cancelled_invoices(demo_loaded):
+    from autoagenda.billing.models import CreditNote, Invoice
+
+    for name, currency in (("Taller Providencia", "CLP"), ("Taller Madrid Chamberí", "EUR")):
+        invoices = list(Invoice.objects.filter(location__name=name).order_by("sequence"))
+        assert [i.status for i in invoices[:3]] == ["paid", "partial", "unpaid"]
+        assert {i.currency for i in invoices} == {currency}
+        assert invoices[0].seller_tax_id
+        cancelled = [i for i in invoices if i.cancelled_at is not None]
+        assert len(cancelled) == 1
+        assert CreditNote.objects.get(invoice=cancelled[0]).number.startswith("NC-")
+    madrid = Invoice.objects.filter(location__name="Taller Madrid Chamberí").first()
+    assert madrid is not None
+    assert madrid.total < 1000  # euros, not pesos
+
+
 def test_running_it_twice_changes_nothing(demo_loaded):
     before = row_counts()
     passwords = dict(User.objects.values_list("email", "password"))
@@ -170,6 +186,12 @@ def test_a_second_run_keeps_what_a_user_changed_but_restores_what_was_deleted(de
     service.save()
     # A vehicle with history cannot be deleted (the database protects it): take it off its bookings first.
     Appointment.objects.filter(vehicle__plate="KXPT21").update(vehicle=None)
+    # Invoices are never deleted by the app (they protect their work order): this test takes them away by hand.
+    from autoagenda.billing.models import CreditNote, Invoice, Payment
+
+    Payment.objects.filter(invoice__work_order__vehicle__plate="KXPT21").delete()
+    CreditNote.objects.filter(invoice__work_order__vehicle__plate="KXPT21").delete()
+    Invoice.objects.filter(work_order__vehicle__plate="KXPT21").delete()
     WorkOrder.objects.filter(vehicle__plate="KXPT21").delete()
     Vehicle.objects.filter(plate="KXPT21").delete()
 

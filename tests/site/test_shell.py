@@ -19,7 +19,7 @@ from tests.accounts.factories import ProfessionalApplicationFactory, UserFactory
 from tests.locations.factories import LocationFactory
 
 MENUS = {
-    "client": ["Home", "Book", "My appointments", "My work orders", "My vehicles", "Work with us"],
+    "client": ["Home", "Book", "My appointments", "My work orders", "My invoices", "My vehicles", "Work with us"],
     "mechanic": [
         "Home",
         "Calendar",
@@ -29,9 +29,20 @@ MENUS = {
         "Locations",
         "Services",
         "Stock",
+        "Invoices",
         "My time off",
     ],
-    "receptionist": ["Home", "Calendar", "Walk-ins", "Work orders", "Locations", "Services", "Stock", "My time off"],
+    "receptionist": [
+        "Home",
+        "Calendar",
+        "Walk-ins",
+        "Work orders",
+        "Locations",
+        "Services",
+        "Stock",
+        "Invoices",
+        "My time off",
+    ],
     "manager": [
         "Home",
         "Calendar",
@@ -40,6 +51,7 @@ MENUS = {
         "Locations",
         "Services",
         "Stock",
+        "Invoices",
         "Users",
         "Staff hours",
         "Outbox",
@@ -52,6 +64,7 @@ MENUS = {
         "Locations",
         "Services",
         "Stock",
+        "Invoices",
         "Users",
         "Staff hours",
         "Outbox",
@@ -81,6 +94,7 @@ def test_every_app_with_pages_contributes_through_its_shell_module():
         "walkins",
         "workorders",
         "inventory",
+        "billing",
         "notifications",
         "site",
     }

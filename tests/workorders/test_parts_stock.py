@@ -248,3 +248,19 @@ def test_stock_is_taken_at_the_work_orders_location_only(cast, work_order, filte
     assert level(filters, cast.other_location) == (7, 0)
     with pytest.raises(ApplicationError):
         services.part_line_add(actor=cast.mechanic, work_order=work_order, product=filters, quantity=1)
+
+
+def test_a_part_the_client_declined_is_not_used_on_completion_and_gives_its_reservation_back(
+    cast, work_order, filters
+) -> None:
+    kept = services.part_line_add(actor=cast.mechanic, work_order=work_order, product=filters, quantity=1)
+    declined = services.part_line_add(actor=cast.mechanic, work_order=work_order, product=filters, quantity=2)
+    PartLine.objects.filter(pk=declined.pk).update(decision="declined")
+    PartLine.objects.filter(pk=kept.pk).update(decision="approved")
+    assert level(filters, cast.location) == (5, 3)
+    start(cast, work_order)
+    services.work_order_transition(actor=cast.mechanic, work_order=work_order, status="completed")
+    uses = StockMove.objects.filter(kind=MoveKind.USE)
+    assert [m.quantity for m in uses] == [-1]
+    assert level(filters, cast.location) == (4, 0)
+    assert not PartLine.objects.filter(reserved__gt=0).exists()

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 def connect() -> None:
     """Subscribe every handler (NotificationsConfig.ready); subscribing twice is once."""
-    from autoagenda.notifications.subscribers import accounts, deposits, inventory, scheduling, walkins, workorders
+    from autoagenda.notifications.subscribers import (
+        accounts,
+        billing,
+        deposits,
+        inventory,
+        scheduling,
+        walkins,
+        workorders,
+    )
 
     scheduling.connect()
     walkins.connect()
@@ -18,3 +26,4 @@ def connect() -> None:
     workorders.connect()
     inventory.connect()
     deposits.connect()
+    billing.connect()

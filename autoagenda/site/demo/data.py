@@ -48,6 +48,8 @@ class LocationSpec:
     # Online deposit at booking: a percent of the service's price (None: no deposit), and the hold in minutes.
     deposit_percent: int | None = None
     deposit_hold_minutes: int = 30
+    legal_name: str = ""  # printed on invoices
+    tax_id: str = ""
 
 
 WEEKDAYS = (1, 2, 3, 4, 5)
@@ -68,6 +70,8 @@ LOCATIONS: tuple[LocationSpec, ...] = (
         max_appointments_per_hour=4,
         max_appointments_per_day=30,
         tax_rate=Decimal("19"),
+        legal_name="Servicios Automotrices Providencia SpA",
+        tax_id="76.543.210-K",
     ),
     LocationSpec(
         name=MADRID,
@@ -82,6 +86,8 @@ LOCATIONS: tuple[LocationSpec, ...] = (
         ),
         max_appointments_per_hour=3,
         max_appointments_per_day=24,
+        legal_name="Talleres Chamberí S.L.",
+        tax_id="B-87654321",
         tax_rate=Decimal("21"),
         # Madrid asks 20 % online when a client books; an unpaid booking keeps its slot for a day.
         deposit_percent=20,

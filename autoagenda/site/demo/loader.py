@@ -29,6 +29,7 @@ from autoagenda.scheduling import selectors as scheduling_selectors
 from autoagenda.scheduling import services as scheduling_services
 from autoagenda.scheduling.models import Appointment, AppointmentStatus, TimeOff, WorkingHours
 from autoagenda.site.demo import data as demo
+from autoagenda.site.demo.billing import load_invoices
 from autoagenda.site.demo.deposits import load_deposits
 from autoagenda.site.demo.inventory import load_inventory
 from autoagenda.site.demo.workorders import load_work_orders
@@ -115,6 +116,7 @@ class DemoLoader:
             load_work_orders(location, self.users, self.vehicles)
         for location in self.locations.values():
             load_deposits(location, [self.users[c.person.email] for c in demo.CLIENTS if c.location == location.name])
+            load_invoices(location, self.users)
         self.load_notifications()
 
     def load_location(self, spec: demo.LocationSpec) -> Location:
@@ -123,6 +125,8 @@ class DemoLoader:
             {"name": spec.name},
             {
                 "address": spec.address,
+                "legal_name": spec.legal_name,
+                "tax_id": spec.tax_id,
                 "phone": spec.phone,
                 "email": spec.email,
                 "timezone": spec.timezone,

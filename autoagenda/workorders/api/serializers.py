@@ -172,7 +172,7 @@ class TimeEntrySerializer(serializers.ModelSerializer[TimeEntry]):
 
 
 class WorkOrderSerializer(serializers.ModelSerializer[WorkOrder]):
-    """A work order with its lines and totals; `invoice` is null until billing exists."""
+    """A work order with its lines and totals; `invoice` is its invoice's id (null until it is completed)."""
 
     location = serializers.IntegerField(source="location_id", read_only=True)
     client = serializers.IntegerField(source="client_id", read_only=True)
@@ -207,7 +207,10 @@ class WorkOrderSerializer(serializers.ModelSerializer[WorkOrder]):
         read_only_fields = fields
 
     def get_invoice(self, work_order: WorkOrder) -> int | None:
-        return None
+        """The invoice's id: billing's `Invoice.work_order` is a OneToOne with `related_name="invoice"`, read here
+        through the reverse accessor (workorders never imports billing); a missing one raises AttributeError."""
+        invoice = getattr(work_order, "invoice", None)
+        return invoice.pk if invoice is not None else None
 
     @extend_schema_field(TotalsSerializer)
     def get_totals(self, work_order: WorkOrder) -> dict[str, Any]:

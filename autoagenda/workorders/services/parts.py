@@ -23,7 +23,7 @@ from autoagenda.inventory import services as stock
 from autoagenda.inventory.models import Product
 from autoagenda.inventory.selectors import product_price_at
 from autoagenda.locations.models import Location
-from autoagenda.workorders.models import PartLine, WorkOrder
+from autoagenda.workorders.models import LineDecision, PartLine, WorkOrder
 from autoagenda.workorders.services.base import MAX_QUANTITY
 
 ZERO = Decimal(0)
@@ -83,9 +83,14 @@ def _product_lines(work_order: WorkOrder) -> list[PartLine]:
 
 
 def use_all(work_order: WorkOrder, *, actor: Any) -> None:
-    """Completion: a `use` move per product line at the work order's location, its reservation released."""
+    """Completion: a `use` move per product line at the work order's location, its reservation released.
+
+    A line the client declined on the estimate is not fitted (nor billed): it gives its reservation back."""
     for line in _product_lines(work_order):
         assert line.product is not None
+        if line.decision == LineDecision.DECLINED:
+            release(line, work_order.location)
+            continue
         stock.stock_use(
             product=line.product,
             location=work_order.location,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from autoagenda.accounts.models import Role, User
+from autoagenda.core import slots
 from autoagenda.core.errors import ApplicationError
 from autoagenda.inventory import selectors as inventory_selectors
 from autoagenda.locations.permissions import locations_staffed_by
@@ -60,6 +61,10 @@ def index(request: HttpRequest) -> HttpResponse:
     if location is None:
         raise PermissionDenied
     return redirect("workorders:board", location_id=location.pk)
+
+
+# Higher apps add to the work order's page here (core/slots.py): billing's invoice link.
+WORK_ORDER_SLOT = "workorders.work_order"
 
 
 def _estimates(work_order: WorkOrder) -> list[dict[str, Any]]:
@@ -108,6 +113,8 @@ def page_context(request: HttpRequest, work_order: WorkOrder, **extra: Any) -> d
         "comment_form": CommentForm(auto_id="comment-%s"),
         "ws_path": f"/ws/locations/{work_order.location_id}/work-orders/" if staff else "",
         "page_url": reverse("workorders:detail", args=[work_order.pk]),
+        # What higher apps add to the page (billing: the link to the invoice), core/slots.py.
+        "slot_actions": slots.render_one(WORK_ORDER_SLOT, user, work_order),
     }
     context.update(extra)
     return context
