@@ -38,6 +38,21 @@ from autoagenda.workorders.permissions import get_work_order_for_user, sees_inte
 from autoagenda.workorders.totals import Totals, hours_between, totals_of
 
 HEADER = ("location", "client", "vehicle", "mechanic")
+# What a job-board card shows (the board loads hundreds: only these columns, no location per card).
+CARD_HEADER = ("client", "vehicle", "mechanic")
+_PERSON = ("first_name", "last_name", "email")
+CARD_FIELDS = (
+    "number",
+    "status",
+    "promised_by",
+    "created_at",
+    "location_id",
+    "appointment_id",
+    "mechanic_id",
+    *(f"vehicle__{name}" for name in ("plate", "make", "model")),
+    *(f"client__{name}" for name in _PERSON),
+    *(f"mechanic__{name}" for name in _PERSON),
+)
 BOARD_COLUMNS = OPEN_STATUSES  # draft, estimate sent, approved, in progress, completed (ready for pickup)
 
 
@@ -188,7 +203,13 @@ def job_board(
     rows = work_orders_visible_to(user).filter(location=location, status__in=BOARD_COLUMNS)
     if mechanic_id is not None:
         rows = rows.filter(mechanic_id=mechanic_id)
-    rows = _cards(rows, now).order_by(F("promised_by").asc(nulls_last=True), "created_at", "id")
+    rows = (
+        _cards(rows, now)
+        .select_related(None)
+        .select_related(*CARD_HEADER)
+        .only(*CARD_FIELDS)
+        .order_by(F("promised_by").asc(nulls_last=True), "created_at", "id")
+    )
     columns: dict[str, Column] = {
         status: Column(status=status, label=str(WorkOrderStatus(status).label)) for status in BOARD_COLUMNS
     }

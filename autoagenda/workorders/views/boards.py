@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +29,7 @@ from autoagenda.workorders.models import (
     WorkOrderStatus,
 )
 from autoagenda.workorders.permissions import MECHANIC_STATUSES, can_run_work_orders, get_work_order_for_user
+from autoagenda.workorders.views import board_cards
 from autoagenda.workorders.views.common import actor, is_partial, redirect_with, render_page, staff_location
 from autoagenda.workorders.views.pages import _comment, _labor, _part
 
@@ -51,6 +53,10 @@ def _board_context(request: HttpRequest, location_id: Any, **extra: Any) -> dict
     mechanic_id = _mechanic_filter(request.GET.get("mechanic"), mechanics)
     columns = selectors.job_board(user, location, mechanic_id=mechanic_id, now=now)
     runs = can_run_work_orders(user, location)
+    tv = request.GET.get("tv") in ("1", "on", "true")
+    page = board_cards.CardPage.build(
+        location_id=location.pk, zone=location.zone, tv=tv, mechanic_id=mechanic_id, csrf_token=get_token(request)
+    )
     for column in columns:
         for card in column.cards:
             allowed = ALLOWED_TRANSITIONS.get(card.status, frozenset())
@@ -59,7 +65,7 @@ def _board_context(request: HttpRequest, location_id: Any, **extra: Any) -> dict
             card.moves = [(s.value, s.label) for s in WorkOrderStatus if s in allowed]  # type: ignore[attr-defined]
             card.late = selectors.is_late(card, now)  # type: ignore[attr-defined]
             card.age = selectors_boards.describe_age(selectors_boards.age_minutes(card, now))  # type: ignore[attr-defined]
-    tv = request.GET.get("tv") in ("1", "on", "true")
+            card.html = board_cards.render_card(card, page)  # type: ignore[attr-defined]
     query = request.GET.urlencode()
     board_url = reverse("workorders:board", args=[location.pk])
     context = {
