@@ -228,7 +228,8 @@ def mechanic_board(user: Any, *, now: datetime | None = None) -> list[WorkOrder]
         WorkOrderStatus.IN_PROGRESS,
     )
     rows = work_orders_visible_to(user).filter(mechanic=user, status__in=active)
-    return list(_cards(rows, now).order_by(F("promised_by").asc(nulls_last=True), "created_at", "id"))
+    rows = _cards(rows, now).select_related("appointment")
+    return list(rows.order_by(F("promised_by").asc(nulls_last=True), "created_at", "id"))
 
 
 def mechanic_appointments_today(user: Any, *, now: datetime | None = None) -> list[Appointment]:

@@ -144,7 +144,8 @@ def _job_actions(card: WorkOrder, running: bool) -> list[tuple[str, str, str]]:
 def _mechanic_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     user = _mechanic(request)
     now = timezone.now()
-    cards = selectors.mechanic_board(user, now=now)
+    day = selectors_boards.mechanic_day(selectors.mechanic_board(user, now=now), now)
+    cards = day.all
     hours = selectors_boards.hours_of(cards, now=now)
     for card in cards:
         mine = [e for e in card.running if e.mechanic_id == user.pk]  # type: ignore[attr-defined]
@@ -156,7 +157,9 @@ def _mechanic_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     appointments: list[Appointment] = selectors.mechanic_appointments_today(user, now=now)
     with_work = {c.appointment_id for c in cards if c.appointment_id}
     context = {
-        "cards": cards,
+        "cards": day.today,
+        "earlier": day.earlier,
+        "later": day.later,
         "appointments": [a for a in appointments if a.pk not in with_work],
         "comment_form": CommentForm(),
         "labor_form": LaborForm(),
@@ -172,7 +175,8 @@ def _mechanic_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
 @login_required
 @require_GET
 def mechanic(request: HttpRequest) -> HttpResponse:
-    """Today's assigned jobs and appointments by promise time, one tap to start, pause, complete."""
+    """Today's assigned jobs and appointments by promise time, one tap to start, pause, complete; then, compact,
+    the overdue jobs still open and the ones promised later (selectors_boards.mechanic_day)."""
     context = _mechanic_context(request)
     return render_page(request, f"{TEMPLATES}/mechanic.html", f"{TEMPLATES}/_mechanic.html", context)
 
