@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from django.urls import reverse
 
 from autoagenda.workorders import selectors, selectors_boards
@@ -107,3 +108,19 @@ def test_the_mechanic_board_s_queries_do_not_grow_with_the_earlier_and_later_job
         _job(cast, f"L{i}", promised_by=NOW + timedelta(days=i + 1))
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+@pytest.mark.parametrize(("language", "shown"), [("es", "45.000\u00a0km"), ("en", "45,000\u00a0km")])
+def test_the_intake_mileage_is_grouped_on_the_work_order_page_and_the_mechanic_s_card(
+    cast, clock, language, shown
+) -> None:
+    from django.test import Client
+
+    wo = _job(cast, "KM1", promised_by=NOW + timedelta(hours=1), mileage_in=45000)
+    for user, url in (
+        (cast.receptionist, reverse("workorders:detail", args=[wo.pk])),
+        (cast.mechanic, reverse("workorders:mechanic")),
+    ):
+        client = Client(HTTP_ACCEPT_LANGUAGE=language)
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        assert shown in client.get(url).content.decode(), url
