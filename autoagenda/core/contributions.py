@@ -30,8 +30,8 @@ class NavGroup:
 NAV_GROUPS: dict[str, NavGroup] = {
     group.key: group
     for group in (
-        NavGroup("workshop", _("Workshop")),  # the shop's catalogue: services, stock, invoices
-        NavGroup("admin", _("Administration")),  # locations, users, staff hours, outbox, applications
+        NavGroup("workshop", _("Workshop")),  # the workshops themselves: locations, services, stock (invoices)
+        NavGroup("admin", _("Administration")),  # users, staff hours, outbox, applications
     )
 }
 

@@ -16,8 +16,8 @@ Collected once, when the app registry is ready (SiteConfig.ready), in the order 
 A new app picks numbers between these to place its own; two entries with the same number are a mistake that
 `collect` refuses. An entry with a `group` goes into that drop-down menu (core/contributions.py NAV_GROUPS):
 
-    workshop     90 Services (catalog) · 95 Stock (inventory)
-    admin        80 Locations · 100 Users · 110 Staff hours · 115 Outbox · 130 Applications
+    workshop     80 Locations · 90 Services (catalog) · 95 Stock (inventory)
+    admin        100 Users · 110 Staff hours (scheduling) · 115 Outbox (notifications) · 130 Applications
 
 A group that is not in NAV_GROUPS is refused too.
 """

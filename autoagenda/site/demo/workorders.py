@@ -1,5 +1,5 @@
 """The demo's work orders: a few cars in each workshop at every step (draft, estimate sent, in progress with the
-clock running, ready for pickup), made through the work-order services like the desk makes them. Only for a
+clock running, ready for pickup, one overdue and one for later), made through the work-order services like the desk makes them. Only for a
 location with none yet, so a second run leaves what is there alone."""
 
 from __future__ import annotations
@@ -56,6 +56,16 @@ WORK_ORDERS: tuple[WorkOrderSpec, ...] = (
         1,
         "Listo, el aire enfría bien.",
     ),
+    # Promised yesterday and not started: the mechanic's board lists it under "earlier, still open".
+    WorkOrderSpec(
+        "Vibración del volante a más de 90 km/h.",
+        (("Balanceo y alineación", "1", "18000"),),
+        (),
+        (),
+        -30,
+    ),
+    # Promised the day after tomorrow: "promised later".
+    WorkOrderSpec("Cambio de correa de distribución.", (("Cambio de correa y tensor", "3", "25000"),), (), (), 54),
 )
 
 
