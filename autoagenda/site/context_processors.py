@@ -27,9 +27,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     # (/book/appointments/ is "My appointments", not "Book").
     matches = [url for url, _label, _group in items if url == current or (url != "/" and current.startswith(url))]
     active = max(matches, key=len, default=None)
-    nav_items = [
-        {"url": url, "label": label, "group": group, "active": url == active} for url, label, group in items
-    ]
+    nav_items = [{"url": url, "label": label, "group": group, "active": url == active} for url, label, group in items]
     return {"nav_items": nav_items, "nav_menu": _menu(nav_items)}
 
 

@@ -1,6 +1,6 @@
 """The demo's work orders: a few cars in each workshop at every step (draft, estimate sent, in progress with the
-clock running, ready for pickup, one overdue and one for later), made through the work-order services like the desk makes them. Only for a
-location with none yet, so a second run leaves what is there alone."""
+clock running, ready for pickup, one overdue and one for later), made through the work-order services like the
+desk makes them. Only for a location with none yet, so a second run leaves what is there alone."""
 
 from __future__ import annotations
 
