@@ -76,10 +76,21 @@ def _people(location_name: str, users: dict[str, Any]) -> tuple[Any, Any] | None
     return (receptionist, mechanic) if receptionist and mechanic else None
 
 
+def _tax_rate(location: Location) -> Decimal:
+    """The location's VAT (19 % in Chile, 21 % in Spain): a work order without a service has no default."""
+    return next((spec.tax_rate for spec in demo.LOCATIONS if spec.name == location.name), Decimal(0))
+
+
 def _lines(receptionist: Any, wo: WorkOrder, spec: WorkOrderSpec) -> None:
+    tax = _tax_rate(wo.location)
     for description, hours, rate in spec.labor:
         services.labor_line_add(
-            actor=receptionist, work_order=wo, description=description, hours=Decimal(hours), rate=Decimal(rate)
+            actor=receptionist,
+            work_order=wo,
+            description=description,
+            hours=Decimal(hours),
+            rate=Decimal(rate),
+            tax_rate=tax,
         )
     for description, quantity, price in spec.parts:
         services.part_line_add(
@@ -88,6 +99,7 @@ def _lines(receptionist: Any, wo: WorkOrder, spec: WorkOrderSpec) -> None:
             description=description,
             quantity=Decimal(quantity),
             unit_price=Decimal(price),
+            tax_rate=tax,
         )
 
 
@@ -130,4 +142,48 @@ def load_work_orders(location: Location, users: dict[str, Any], vehicles: dict[s
             _lines(receptionist, wo, spec)
             _steps(receptionist, mechanic, wo, spec)
             made += 1
+    if _walk_in(location, receptionist, mechanic, now):
+        made += 1
     return made
+
+
+def _walk_in(location: Location, receptionist: Any, mechanic: Any, now: Any) -> bool:
+    """One walk-in's whole loop, for the work-order page's timeline: a served ticket becomes a work order, the job
+    is done, and the desk calls the client back for pickup (the public screen shows "car ready")."""
+    from autoagenda.walkins.models import Desk, Ticket, TicketStatus
+
+    ticket = (
+        Ticket.objects.filter(location=location, status=TicketStatus.DONE, work_orders__isnull=True)
+        .order_by("-finished_at", "-id")
+        .first()
+    )
+    if ticket is None:
+        return False
+    desks = Desk.objects.filter(location=location, is_active=True).order_by("name", "id")
+    desk = desks.filter(pk=ticket.desk_id).first() or desks.first()
+    if desk is None:
+        return False
+    with contextlib.suppress(ApplicationError):
+        wo = services.work_order_create_from_ticket(
+            actor=receptionist,
+            ticket=ticket,
+            description="Cambio de neumático pinchado, el cliente espera en la sala.",
+            plate=ticket.plate or "WALK01",
+            make="Nissan",
+            model="Versa",
+            first_name=(ticket.name or "Rodrigo")[:30],
+            phone=ticket.phone or ("+34612345678" if location.country == "ES" else "+56987654321"),
+            mechanic=mechanic,
+            promised_by=now + timedelta(hours=1),
+            mileage_in=61250,
+        )
+        _lines(receptionist, wo, WorkOrderSpec("", (("Reparación de neumático", "0.5", "12000"),), (), (), 1))
+        _steps(
+            receptionist,
+            mechanic,
+            wo,
+            WorkOrderSpec("", (), (), ("in_progress", "completed"), 1, "Neumático reparado y presión revisada."),
+        )
+        services.work_order_pickup_call(actor=receptionist, work_order=wo, desk=desk)
+        return True
+    return False
