@@ -160,7 +160,7 @@ def _walk_in(location: Location, receptionist: Any, mechanic: Any, now: Any) -> 
     if ticket is None:
         return False
     desks = Desk.objects.filter(location=location, is_active=True).order_by("name", "id")
-    desk = desks.filter(pk=ticket.desk_id).first() or desks.first()
+    desk = (desks.filter(pk=ticket.desk_id).first() if ticket.desk_id else None) or desks.first()
     if desk is None:
         return False
     with contextlib.suppress(ApplicationError):
