@@ -67,13 +67,15 @@ messages: install
 	$(PY) manage.py compilemessages --ignore='.venv/*'
 
 ## The benchmarks (bench/RESULTS.md): the real workload's goal table first (issue 10; BENCH_SMOKE=1 for a tiny
-## run), then the older single-request figures, the walk-in display and the notifications.
+## run), then the older single-request figures, the walk-in display, the notifications and the desk's job board
+## (issue 12: 300 open work orders, 8 clients; BENCH_SMOKE=1 for a tiny run, which writes nothing).
 bench: install
 	$(PY) bench/workload.py
 	$(PY) bench/availability.py
 	$(PY) bench/display.py
 	$(PY) bench/notifications.py
 	$(PY) bench/billing.py
+	$(PY) bench/workorders.py
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3*

@@ -21,6 +21,9 @@ from autoagenda.scheduling import freshness
 from tests.accounts.factories import AdminFactory, StaffFactory, UserFactory
 from tests.locations.factories import LocationFactory
 
+# The isolation sweep's counts in the summary, also under pytest-xdist (tests/sweep_summary.py); pytester for its test.
+pytest_plugins = ["tests.sweep_summary", "pytester"]
+
 
 def _environment_lacks(marker: str) -> str | None:
     """Why tests with `marker` cannot run here (None when they can)."""

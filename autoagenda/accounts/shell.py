@@ -24,12 +24,14 @@ NAV_ENTRIES = (
         label=_("Users"),
         url_name="accounts:user_list",
         shown_to=lambda u: u.role in (Role.ADMIN, Role.MANAGER),
+        group="admin",
     ),
     NavEntry(
         order=130,
         label=_("Applications"),
         url_name="accounts:application_list",
         shown_to=lambda u: u.role == Role.ADMIN,
+        group="admin",
     ),
 )
 

@@ -18,6 +18,8 @@ def _low_stock(user: Any) -> dict[str, Any] | None:
     return {"counts": counts} if counts else None
 
 
-NAV_ENTRIES = (NavEntry(order=95, label=_("Stock"), url_name="inventory:list", shown_to=is_staff_member),)
+NAV_ENTRIES = (
+    NavEntry(order=95, label=_("Stock"), url_name="inventory:list", shown_to=is_staff_member, group="workshop"),
+)
 
 DASHBOARD_PANELS = (DashboardPanel(order=15, template="inventory/dashboard/low_stock.html", data=_low_stock),)

@@ -18,6 +18,8 @@ def _your_locations(user: Any) -> dict[str, Any] | None:
     return {"locations": locations} if locations else None
 
 
-NAV_ENTRIES = (NavEntry(order=80, label=_("Locations"), url_name="locations:list", shown_to=is_staff_member),)
+NAV_ENTRIES = (
+    NavEntry(order=80, label=_("Locations"), url_name="locations:list", shown_to=is_staff_member, group="workshop"),
+)
 
 DASHBOARD_PANELS = (DashboardPanel(order=10, template="locations/dashboard/your_locations.html", data=_your_locations),)

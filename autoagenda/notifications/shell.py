@@ -13,5 +13,6 @@ NAV_ENTRIES = (
         label=_("Outbox"),
         url_name="notifications:outbox",
         shown_to=lambda user: user.role in (Role.ADMIN, Role.MANAGER),
+        group="admin",
     ),
 )

@@ -30,6 +30,7 @@ NAV_ENTRIES = (
         label=_("Staff hours"),
         url_name="scheduling:staff_list",
         shown_to=lambda u: u.role in (Role.ADMIN, Role.MANAGER),
+        group="admin",
     ),
     NavEntry(
         order=120,

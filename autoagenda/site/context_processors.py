@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from autoagenda.core.contributions import NAV_GROUPS
 from autoagenda.site import registry
 
 
@@ -16,14 +17,33 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
+    entries = [entry for entry in registry.nav_entries() if entry.shown_to(user)]
     items = [
-        (reverse(entry.url_name, args=entry.url_args(user) if entry.url_args else ()), entry.label)
-        for entry in registry.nav_entries()
-        if entry.shown_to(user)
+        (reverse(entry.url_name, args=entry.url_args(user) if entry.url_args else ()), entry.label, entry.group)
+        for entry in entries
     ]
     current = request.path
     # The active link is the longest one the current path falls under
     # (/book/appointments/ is "My appointments", not "Book").
-    matches = [url for url, _label in items if url == current or (url != "/" and current.startswith(url))]
+    matches = [url for url, _label, _group in items if url == current or (url != "/" and current.startswith(url))]
     active = max(matches, key=len, default=None)
-    return {"nav_items": [{"url": url, "label": label, "active": url == active} for url, label in items]}
+    nav_items = [{"url": url, "label": label, "group": group, "active": url == active} for url, label, group in items]
+    return {"nav_items": nav_items, "nav_menu": _menu(nav_items)}
+
+
+def _menu(nav_items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The top level as base.html draws it: links, and drop-down menus (`links`) where their first entry is; a
+    menu with a single entry for this user is that entry, a plain link."""
+    menu: list[dict[str, Any]] = []
+    groups: dict[str, dict[str, Any]] = {}
+    for item in nav_items:
+        key = item["group"]
+        if not key:
+            menu.append(item)
+            continue
+        if key not in groups:
+            groups[key] = {"key": key, "label": NAV_GROUPS[key].label, "links": [], "active": False}
+            menu.append(groups[key])
+        groups[key]["links"].append(item)
+        groups[key]["active"] = groups[key]["active"] or item["active"]
+    return [entry["links"][0] if "links" in entry and len(entry["links"]) == 1 else entry for entry in menu]

@@ -15,7 +15,12 @@ Collected once, when the app registry is ready (SiteConfig.ready), in the order 
                  · 40 My vehicles (customers)
 
 A new app picks numbers between these to place its own; two entries with the same number are a mistake that
-`collect` refuses.
+`collect` refuses. An entry with a `group` goes into that drop-down menu (core/contributions.py NAV_GROUPS):
+
+    workshop     80 Locations · 90 Services (catalog) · 95 Stock (inventory)
+    admin        100 Users · 110 Staff hours (scheduling) · 115 Outbox (notifications) · 130 Applications
+
+A group that is not in NAV_GROUPS is refused too.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 
-from autoagenda.core.contributions import DashboardPanel, NavEntry
+from autoagenda.core.contributions import NAV_GROUPS, DashboardPanel, NavEntry
 
 PACKAGE = "autoagenda."
 
@@ -71,6 +76,9 @@ def collect() -> None:
         entries.extend(getattr(module, "NAV_ENTRIES", ()))
         panels.extend(getattr(module, "DASHBOARD_PANELS", ()))
     _check_orders([entry.order for entry in entries], "navigation entries")
+    unknown = sorted({entry.group for entry in entries if entry.group and entry.group not in NAV_GROUPS})
+    if unknown:
+        raise ImproperlyConfigured(f"Navigation entries name unknown groups {unknown}: see NAV_GROUPS")
     _check_orders([panel.order for panel in panels], "dashboard panels")
     _shell = Shell(
         nav_entries=tuple(sorted(entries, key=lambda entry: entry.order)),

@@ -44,6 +44,21 @@ HEADER = ("location", "client", "vehicle", "mechanic")
 # billing's reverse OneToOne (`Invoice.work_order`, related_name="invoice"), joined for the API's `invoice` id: a
 # name in a query, not an import (workorders sits below billing).
 INVOICE = "invoice"
+# What a job-board card shows (the board loads hundreds: only these columns, no location per card).
+CARD_HEADER = ("client", "vehicle", "mechanic")
+_PERSON = ("first_name", "last_name", "email")
+CARD_FIELDS = (
+    "number",
+    "status",
+    "promised_by",
+    "created_at",
+    "location_id",
+    "appointment_id",
+    "mechanic_id",
+    *(f"vehicle__{name}" for name in ("plate", "make", "model")),
+    *(f"client__{name}" for name in _PERSON),
+    *(f"mechanic__{name}" for name in _PERSON),
+)
 BOARD_COLUMNS = OPEN_STATUSES  # draft, estimate sent, approved, in progress, completed (ready for pickup)
 
 
@@ -254,7 +269,13 @@ def job_board(
     rows = work_orders_visible_to(user).filter(location=location, status__in=BOARD_COLUMNS)
     if mechanic_id is not None:
         rows = rows.filter(mechanic_id=mechanic_id)
-    rows = _cards(rows, now).order_by(F("promised_by").asc(nulls_last=True), "created_at", "id")
+    rows = (
+        _cards(rows, now)
+        .select_related(None)
+        .select_related(*CARD_HEADER)
+        .only(*CARD_FIELDS)
+        .order_by(F("promised_by").asc(nulls_last=True), "created_at", "id")
+    )
     columns: dict[str, Column] = {
         status: Column(status=status, label=str(WorkOrderStatus(status).label)) for status in BOARD_COLUMNS
     }
@@ -274,7 +295,11 @@ def mechanic_board(user: Any, *, now: datetime | None = None) -> list[WorkOrder]
         WorkOrderStatus.IN_PROGRESS,
     )
     rows = work_orders_visible_to(user).filter(mechanic=user, status__in=active)
-    rows = _cards(rows, now).prefetch_related(Prefetch("part_lines", queryset=part_lines(), to_attr="parts"))
+    rows = (
+        _cards(rows, now)
+        .select_related("appointment")
+        .prefetch_related(Prefetch("part_lines", queryset=part_lines(), to_attr="parts"))
+    )
     return list(rows.order_by(F("promised_by").asc(nulls_last=True), "created_at", "id"))
 
 

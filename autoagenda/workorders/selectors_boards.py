@@ -4,6 +4,7 @@ and desks, the boards' per-card extras, always in a constant number of queries."
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -36,6 +37,54 @@ def hours_of(work_orders: Sequence[WorkOrder], *, now: datetime | None = None) -
         pk: Hours(billed=billed.get(pk, Decimal(0)), clocked=clocked.get(pk, Decimal(0)).quantize(Decimal("0.01")))
         for pk in ids
     }
+
+
+@dataclass
+class MechanicDay:
+    """The mechanic's open jobs in three groups: today's, then the overdue ones still open, then the later ones."""
+
+    today: list[WorkOrder] = field(default_factory=list)
+    earlier: list[WorkOrder] = field(default_factory=list)
+    later: list[WorkOrder] = field(default_factory=list)
+
+    @property
+    def all(self) -> list[WorkOrder]:
+        return [*self.today, *self.earlier, *self.later]
+
+
+def mechanic_day(cards: Sequence[WorkOrder], now: datetime) -> MechanicDay:
+    """Split the mechanic's open jobs (`selectors.mechanic_board`, with their location and appointment) by each
+    location's own date: *today* is in progress, promised today, booked today (its appointment) or, without a
+    promise, taken in today — by promise time (the appointment's start when there is no promise); *earlier* is
+    the rest promised before today or taken in before today without a promise, oldest promise first; *later* is
+    promised after today. No query: everything is on the cards."""
+    day = MechanicDay()
+    for card in cards:
+        zone = card.location.zone
+        today = timezone.localtime(now, zone).date()
+        promised = timezone.localtime(card.promised_by, zone).date() if card.promised_by else None
+        booked = card.appointment.local_date if card.appointment_id and card.appointment else None
+        taken_in = timezone.localtime(card.created_at, zone).date()
+        if (
+            card.status == WorkOrderStatus.IN_PROGRESS
+            or promised == today
+            or booked == today
+            or (promised is None and taken_in >= today)
+        ):
+            day.today.append(card)
+        elif promised is not None and promised > today:
+            day.later.append(card)
+        else:
+            day.earlier.append(card)
+
+    def when(card: WorkOrder) -> tuple[int, datetime]:
+        moment = card.promised_by or (card.appointment.start if card.appointment_id and card.appointment else None)
+        return (0, moment) if moment is not None else (1, card.created_at)
+
+    day.today.sort(key=when)
+    day.earlier.sort(key=when)
+    day.later.sort(key=when)
+    return day
 
 
 def mechanics_of(location: Location) -> list[User]:

@@ -38,25 +38,3 @@ def throttle_rate(monkeypatch: pytest.MonkeyPatch) -> Any:
         monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, scope, rate)
 
     return set_rate
-
-
-# --- The isolation sweep's counts in pytest's summary (test_isolation_sweep.py) ----------------------------------
-
-SWEEP_COUNTS: dict[str, int] = {}
-
-
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if report.when == "call":
-        for name, value in report.user_properties:
-            if name == "isolation_sweep":
-                SWEEP_COUNTS.update(value)
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if SWEEP_COUNTS:
-        c = SWEEP_COUNTS
-        terminalreporter.write_line(
-            f"isolation sweep: {c['routes']} of {c['resolved']} routes × 4 intruders "
-            f"(other location's manager, receptionist, mechanic; another client): "
-            f"{c['attempts']} requests, {c['leaks']} leaks"
-        )

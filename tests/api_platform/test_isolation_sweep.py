@@ -11,7 +11,7 @@ Whatever the status, no answer may contain the cast's private data (`world.secre
 phone, plate and VIN, the appointment's notes, the walk-in ticket's name and phone, the mechanic's time-off
 reason. Searches ask for a part of a secret ("Reservada" for "Reservadaswp"), so the page echoing the query is
 not a leak and a result showing the whole secret is. A 2xx where the rule does not say `SCOPED`, or a secret in
-any body, is a leak. The counts are reported in pytest's summary (`conftest.py`: "isolation sweep: …") and
+any body, is a leak. The counts are reported in pytest's summary (tests/sweep_summary.py: "isolation sweep: …") and
 checked by `test_the_sweep_covers_every_route`.
 
 WebSocket routes are not in the URL configuration; tests/walkins/test_live_consumers.py covers them.

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from autoagenda.billing.models import PaymentStatus, PaymentMethod
+from autoagenda.billing.models import PaymentMethod, PaymentStatus
 from autoagenda.deposits import services
 from autoagenda.deposits.models import DepositStatus
 from autoagenda.workorders.models import WorkOrderStatus

@@ -67,3 +67,44 @@ def _switch_language(page, lang: str) -> None:
         page.click(f"button.langswitch__btn[value={lang}]")
         page.wait_for_load_state("networkidle")
     assert page.locator("html").get_attribute("lang") == lang
+
+
+def test_the_header_menus_open_with_the_keyboard_and_keep_a_staff_menu_on_one_line(live_server, page_at, cast):
+    page = page_at(1280, lang="en")
+    log_in(page, live_server.url, cast.admin.email, PASSWORD)
+    nav = page.locator("nav#main-nav")
+    first_link_top = nav.locator("> a").first.bounding_box()["y"]
+    assert all(abs(box["y"] - first_link_top) < 4 for box in (e.bounding_box() for e in nav.locator("> *").all()))
+    admin = nav.locator("details.navgroup", has_text="Administration")
+    summary = admin.locator("summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    assert admin.get_attribute("open") is not None
+    assert admin.locator("a", has_text="Users").is_visible()
+    page.keyboard.press("Tab")  # into the menu's first link
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Users"
+    page.keyboard.press("Escape")
+    assert admin.get_attribute("open") is None
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+    workshop = nav.locator("details.navgroup", has_text="Workshop")
+    workshop.locator("summary").click()
+    admin.locator("summary").click()
+    assert workshop.get_attribute("open") is None  # one open at a time
+    page.locator("main h1").click()
+    assert admin.get_attribute("open") is None  # a click elsewhere closes it
+    admin.locator("summary").click()
+    admin.locator("a", has_text="Users").click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/accounts/users/")
+
+
+def test_the_header_menus_work_inside_the_phone_menu(live_server, page_at, cast):
+    page = page_at(375, lang="en")
+    log_in(page, live_server.url, cast.admin.email, PASSWORD)
+    page.click("[data-nav-toggle]")
+    admin = page.locator("nav#main-nav details.navgroup", has_text="Administration")
+    admin.locator("summary").click()
+    link = admin.locator("a", has_text="Outbox")
+    assert link.is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page, "nav-admin-phone-menu-en-375")

@@ -55,6 +55,55 @@ def test_the_boards_query_count_is_constant_in_the_cards(cast, web, work_order, 
     assert few <= 14
 
 
+def _board_with(cast, n: int) -> None:
+    """`n` open work orders at the location, each its own client and vehicle, over the columns and mechanics."""
+    from autoagenda.accounts.models import Role
+    from tests.accounts.factories import StaffFactory
+    from tests.workorders.factories import WorkOrderFactory
+
+    second = StaffFactory(role=Role.MECHANIC, location=cast.location)
+    statuses = ("draft", "estimate_sent", "approved", "in_progress", "completed")
+    for i in range(WorkOrder.objects.count(), n):
+        wo = WorkOrderFactory(
+            location=cast.location,
+            vehicle=VehicleFactory(plate=f"QQ{i:04d}"),
+            status=statuses[i % len(statuses)],
+            mechanic=(cast.mechanic, second, None)[i % 3],
+            promised_by=NOW + timedelta(hours=i - 10),
+        )
+        LaborLineFactory(work_order=wo)
+
+
+def test_the_job_board_renders_in_the_same_number_of_queries_with_5_and_40_cards(
+    cast, web, clock, django_assert_num_queries
+):
+    client = web(cast.receptionist)
+    url = reverse("workorders:board", args=[cast.location.pk])
+    _board_with(cast, 5)
+    few = _queries(client, url)
+    _board_with(cast, 40)
+    with django_assert_num_queries(few):
+        html = client.get(url).content.decode()
+    assert html.count('<li class="wo-card') == 40
+
+
+def test_the_job_board_cards_escape_what_people_typed(cast, web, clock):
+    from tests.workorders.factories import WorkOrderFactory
+
+    vehicle = VehicleFactory(owner=cast.client, plate="<b>X1</b>", make="Fiat & Co", model='"Uno"')
+    cast.client.first_name = "<script>alert(1)</script>"
+    cast.client.save()
+    wo = WorkOrderFactory(location=cast.location, vehicle=vehicle, mechanic=cast.mechanic)
+    html = web(cast.receptionist).get(reverse("workorders:board", args=[cast.location.pk])).content.decode()
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert '<span class="plate">&lt;b&gt;X1&lt;/b&gt;</span> Fiat &amp; Co &quot;Uno&quot;' in html
+    card = html.split(f'data-card="{wo.number}"', 1)[1].split("</li>", 1)[0]
+    assert card.count('name="csrfmiddlewaretoken"') == card.count("<form ") >= 2  # every move's form, a token each
+    assert f'href="{reverse("workorders:detail", args=[wo.pk])}"' in card
+    assert f'action="{reverse("workorders:board_move", args=[cast.location.pk, wo.pk])}"' in card
+
+
 def test_the_job_board_marks_late_cards(cast, web, work_order, vehicle):
     services.work_order_update(actor=cast.receptionist, work_order=work_order, promised_by=NOW - timedelta(hours=1))
     html = web(cast.receptionist).get(reverse("workorders:board", args=[cast.location.pk])).content.decode()

@@ -170,7 +170,8 @@ def invoice_credit_deposit(
     """Record a deposit paid online before the work (at booking) as an `online` payment on its invoice.
 
     `invoice_issue` calls it for the deposit paid when the work order's appointment was booked (deposits'
-    `paid_deposit_for_appointment`), inside the issuing transaction. A deposit larger than the invoice is credited up to the total (the rest is the
+    `paid_deposit_for_appointment`), inside the issuing transaction.
+    A deposit larger than the invoice is credited up to the total (the rest is the
     deposit provider's refund); nothing is recorded for a zero balance. No actor: the system records it.
     """
     with transaction.atomic():

@@ -1,8 +1,8 @@
 """The demo's work orders: a few cars in each workshop at every step (draft, estimate sent, in progress with the
-clock running, ready for pickup), made through the work-order services like the desk makes them. Their parts are
-the inventory's products (site/demo/inventory.py, loaded first): the open ones hold reservations, the completed
-ones have used their parts (a `use` move each). Only for a location with none yet, so a second run leaves what is
-there alone."""
+clock running, ready for pickup, one overdue and one for later), made through the work-order services like the
+desk makes them. Their parts are the inventory's products (site/demo/inventory.py, loaded first): the open ones
+hold reservations, the completed ones have used their parts (a `use` move each). Only for a location with none
+yet, so a second run leaves what is there alone."""
 
 from __future__ import annotations
 
@@ -95,6 +95,16 @@ WORK_ORDERS: tuple[WorkOrderSpec, ...] = (
         -2,
         extras=(("Bieleta de suspensión", "2", "15900"),),
     ),
+    # Promised yesterday and not started: the mechanic's board lists it under "earlier, still open".
+    WorkOrderSpec(
+        "Vibración del volante a más de 90 km/h.",
+        (("Balanceo y alineación", "1", "18000"),),
+        (),
+        (),
+        -30,
+    ),
+    # Promised the day after tomorrow: "promised later".
+    WorkOrderSpec("Cambio de correa de distribución.", (("Cambio de correa y tensor", "3", "25000"),), (), (), 54),
 )
 
 # The lines are written in pesos; a workshop in another currency charges about this many times less.
@@ -181,4 +191,48 @@ def load_work_orders(location: Location, users: dict[str, Any], vehicles: dict[s
             _lines(receptionist, wo, spec)
             _steps(receptionist, mechanic, wo, spec)
             made += 1
+    if _walk_in(location, receptionist, mechanic, now):
+        made += 1
     return made
+
+
+def _walk_in(location: Location, receptionist: Any, mechanic: Any, now: Any) -> bool:
+    """One walk-in's whole loop, for the work-order page's timeline: a served ticket becomes a work order, the job
+    is done, and the desk calls the client back for pickup (the public screen shows "car ready")."""
+    from autoagenda.walkins.models import Desk, Ticket, TicketStatus
+
+    ticket = (
+        Ticket.objects.filter(location=location, status=TicketStatus.DONE, work_orders__isnull=True)
+        .order_by("-finished_at", "-id")
+        .first()
+    )
+    if ticket is None:
+        return False
+    desks = Desk.objects.filter(location=location, is_active=True).order_by("name", "id")
+    desk = (desks.filter(pk=ticket.desk_id).first() if ticket.desk_id else None) or desks.first()
+    if desk is None:
+        return False
+    with contextlib.suppress(ApplicationError):
+        wo = services.work_order_create_from_ticket(
+            actor=receptionist,
+            ticket=ticket,
+            description="Cambio de neumático pinchado, el cliente espera en la sala.",
+            plate=ticket.plate or "WALK01",
+            make="Nissan",
+            model="Versa",
+            first_name=(ticket.name or "Rodrigo")[:30],
+            phone=ticket.phone or ("+34612345678" if location.country == "ES" else "+56987654321"),
+            mechanic=mechanic,
+            promised_by=now + timedelta(hours=1),
+            mileage_in=61250,
+        )
+        _lines(receptionist, wo, WorkOrderSpec("", (("Reparación de neumático", "0.5", "12000"),), (), (), 1))
+        _steps(
+            receptionist,
+            mechanic,
+            wo,
+            WorkOrderSpec("", (), (), ("in_progress", "completed"), 1, "Neumático reparado y presión revisada."),
+        )
+        services.work_order_pickup_call(actor=receptionist, work_order=wo, desk=desk)
+        return True
+    return False

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +29,7 @@ from autoagenda.workorders.models import (
     WorkOrderStatus,
 )
 from autoagenda.workorders.permissions import MECHANIC_STATUSES, can_run_work_orders, get_work_order_for_user
+from autoagenda.workorders.views import board_cards
 from autoagenda.workorders.views.common import actor, is_partial, redirect_with, refusal, render_page, staff_location
 from autoagenda.workorders.views.pages import _comment, _labor, _part
 
@@ -51,6 +53,10 @@ def _board_context(request: HttpRequest, location_id: Any, **extra: Any) -> dict
     mechanic_id = _mechanic_filter(request.GET.get("mechanic"), mechanics)
     columns = selectors.job_board(user, location, mechanic_id=mechanic_id, now=now)
     runs = can_run_work_orders(user, location)
+    tv = request.GET.get("tv") in ("1", "on", "true")
+    page = board_cards.CardPage.build(
+        location_id=location.pk, zone=location.zone, tv=tv, mechanic_id=mechanic_id, csrf_token=get_token(request)
+    )
     for column in columns:
         for card in column.cards:
             allowed = ALLOWED_TRANSITIONS.get(card.status, frozenset())
@@ -59,7 +65,7 @@ def _board_context(request: HttpRequest, location_id: Any, **extra: Any) -> dict
             card.moves = [(s.value, s.label) for s in WorkOrderStatus if s in allowed]  # type: ignore[attr-defined]
             card.late = selectors.is_late(card, now)  # type: ignore[attr-defined]
             card.age = selectors_boards.describe_age(selectors_boards.age_minutes(card, now))  # type: ignore[attr-defined]
-    tv = request.GET.get("tv") in ("1", "on", "true")
+            card.html = board_cards.render_card(card, page)  # type: ignore[attr-defined]
     query = request.GET.urlencode()
     board_url = reverse("workorders:board", args=[location.pk])
     context = {
@@ -138,7 +144,8 @@ def _job_actions(card: WorkOrder, running: bool) -> list[tuple[str, str, str]]:
 def _mechanic_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     user = _mechanic(request)
     now = timezone.now()
-    cards = selectors.mechanic_board(user, now=now)
+    day = selectors_boards.mechanic_day(selectors.mechanic_board(user, now=now), now)
+    cards = day.all
     hours = selectors_boards.hours_of(cards, now=now)
     for card in cards:
         mine = [e for e in card.running if e.mechanic_id == user.pk]  # type: ignore[attr-defined]
@@ -150,7 +157,9 @@ def _mechanic_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     appointments: list[Appointment] = selectors.mechanic_appointments_today(user, now=now)
     with_work = {c.appointment_id for c in cards if c.appointment_id}
     context = {
-        "cards": cards,
+        "cards": day.today,
+        "earlier": day.earlier,
+        "later": day.later,
         "appointments": [a for a in appointments if a.pk not in with_work],
         "comment_form": CommentForm(),
         "labor_form": LaborForm(),
@@ -166,7 +175,8 @@ def _mechanic_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
 @login_required
 @require_GET
 def mechanic(request: HttpRequest) -> HttpResponse:
-    """Today's assigned jobs and appointments by promise time, one tap to start, pause, complete."""
+    """Today's assigned jobs and appointments by promise time, one tap to start, pause, complete; then, compact,
+    the overdue jobs still open and the ones promised later (selectors_boards.mechanic_day)."""
     context = _mechanic_context(request)
     return render_page(request, f"{TEMPLATES}/mechanic.html", f"{TEMPLATES}/_mechanic.html", context)
 
