@@ -9,12 +9,14 @@ is measured are the reads, not the seed). DEBUG=0 settings, JWT auth, a fresh ac
   random service and start date (what bench/workload.py's cold cell measures);
 - cold_answer: the same with only the remembered answers emptied (the configuration part, which only
   configuration writes change, stays remembered): what a request pays after bookings moved the day counters;
-- cheap: `GET /api/v1/locations/{id}/` through the WSGI handler (Django's test Client), one login per request;
+- cheap: `GET /api/v1/locations/{id}/` through the WSGI handler (Django's test Client), JWT checked per request;
+- cheap_asgi: the same request through config.asgi's application called directly (no HTTP parsing);
 
   .venv/bin/python bench/cpu_paths.py [--db sqlite|postgres] [--bookings 5000] [--iterations 200] [--profile cold]
 
-`--profile cold|cheap` prints cProfile's top functions for that path instead. The SQLite file is kept in the temporary
-directory (reused by the next run with the same sizes; BENCH_CPU_SQLITE names another); PostgreSQL uses the database `aa_bench_cpu`, dropped at the end.
+`--profile <path>` prints cProfile's top functions for that path instead. The SQLite file is kept in the
+temporary directory (reused by the next run with the same sizes; BENCH_CPU_SQLITE names another); PostgreSQL
+uses the database `aa_bench_cpu`, dropped at the end.
 """
 
 from __future__ import annotations
@@ -213,6 +215,63 @@ def cheap_runner(world: dict[str, Any]) -> Any:
     return once
 
 
+def cheap_asgi_runner(world: dict[str, Any]) -> Any:
+    """The same read through the ASGI application (config/asgi.py) called directly, on one event loop: what
+    uvicorn calls, without its HTTP parsing."""
+    import asyncio
+
+    from autoagenda.accounts.tokens import token_pair_for_login
+    from config.asgi import application
+
+    token = token_pair_for_login(world["staff"]).access
+    path = f"/api/v1/locations/{world['location'].pk}/"
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"127.0.0.1"),
+            (b"authorization", f"Bearer {token}".encode()),
+            (b"accept", b"application/json"),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }
+    loop = asyncio.new_event_loop()
+
+    async def request() -> int:
+        status = 0
+        sent = False
+
+        async def receive() -> dict[str, Any]:
+            nonlocal sent
+            if sent:  # Django then waits for a disconnect, and cancels the wait when the response is out
+                await asyncio.Event().wait()
+            sent = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+
+        await application(dict(scope), receive, send)
+        return status
+
+    def once() -> None:
+        status = loop.run_until_complete(request())
+        if status != 200:
+            raise SystemExit(f"{path}: {status}")
+
+    return once
+
+
 def cpu_ms(once: Any, iterations: int, rounds: int = 5) -> list[float]:
     """CPU ms per call, one figure per round (the median round is the one to quote)."""
     for _ in range(max(3, iterations // 20)):
@@ -233,7 +292,7 @@ def main() -> None:
     parser.add_argument("--bookings", type=int, default=5000)
     parser.add_argument("--iterations", type=int, default=100)
     parser.add_argument("--paths", default="cold,cheap")
-    parser.add_argument("--profile", choices=("cold", "cold_answer", "cheap"))
+    parser.add_argument("--profile", choices=("cold", "cold_answer", "cheap", "cheap_asgi"))
     args = parser.parse_args()
     if args.db == "postgres":
         import psycopg
@@ -248,6 +307,7 @@ def main() -> None:
             "cold": cold_runner,
             "cold_answer": lambda world: cold_runner(world, keep_configuration=True),
             "cheap": cheap_runner,
+            "cheap_asgi": cheap_asgi_runner,
         }
         if args.profile:
             once = runners[args.profile](world)
