@@ -24,7 +24,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
-from itertools import compress
+from itertools import compress, repeat
+from operator import sub
 from zoneinfo import ZoneInfo
 
 Span = tuple[datetime, datetime]
@@ -394,11 +395,16 @@ def _mechanic_availability(
             low, high = _to_us(off_start), _to_us(off_end)
             if low < high:  # overlaps [start, start + duration)
                 _clear(free, bisect_right(starts, low - duration), bisect_left(starts, high))
-        busy = [(_to_us(start), _to_us(end)) for start, end in calendar.busy]
+        busy = [(_to_us(start), _to_us(end)) for start, end in calendar.busy if start < end]
         for spans in (busy, calendar.busy_us):
-            for low, high in spans:  # overlaps the new booking's own [start, end + buffer)
-                first, last = bisect_right(starts, low - occupied), bisect_left(starts, high)
-                if first < last and low < high:
+            if not spans:
+                continue
+            # A booking [low, high) overlaps the new booking's own [start, end + buffer) for the starts in
+            # (low - end - buffer, high): both ends found with bisect, mapped over all spans at C speed.
+            lows, highs = zip(*spans, strict=True)
+            firsts = map(bisect_right, repeat(starts), map(sub, lows, repeat(occupied)))
+            for first, last in zip(firsts, map(bisect_left, repeat(starts), highs), strict=True):
+                if first < last:
                     free[first:last] = bytes(last - first)
         seen = by_id.get(calendar.id)
         # The same id twice (not expected) is one mechanic free wherever either calendar says so.
