@@ -25,7 +25,7 @@ from autoagenda.accounts.models import Role, StaffMembership
 from autoagenda.catalog.models import Service
 from autoagenda.core.timeutils import isoformat_in
 from autoagenda.locations.models import Location
-from autoagenda.locations.selectors import closures_between, opening_hours_by_weekday, public_holidays
+from autoagenda.locations.selectors import closure_spans_between, opening_hours_by_weekday, public_holidays
 from autoagenda.scheduling import availability, freshness
 from autoagenda.scheduling.models import ACTIVE_STATUSES, Appointment
 from autoagenda.scheduling.selectors.hours import time_off_between, working_hours_for
@@ -136,7 +136,7 @@ def _setting(
             hours=working_hours_for(location, ids) if ids else {},
             absences=dict(time_off_between(ids, span_start, span_end)) if ids else {},
             opening=opening_hours_by_weekday(location),
-            closures=tuple((c.start, c.end) for c in closures_between(location, span_start, span_end)),
+            closures=tuple(closure_spans_between(location, span_start, span_end)),
             holidays=frozenset(public_holidays(location, first_date, last_date)),
         )
 
@@ -471,12 +471,20 @@ class BookableSlots:
             # The end's wall time is the start's plus the duration unless the offset changes on the way: the
             # (memoised) resolution of that wall time gives back the end's instant only if it is right.
             end_wall, end_instant = wall + duration, instant + duration
-            end_day, end_minute = (day, minute + duration_minutes) if end_wall < known[0] + _DAY_US else (None, 0)
-            if end_day is None and end_wall % _MINUTE_US == 0:
+            if end_wall < known[0] + _DAY_US:
+                end_day, end_minute = day, minute + duration_minutes
+            else:
                 end_day = _EPOCH_DAY + timedelta(days=end_wall // _DAY_US)
                 end_minute = end_wall % _DAY_US // _MINUTE_US
-            if end_day is not None and availability.resolve_wall(zone, end_day, end_minute) == (end_instant, True):
-                end = _wall_text(zone, end_instant, end_day, end_minute, texts)
+            if suffix and availability.resolve_wall(zone, end_day, end_minute) == (end_instant, True):
+                # The wall clock shows end_wall at the end: the same offset as the start's.
+                end_known = known if end_day == day else days.get(end_day)
+                if end_known is None:
+                    end_known = days[end_day] = (
+                        (end_day.toordinal() - _EPOCH_ORDINAL) * _DAY_US,
+                        f"{end_day.isoformat()}T",
+                    )
+                end = end_known[1] + _CLOCK[end_minute] + suffix
             else:
                 end = _utc_text(end_instant, zone)
             piece = f'{{"start":"{start}","end":"{end}","mechanics":[{",".join(map(str, mechanics))}]}}'
@@ -544,17 +552,6 @@ _EPOCH_DAY = date(1970, 1, 1)
 
 
 _CLOCK = [f"{minute // 60:02d}:{minute % 60:02d}:00" for minute in range(1440)]
-
-
-def _wall_text(zone: zoneinfo.ZoneInfo, instant: int, day: date, minute: int, texts: dict[int, str]) -> str:
-    """RFC 3339 for `instant`, whose wall clock in `zone` shows `minute` of `day` (what isoformat_in writes)."""
-    offset = (day.toordinal() - _EPOCH_ORDINAL) * _DAY_US + minute * _MINUTE_US - instant
-    suffix = texts.get(offset)
-    if suffix is None:
-        suffix = texts[offset] = _offset_text(offset)
-    if not suffix:
-        return _utc_text(instant, zone)
-    return f"{day.isoformat()}T{_CLOCK[minute]}{suffix}"
 
 
 def _utc_text(instant: int, zone: zoneinfo.ZoneInfo) -> str:
