@@ -62,6 +62,7 @@ def configure(args: argparse.Namespace) -> None:
         THROTTLE_ANON="100000000/min",
         THROTTLE_USER="100000000/min",
         AXES_ENABLED="0",
+        DATABASE_POOL_MAX_SIZE="4",  # PostgreSQL: a pool, as bench/workload.py's server and docs/deployment.md
     )
     for name in ("TESTING", "REDIS_URL"):
         os.environ.pop(name, None)
