@@ -11,6 +11,7 @@ is measured are the reads, not the seed). DEBUG=0 settings, JWT auth, a fresh ac
   configuration writes change, stays remembered): what a request pays after bookings moved the day counters;
 - cheap: `GET /api/v1/locations/{id}/` through the WSGI handler (Django's test Client), JWT checked per request;
 - cheap_asgi: the same request through config.asgi's application called directly (no HTTP parsing);
+- book: `POST /api/v1/appointments/` at a new free slot each time (this adds bookings to the kept SQLite file);
 
   .venv/bin/python bench/cpu_paths.py [--db sqlite|postgres] [--bookings 5000] [--iterations 200] [--profile cold]
 
@@ -273,6 +274,54 @@ def cheap_asgi_runner(world: dict[str, Any]) -> Any:
     return once
 
 
+def book_runner(world: dict[str, Any]) -> Any:
+    """`POST /api/v1/appointments/` by a receptionist, each at a new free (mechanic, start) past the seeded days:
+    the booking's whole request (the re-check under the day lock, the insert, the counters)."""
+    import json
+    from zoneinfo import ZoneInfo
+
+    from django.test import Client
+
+    from autoagenda.accounts.models import User
+    from autoagenda.accounts.tokens import token_pair_for_login
+    from autoagenda.scheduling.models import Appointment
+
+    zone = ZoneInfo(ZONE)
+    location, service = world["location"], world["services"][0]
+    mechanics = list(
+        User.objects.filter(email__startswith="mecanico", email__endswith="@cpu.test").values_list("pk", flat=True)
+    )
+    client_id = User.objects.get(email="cliente@cpu.test").pk
+    taken = set(Appointment.objects.filter(location=location).values_list("mechanic_id", "start"))
+    today = datetime.now(zone).date()
+    positions = (
+        (mechanic, start)
+        for offset in range(START_DAYS + 3, START_DAYS + RANGE_DAYS)
+        for minute in range(540, 780, 30)
+        for mechanic in mechanics
+        if (day := today + timedelta(days=offset)).isoweekday() != 7
+        and (start := datetime(day.year, day.month, day.day, minute // 60, minute % 60, tzinfo=zone))
+        and (mechanic, start) not in taken
+    )
+    token = token_pair_for_login(world["staff"]).access
+    http = Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_ACCEPT="application/json")
+
+    def once() -> None:
+        mechanic, start = next(positions)
+        body = {
+            "location": location.pk,
+            "service": service.pk,
+            "start": start.isoformat(),
+            "mechanic": mechanic,
+            "client": client_id,
+        }
+        response = http.post("/api/v1/appointments/", json.dumps(body), content_type="application/json")
+        if response.status_code != 201:
+            raise SystemExit(f"booking: {response.status_code} {response.content[:300]!r}")
+
+    return once
+
+
 def cpu_ms(once: Any, iterations: int, rounds: int = 5) -> list[float]:
     """CPU ms per call, one figure per round (the median round is the one to quote)."""
     for _ in range(max(3, iterations // 20)):
@@ -293,7 +342,7 @@ def main() -> None:
     parser.add_argument("--bookings", type=int, default=5000)
     parser.add_argument("--iterations", type=int, default=100)
     parser.add_argument("--paths", default="cold,cheap")
-    parser.add_argument("--profile", choices=("cold", "cold_answer", "cheap", "cheap_asgi"))
+    parser.add_argument("--profile", choices=("cold", "cold_answer", "cheap", "cheap_asgi", "book"))
     args = parser.parse_args()
     if args.db == "postgres":
         import psycopg
@@ -309,6 +358,7 @@ def main() -> None:
             "cold_answer": lambda world: cold_runner(world, keep_configuration=True),
             "cheap": cheap_runner,
             "cheap_asgi": cheap_asgi_runner,
+            "book": book_runner,
         }
         if args.profile:
             once = runners[args.profile](world)
