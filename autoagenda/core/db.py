@@ -68,3 +68,24 @@ def _sqlite_rows(queryset: QuerySet[Any, Any], datetimes: Sequence[int], dates: 
                 values[index] = day(values[index])
         decoded.append(tuple(values))
     return decoded
+
+
+def span_rows(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Rows of a plain SELECT whose last two columns are DateTimeFields, those two as aware UTC datetimes.
+
+    For small reads that run on every cold availability answer, where building the ORM query cost more than
+    the query: PostgreSQL (psycopg through Django's loader) already gives aware values; SQLite's registered
+    converter gives the stored naive UTC text parsed, which the ORM would then mark as UTC, as done here.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if connection.vendor != "sqlite" or not settings.USE_TZ:
+        return [tuple(row) for row in rows]
+    return [(*row[:-2], *(_utc(value) for value in row[-2:])) for row in rows]
+
+
+def _utc(value: Any) -> Any:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if isinstance(value, datetime) and value.tzinfo is None else value

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from autoagenda.accounts.permissions import get_visible_or_404, require
 from autoagenda.core import bounds
-from autoagenda.core.api import error_responses
+from autoagenda.core.api import ContextFreeRepresentation, error_responses
 from autoagenda.core.api_fields import AwareDateTimeField, BoundedDateField, MoneyField
 from autoagenda.core.timeutils import format_hhmm, parse_hhmm, valid_timezones
 from autoagenda.locations import selectors, services
@@ -62,7 +62,7 @@ class HHMMField(serializers.Field):
 # --- Serializers ----------------------------------------------------------
 
 
-class LocationSerializer(serializers.Serializer):
+class LocationSerializer(ContextFreeRepresentation, serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(max_length=120)
     legal_name = serializers.CharField(

@@ -13,10 +13,12 @@ from functools import cache, lru_cache
 from typing import Any
 
 import holidays
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from autoagenda.core.db import span_rows
 from autoagenda.core.weekly import Weekday
 from autoagenda.locations.models import Closure, Location, OpeningHours
 from autoagenda.locations.permissions import locations_visible_to
@@ -69,9 +71,17 @@ def public_holidays(location: Location, start: date, end: date) -> dict[date, st
 def opening_hours_by_weekday(location: Location) -> dict[int, list[tuple[int, int]]]:
     """{weekday: [(start_minute, end_minute), ...]} for every ISO weekday, ascending; [] = closed."""
     plan: dict[int, list[tuple[int, int]]] = {day: [] for day in Weekday.values}
-    rows = OpeningHours.objects.filter(location=location).order_by("weekday", "start_minute")
-    for weekday, start, end in rows.values_list("weekday", "start_minute", "end_minute"):
-        plan[weekday].append((start, end))
+    # Plain SQL (every cold availability answer reads this): the ORM built and compiled the same query each time.
+    quote = connection.ops.quote_name
+    sql = (
+        f"SELECT {quote('weekday')}, {quote('start_minute')}, {quote('end_minute')} "  # noqa: S608 - model names
+        f"FROM {quote(OpeningHours._meta.db_table)} WHERE {quote('location_id')} = %s "
+        f"ORDER BY {quote('weekday')}, {quote('start_minute')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [location.pk])
+        for weekday, start, end in cursor.fetchall():
+            plan[weekday].append((start, end))
     return plan
 
 
@@ -82,6 +92,19 @@ def opening_hours_of(location: Location) -> list[OpeningHours]:
 def closures_between(location: Location, start: datetime, end: datetime) -> list[Closure]:
     """Closures that overlap [start, end), ordered by start."""
     return list(Closure.objects.filter(location=location, start__lt=end, end__gt=start).order_by("start", "id"))
+
+
+def closure_spans_between(location: Location, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """[start, end) of the closures that overlap [start, end), ordered by start (what availability reads, in
+    plain SQL: every cold availability answer reads it)."""
+    quote = connection.ops.quote_name
+    adapt = connection.ops.adapt_datetimefield_value
+    sql = (
+        f"SELECT {quote('start')}, {quote('end')} FROM {quote(Closure._meta.db_table)} "  # noqa: S608 - model names
+        f"WHERE {quote('location_id')} = %s AND {quote('start')} < %s AND {quote('end')} > %s "
+        f"ORDER BY {quote('start')}, {quote('id')}"
+    )
+    return [(low, high) for low, high in span_rows(sql, [location.pk, adapt(end), adapt(start)])]
 
 
 def closures_of(location: Location, *, start: datetime | None = None, end: datetime | None = None) -> QuerySet[Closure]:

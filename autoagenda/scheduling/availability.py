@@ -23,7 +23,9 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from itertools import compress
+from functools import lru_cache
+from itertools import compress, repeat
+from operator import sub
 from zoneinfo import ZoneInfo
 
 Span = tuple[datetime, datetime]
@@ -48,6 +50,10 @@ class MechanicCalendar:
     time_off: Sequence[Span] = ()
     busy: Sequence[Span] = ()  # active appointments as [start, occupied_until)
     bookings_per_date: Mapping[date, int] = field(default_factory=dict)  # active bookings here per local date
+    # More active appointments, as [start, occupied_until) in microseconds since the Unix epoch: what the
+    # selector reads from the database without building a datetime per row. Counted together with `busy`; each
+    # span must be non-empty (start < end).
+    busy_us: Sequence[tuple[int, int]] = ()
 
 
 @dataclass(frozen=True)
@@ -79,22 +85,48 @@ class Slot:
     mechanics: tuple[int, ...]  # free eligible mechanics ascending; () when the service needs none
 
 
-# A candidate start: (instant in microseconds, local date, minute of the local day).
-_Candidate = tuple[int, date, int]
+# One offered start, as `offered_starts` gives it: (instant in microseconds since the Unix epoch, local date,
+# minute of the local day, the free eligible mechanics ascending).
+Offer = tuple[int, date, int, tuple[int, ...]]
+
+
+class _Candidates:
+    """Candidate starts ascending by instant, as parallel lists, with each local date's run of indexes."""
+
+    __slots__ = ("days", "minutes", "runs", "starts")
+
+    def __init__(self, starts: list[int], days: list[date], minutes: list[int]) -> None:
+        self.starts, self.days, self.minutes = starts, days, minutes
+        # A local date's candidates are contiguous: on the first occurrences the wall clock only moves forward.
+        self.runs: dict[date, tuple[int, int]] = {}
+        for index, day in enumerate(days):
+            first, _last = self.runs.get(day, (index, index))
+            self.runs[day] = (first, index + 1)
+
+
+def offered_starts(query: AvailabilityQuery) -> list[Offer]:
+    """Every bookable start in [first_date, last_date], ascending, as plain data (see `Offer`): what
+    `available_slots` gives, without building its datetimes (the selectors render the API's text from this)."""
+    clock = _Clock(query.zone)
+    candidates = _grid(query, clock)
+    refusals, mechanics = _evaluate(query, clock, candidates)
+    return [
+        (instant, day, minute, free)
+        for instant, day, minute, refusal, free in zip(
+            candidates.starts, candidates.days, candidates.minutes, refusals, mechanics, strict=True
+        )
+        if refusal is None
+    ]
 
 
 def available_slots(query: AvailabilityQuery) -> list[Slot]:
     """Every bookable start in [first_date, last_date], ascending."""
-    clock = _Clock(query.zone)
-    candidates = _grid(query, clock)
-    refusals, mechanics = _evaluate(query, clock, candidates)
     duration = query.duration_minutes * _MINUTE_US
     zone = query.zone
     # Both ends come from instants: aware arithmetic within one zone would add wall-clock time, not elapsed time.
     return [
         Slot(start=_from_us(instant, zone), end=_from_us(instant + duration, zone), mechanics=free)
-        for (instant, _day, _minute), refusal, free in zip(candidates, refusals, mechanics, strict=True)
-        if refusal is None
+        for instant, _day, _minute, free in offered_starts(query)
     ]
 
 
@@ -104,12 +136,7 @@ def refusal_for(query: AvailabilityQuery, start: datetime) -> str | None:
     Agrees exactly with `available_slots` for the same query: a start outside [first_date, last_date] is refused
     too, because the query's data (bookings, closures, capacity counts) only describes that range.
     """
-    clock = _Clock(query.zone)
-    candidate = _candidate_at(query, clock, start)
-    if candidate is None:
-        return SLOT_UNAVAILABLE
-    refusals, _mechanics = _evaluate(query, clock, [candidate])
-    return refusals[0]
+    return check_start(query, start)[0]
 
 
 def free_mechanics_at(query: AvailabilityQuery, start: datetime) -> tuple[int, ...]:
@@ -121,10 +148,9 @@ def free_mechanics_at(query: AvailabilityQuery, start: datetime) -> tuple[int, .
     if not query.requires_mechanic or start.tzinfo is None or start.utcoffset() is None:
         return ()
     local = start.astimezone(query.zone)
-    day = local.date()
-    candidate: _Candidate = (_to_us(start), day, local.hour * 60 + local.minute)
-    clock = _Clock(query.zone)
-    return _free_per_candidate(_mechanic_availability(query, clock, [candidate]), 1)[0]
+    candidates = _Candidates([_to_us(start)], [local.date()], [local.hour * 60 + local.minute])
+    ids, flags = _mechanic_availability(query, _Clock(query.zone), candidates)
+    return tuple(compress(ids, (column[0] for column in flags)))
 
 
 def check_start(query: AvailabilityQuery, start: datetime) -> tuple[str | None, tuple[int, ...]]:
@@ -134,7 +160,8 @@ def check_start(query: AvailabilityQuery, start: datetime) -> tuple[str | None, 
     candidate = _candidate_at(query, clock, start)
     if candidate is None:
         return SLOT_UNAVAILABLE, ()
-    refusals, mechanics = _evaluate(query, clock, [candidate])
+    instant, day, minute = candidate
+    refusals, mechanics = _evaluate(query, clock, _Candidates([instant], [day], [minute]))
     return refusals[0], mechanics[0]
 
 
@@ -162,22 +189,17 @@ def _from_us(instant: int, zone: ZoneInfo) -> datetime:
 
 
 class _Clock:
-    """Maps local wall times to instants for one zone, memoised: many mechanics share the same hours."""
+    """Maps local wall times to instants for one zone (`resolve_wall`, memoised)."""
 
     def __init__(self, zone: ZoneInfo) -> None:
         self.zone = zone
-        self._cache: dict[tuple[date, int], tuple[int, bool]] = {}
 
     def resolve(self, day: date, minute: int) -> tuple[int, bool]:
         """(first instant at which the wall clock shows `minute` of `day`, whether that wall time exists)."""
-        key = (day, minute)
-        cached = self._cache.get(key)
-        if cached is None:
-            cached = self._cache[key] = _resolve_wall(self.zone, day, minute)
-        return cached
+        return resolve_wall(self.zone, day, minute)
 
     def bound(self, day: date, minute: int) -> int:
-        return self.resolve(day, minute)[0]
+        return resolve_wall(self.zone, day, minute)[0]
 
 
 def _offset(zone: ZoneInfo, moment: datetime) -> timedelta:
@@ -185,6 +207,13 @@ def _offset(zone: ZoneInfo, moment: datetime) -> timedelta:
     if offset is None:  # pragma: no cover - a ZoneInfo always knows its offset
         raise ValueError(f"{zone} has no UTC offset at {moment}")
     return offset
+
+
+@lru_cache(maxsize=65_536)
+def resolve_wall(zone: ZoneInfo, day: date, minute: int) -> tuple[int, bool]:
+    """(the first instant, in microseconds since the Unix epoch, at which `zone`'s wall clock shows `minute` of
+    `day`; whether that wall time exists). Pure, so remembered: every query of a zone resolves the same grid."""
+    return _resolve_wall(zone, day, minute)
 
 
 def _resolve_wall(zone: ZoneInfo, day: date, minute: int) -> tuple[int, bool]:
@@ -227,21 +256,22 @@ def _dates(first: date, last: date) -> Iterable[date]:
 # --- candidates ---------------------------------------------------------------------------------------------------
 
 
-def _grid(query: AvailabilityQuery, clock: _Clock) -> list[_Candidate]:
+def _grid(query: AvailabilityQuery, clock: _Clock) -> _Candidates:
     """Rule 1: wall-clock steps from the start of each opening interval, existing times only, ascending."""
     if query.slot_minutes <= 0:
         raise ValueError("slot_minutes must be positive")
-    found: dict[int, _Candidate] = {}
+    found: dict[int, tuple[date, int]] = {}
     for day in _dates(query.first_date, query.last_date):
         for start, end in _intervals(query.opening, day):
             for minute in range(start, end, query.slot_minutes):
                 instant, exists = clock.resolve(day, minute)
                 if exists:
-                    found.setdefault(instant, (instant, day, minute))
-    return [found[instant] for instant in sorted(found)]
+                    found.setdefault(instant, (day, minute))
+    starts = sorted(found)
+    return _Candidates(starts, [found[instant][0] for instant in starts], [found[instant][1] for instant in starts])
 
 
-def _candidate_at(query: AvailabilityQuery, clock: _Clock, start: datetime) -> _Candidate | None:
+def _candidate_at(query: AvailabilityQuery, clock: _Clock, start: datetime) -> tuple[int, date, int] | None:
     """The grid candidate `start` is, or None when it is off the grid (or not a first occurrence)."""
     if query.slot_minutes <= 0:
         raise ValueError("slot_minutes must be positive")
@@ -270,58 +300,53 @@ def _candidate_at(query: AvailabilityQuery, clock: _Clock, start: datetime) -> _
 
 
 def _evaluate(
-    query: AvailabilityQuery, clock: _Clock, candidates: list[_Candidate]
+    query: AvailabilityQuery, clock: _Clock, candidates: _Candidates
 ) -> tuple[list[str | None], list[tuple[int, ...]]]:
     """The refusal (or None) and the free mechanics of each candidate; `candidates` ascending by instant.
 
     Shared by `available_slots` and `refusal_for` so the two cannot disagree.
     """
-    count = len(candidates)
-    starts = [candidate[0] for candidate in candidates]
+    starts = candidates.starts
+    count = len(starts)
     duration = query.duration_minutes * _MINUTE_US
     earliest = _to_us(query.now) + query.min_notice_minutes * _MINUTE_US
     last_day = query.now.astimezone(query.zone).date() + timedelta(days=query.horizon_days)
 
+    # Rules 1, 2, 5 and 7 per local date: the candidates that fit an opening interval on the real timeline.
     bookable = bytearray(count)
-    opening_bounds: dict[date, list[tuple[int, int]]] = {}
-    for index, (instant, day, _minute) in enumerate(candidates):
-        bounds = opening_bounds.get(day)
-        if bounds is None:
-            bounds = opening_bounds[day] = [
-                (clock.bound(day, start), clock.bound(day, end)) for start, end in _intervals(query.opening, day)
-            ]
-        if (
-            instant >= earliest
-            and day <= last_day
-            and day not in query.holidays
-            and any(low <= instant and instant + duration <= high for low, high in bounds)
-        ):
-            bookable[index] = 1
+    for day, (first, last) in candidates.runs.items():
+        if day > last_day or day in query.holidays:
+            continue
+        for start, end in _intervals(query.opening, day):
+            low, high = clock.bound(day, start), clock.bound(day, end) - duration
+            if low <= high:
+                _set(bookable, bisect_left(starts, low, first, last), bisect_right(starts, high, first, last))
+    _clear(bookable, 0, bisect_left(starts, earliest))
     for closure_start, closure_end in query.closures:
         low, high = _to_us(closure_start), _to_us(closure_end)
         if low < high:
             _clear(bookable, bisect_right(starts, low - duration), bisect_left(starts, high))
 
-    free_lists = (
-        _free_per_candidate(_mechanic_availability(query, clock, candidates), count)
-        if query.requires_mechanic
-        else [()] * count
-    )
-
-    refusals: list[str | None] = []
-    mechanics: list[tuple[int, ...]] = []
-    for index, (_instant, day, minute) in enumerate(candidates):
-        free: tuple[int, ...] = ()
-        if not bookable[index]:
-            refusal: str | None = SLOT_UNAVAILABLE
-        elif query.requires_mechanic and not (free := free_lists[index]):
-            refusal = SLOT_UNAVAILABLE
-        elif _capacity_full(query, day, minute // 60):
-            refusal = CAPACITY_REACHED
-        else:
-            refusal = None
-        refusals.append(refusal)
-        mechanics.append(free if refusal is None else ())
+    refusals: list[str | None] = [SLOT_UNAVAILABLE] * count
+    mechanics: list[tuple[int, ...]] = [()] * count
+    capacity = query.max_per_hour is not None or query.max_per_day is not None
+    days, minutes = candidates.days, candidates.minutes
+    if query.requires_mechanic:
+        ids, flags = _mechanic_availability(query, clock, candidates)
+        # One column of flags per candidate (a flag per mechanic), read only where the location is bookable.
+        columns = zip(*flags, strict=True) if ids else ((),) * count
+        for index, (open_here, column) in enumerate(zip(bookable, columns, strict=True)):
+            if not open_here or not any(column):
+                continue
+            if capacity and _capacity_full(query, days[index], minutes[index] // 60):
+                refusals[index] = CAPACITY_REACHED
+            else:
+                refusals[index] = None
+                mechanics[index] = tuple(compress(ids, column))
+    else:
+        for index in compress(range(count), bookable):
+            full = capacity and _capacity_full(query, days[index], minutes[index] // 60)
+            refusals[index] = CAPACITY_REACHED if full else None
     return refusals, mechanics
 
 
@@ -333,26 +358,24 @@ def _capacity_full(query: AvailabilityQuery, day: date, hour: int) -> bool:
 
 
 def _mechanic_availability(
-    query: AvailabilityQuery, clock: _Clock, candidates: list[_Candidate]
-) -> list[tuple[int, bytearray]]:
-    """For each eligible mechanic (ascending id), a flag per candidate: works, is not off and is free there.
+    query: AvailabilityQuery, clock: _Clock, candidates: _Candidates
+) -> tuple[tuple[int, ...], list[bytearray]]:
+    """The eligible mechanics' ids (ascending, each once) and for each a flag per candidate: works, is not off
+    and is free there.
 
-    Each span marks the contiguous run of candidate starts it affects (found with bisect), so the cost grows
-    with spans + candidates per mechanic rather than with their product.
+    Interval arithmetic on the sorted candidate instants: each working interval sets, and each absence or
+    booking clears, the contiguous run of candidates it affects (found with bisect), so the cost grows with
+    intervals + spans per mechanic, not with their product with the candidates.
     """
-    count = len(candidates)
-    starts = [candidate[0] for candidate in candidates]
+    starts = candidates.starts
+    count = len(starts)
     duration = query.duration_minutes * _MINUTE_US
     occupied = duration + query.buffer_minutes * _MINUTE_US
-    day_runs: dict[date, tuple[int, int]] = {}
-    for index, (_instant, day, _minute) in enumerate(candidates):
-        first, _last = day_runs.get(day, (index, index))
-        day_runs[day] = (first, index + 1)
 
     def working(hours: WeeklyHours) -> bytearray:
         """A flag per candidate: these hours cover the whole [start, start + duration)."""
         flags = bytearray(count)
-        for day, (first, last) in day_runs.items():
+        for day, (first, last) in candidates.runs.items():
             for start, end in _intervals(hours, day):
                 low, high = clock.bound(day, start), clock.bound(day, end) - duration
                 if low <= high:
@@ -361,8 +384,8 @@ def _mechanic_availability(
 
     # Most mechanics work the opening hours, or share a weekly pattern: each pattern's flags are computed once.
     patterns: dict[int, tuple[WeeklyHours, bytearray]] = {}
-    result: list[tuple[int, bytearray]] = []
-    for calendar in sorted(query.mechanics, key=lambda item: item.id):
+    by_id: dict[int, bytearray] = {}
+    for calendar in query.mechanics:
         hours = query.opening if calendar.hours is None else calendar.hours
         pattern = patterns.get(id(hours))
         if pattern is None:
@@ -372,23 +395,22 @@ def _mechanic_availability(
             low, high = _to_us(off_start), _to_us(off_end)
             if low < high:  # overlaps [start, start + duration)
                 _clear(free, bisect_right(starts, low - duration), bisect_left(starts, high))
-        for busy_start, busy_end in calendar.busy:
-            low, high = _to_us(busy_start), _to_us(busy_end)
-            if low < high:  # overlaps the new booking's own [start, end + buffer)
-                _clear(free, bisect_right(starts, low - occupied), bisect_left(starts, high))
-        result.append((calendar.id, free))
-    return result
-
-
-def _free_per_candidate(calendars: list[tuple[int, bytearray]], count: int) -> list[tuple[int, ...]]:
-    """Turn the per-mechanic flags into each candidate's free mechanics, ascending (calendars come sorted)."""
-    free: list[list[int]] = [[] for _ in range(count)]
-    for mechanic_id, flags in calendars:
-        for index in compress(range(count), flags):
-            free[index].append(mechanic_id)
-    if len({mechanic_id for mechanic_id, _flags in calendars}) < len(calendars):  # ids are expected unique
-        return [tuple(sorted(set(ids))) for ids in free]
-    return [tuple(ids) for ids in free]
+        busy = [(_to_us(start), _to_us(end)) for start, end in calendar.busy if start < end]
+        for spans in (busy, calendar.busy_us):
+            if not spans:
+                continue
+            # A booking [low, high) overlaps the new booking's own [start, end + buffer) for the starts in
+            # (low - end - buffer, high): both ends found with bisect, mapped over all spans at C speed.
+            lows, highs = zip(*spans, strict=True)
+            firsts = map(bisect_right, repeat(starts), map(sub, lows, repeat(occupied)))
+            for first, last in zip(firsts, map(bisect_left, repeat(starts), highs), strict=True):
+                if first < last:
+                    free[first:last] = bytes(last - first)
+        seen = by_id.get(calendar.id)
+        # The same id twice (not expected) is one mechanic free wherever either calendar says so.
+        by_id[calendar.id] = free if seen is None else bytearray(map(max, seen, free))
+    ids = tuple(sorted(by_id))
+    return ids, [by_id[mechanic_id] for mechanic_id in ids]
 
 
 def _set(flags: bytearray, first: int, last: int) -> None:

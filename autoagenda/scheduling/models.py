@@ -192,6 +192,9 @@ class Appointment(models.Model):
         indexes: ClassVar = [
             models.Index(fields=["location", "local_date", "status"], name="scheduling_appt_loc_day"),
             models.Index(fields=["mechanic", "start"], name="scheduling_appt_mechanic"),
+            # Covers the availability read of a mechanic's bookings overlapping a span (selectors/slots.py), from
+            # the span's start on: past bookings are not scanned.
+            models.Index(fields=["mechanic", "occupied_until", "start", "status"], name="scheduling_appt_mech_busy"),
             models.Index(fields=["client", "start"], name="scheduling_appt_client"),
         ]
 

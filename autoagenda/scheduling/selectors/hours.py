@@ -7,8 +7,10 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
+from django.db import connection
 
 from autoagenda.accounts.models import StaffMembership, User
+from autoagenda.core.db import span_rows
 from autoagenda.locations.models import Location
 from autoagenda.scheduling.models import TimeOff, WorkingHours
 
@@ -22,11 +24,20 @@ def working_hours_for(location: Location | int, user_ids: Iterable[int]) -> dict
     location's opening hours.
     """
     location_id = location if isinstance(location, int) else location.pk
-    rows = (
-        WorkingHours.objects.filter(location_id=location_id, user_id__in=list(user_ids))
-        .order_by("user_id", "weekday", "start_minute")
-        .values_list("user_id", "weekday", "start_minute", "end_minute")
+    ids = list(user_ids)
+    if not ids:
+        return {}
+    # Plain SQL (every cold availability answer reads this): the ORM built and compiled the same query each time.
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(name) for name in ("user_id", "weekday", "start_minute", "end_minute"))
+    sql = (
+        f"SELECT {columns} FROM {quote(WorkingHours._meta.db_table)} WHERE {quote('location_id')} = %s "  # noqa: S608
+        f"AND {quote('user_id')} IN ({', '.join(['%s'] * len(ids))}) "
+        f"ORDER BY {quote('user_id')}, {quote('weekday')}, {quote('start_minute')}"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [location_id, *ids])
+        rows = cursor.fetchall()
     result: dict[int, WeeklyHours] = {}
     for user_id, weekday, start, end in rows:
         result.setdefault(user_id, {}).setdefault(weekday, []).append((start, end))
@@ -37,11 +48,17 @@ def time_off_between(
     user_ids: Iterable[int], start: datetime, end: datetime
 ) -> dict[int, list[tuple[datetime, datetime]]]:
     """Each user's absences overlapping [start, end), ascending, in one query. Users without any are absent."""
-    rows = (
-        TimeOff.objects.filter(user_id__in=list(user_ids), start__lt=end, end__gt=start)
-        .order_by("user_id", "start", "end")
-        .values_list("user_id", "start", "end")
+    ids = list(user_ids)
+    if not ids:
+        return {}
+    quote = connection.ops.quote_name
+    adapt = connection.ops.adapt_datetimefield_value
+    sql = (
+        f"SELECT {quote('user_id')}, {quote('start')}, {quote('end')} FROM {quote(TimeOff._meta.db_table)} "  # noqa: S608
+        f"WHERE {quote('user_id')} IN ({', '.join(['%s'] * len(ids))}) AND {quote('start')} < %s "
+        f"AND {quote('end')} > %s ORDER BY {quote('user_id')}, {quote('start')}, {quote('end')}"
     )
+    rows = span_rows(sql, [*ids, adapt(end), adapt(start)])  # plain SQL: every cold availability answer reads this
     result: dict[int, list[tuple[datetime, datetime]]] = {}
     for user_id, off_start, off_end in rows:
         result.setdefault(user_id, []).append((off_start, off_end))

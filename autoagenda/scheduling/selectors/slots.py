@@ -6,6 +6,7 @@ remembers the configuration part per version counter and caches the answers (sch
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import zoneinfo
 from bisect import bisect_left
@@ -13,18 +14,18 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, Q
+from django.db.models import Count
 
 from autoagenda.accounts.models import Role, StaffMembership
 from autoagenda.catalog.models import Service
-from autoagenda.core.db import fast_rows
 from autoagenda.core.timeutils import isoformat_in
 from autoagenda.locations.models import Location
-from autoagenda.locations.selectors import closures_between, opening_hours_by_weekday, public_holidays
+from autoagenda.locations.selectors import closure_spans_between, opening_hours_by_weekday, public_holidays
 from autoagenda.scheduling import availability, freshness
 from autoagenda.scheduling.models import ACTIVE_STATUSES, Appointment
 from autoagenda.scheduling.selectors.hours import time_off_between, working_hours_for
@@ -42,15 +43,36 @@ def local_midnight(day: date, zone: zoneinfo.ZoneInfo) -> datetime:
 def eligible_mechanic_ids(location: Location, service: Service, mechanic_id: int | None) -> list[int]:
     """Rule 3 in one query: the service's mechanics, or every mechanic of the location when none are listed.
 
-    Either way only people with a membership at this location (and active accounts) count.
+    Either way only people with a membership at this location (and active accounts) count. One raw statement
+    written once (the ORM's Exists version cost a millisecond per cold availability answer to build).
     """
-    listed = Service.mechanics.through.objects.filter(service_id=service.pk)
-    memberships = StaffMembership.objects.filter(location=location, user__is_active=True).filter(
-        Q(Exists(listed), user_id__in=listed.values("user_id")) | Q(~Exists(listed), role=Role.MECHANIC)
-    )
+    params: list[Any] = [location.pk, True, service.pk, str(Role.MECHANIC.value), service.pk]
+    sql = _eligible_sql()
     if mechanic_id is not None:
-        memberships = memberships.filter(user_id=mechanic_id)
-    return sorted(memberships.values_list("user_id", flat=True))
+        sql += f" AND m.{connection.ops.quote_name('user_id')} = %s"
+        params.append(mechanic_id)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def _eligible_sql() -> str:
+    """Memberships at a location of active users who are listed for the service, or, when the service lists
+    nobody, who are mechanics there (what `Q(Exists(listed), user_id__in=listed) | Q(~Exists(listed), role=...)`
+    says)."""
+    quote = connection.ops.quote_name
+    listed = Service.mechanics.through
+    memberships, users, through = (
+        quote(model._meta.db_table) for model in (StaffMembership, StaffMembership.user.field.related_model, listed)
+    )
+    listed_user = quote(listed._meta.get_field("user").column)
+    listed_service = quote(listed._meta.get_field("service").column)
+    return (
+        f"SELECT m.{quote('user_id')} FROM {memberships} m INNER JOIN {users} u ON u.{quote('id')} = "  # noqa: S608
+        f"m.{quote('user_id')} WHERE m.{quote('location_id')} = %s AND u.{quote('is_active')} = %s AND ("
+        f"m.{quote('user_id')} IN (SELECT t.{listed_user} FROM {through} t WHERE t.{listed_service} = %s) OR "
+        f"(m.{quote('role')} = %s AND NOT EXISTS (SELECT 1 FROM {through} t WHERE t.{listed_service} = %s)))"
+    )
 
 
 def lock_mechanics_during(mechanic_ids: Iterable[int], start: datetime, end: datetime) -> None:
@@ -114,7 +136,7 @@ def _setting(
             hours=working_hours_for(location, ids) if ids else {},
             absences=dict(time_off_between(ids, span_start, span_end)) if ids else {},
             opening=opening_hours_by_weekday(location),
-            closures=tuple((c.start, c.end) for c in closures_between(location, span_start, span_end)),
+            closures=tuple(closure_spans_between(location, span_start, span_end)),
             holidays=frozenset(public_holidays(location, first_date, last_date)),
         )
 
@@ -138,6 +160,70 @@ def _overlapping(
     return tuple((start, end) for start, end in spans if start < high and end > low)
 
 
+def _busy_sql(vendor: str, mechanics: int, excluded: bool, with_load: bool) -> str | None:
+    """The active appointments of `mechanics` mechanics overlapping a span, with their [start, occupied_until)
+    as integer microseconds since the Unix epoch computed by the database: start rounded down and end rounded
+    up to the whole second, which changes no answer (every candidate start and end is a whole second: zone
+    offsets and DST changes are) and never shrinks a booking. None where the database has no such function."""
+    quote = connection.ops.quote_name
+    if vendor == "sqlite":
+        seconds = "unixepoch({})" if sqlite3.sqlite_version_info >= (3, 38) else "CAST(strftime('%s', {}) AS INTEGER)"
+        # Django stores UTC text, with '.ffffff' only when there are microseconds: then round the end up.
+        start = f"{seconds.format(quote('start'))} * 1000000"
+        end = f"({seconds.format(quote('occupied_until'))} + (length({quote('occupied_until')}) > 19)) * 1000000"
+    elif vendor == "postgresql":
+        start = f"floor(extract(epoch FROM {quote('start')}))::bigint * 1000000"
+        end = f"ceil(extract(epoch FROM {quote('occupied_until')}))::bigint * 1000000"
+    else:
+        return None
+    columns = [quote("mechanic_id"), start, end]
+    if with_load:
+        columns += [quote("location_id"), quote("local_date")]
+    marks = ", ".join(["%s"] * mechanics)
+    statuses = ", ".join(["%s"] * len(ACTIVE_STATUSES))
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {quote(Appointment._meta.db_table)} "  # noqa: S608 - names from the model
+        f"WHERE {quote('mechanic_id')} IN ({marks}) AND {quote('occupied_until')} > %s AND {quote('start')} < %s "
+        f"AND {quote('status')} IN ({statuses})"
+    )
+    return sql + f" AND {quote('id')} <> %s" if excluded else sql
+
+
+def _busy_rows(
+    ids: list[int], span: tuple[datetime, datetime], exclude_appointment_id: int | None, with_load: bool
+) -> list[tuple[Any, ...]]:
+    """(mechanic id, start µs, end µs[, location id, local date]) of every active appointment of these
+    mechanics at any location overlapping `span`: one query, no model instances, no datetime per row."""
+    sql = _busy_sql(connection.vendor, len(ids), exclude_appointment_id is not None, with_load)
+    span_start, span_end = span
+    if sql is None:  # pragma: no cover - SQLite and PostgreSQL are the supported databases
+        taken = Appointment.objects.filter(
+            mechanic_id__in=ids, status__in=ACTIVE_STATUSES, start__lt=span_end, occupied_until__gt=span_start
+        )
+        if exclude_appointment_id is not None:
+            taken = taken.exclude(pk=exclude_appointment_id)
+        return [
+            (mechanic_id, _us(start), _us(end), location_id, local_date)
+            for mechanic_id, start, end, location_id, local_date in taken.values_list(
+                "mechanic_id", "start", "occupied_until", "location_id", "local_date"
+            )
+        ]
+    adapt = connection.ops.adapt_datetimefield_value
+    params: list[Any] = [*ids, adapt(span_start), adapt(span_end), *ACTIVE_STATUSES]
+    if exclude_appointment_id is not None:
+        params.append(exclude_appointment_id)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _us(moment: datetime) -> int:
+    return (moment - _EPOCH) // timedelta(microseconds=1)
+
+
 def _mechanic_calendars(
     *,
     location: Location,
@@ -147,35 +233,34 @@ def _mechanic_calendars(
     span: tuple[datetime, datetime],
     exclude_appointment_id: int | None,
     lock_window: tuple[datetime, datetime] | None,
+    with_load: bool = True,
 ) -> list[availability.MechanicCalendar]:
     """Each eligible mechanic's week: hours, time off, and their bookings at every location in `span` (a
-    mechanic can't be in two places), with how many of them fall on each date here (rule 3's load)."""
+    mechanic can't be in two places), with how many of them fall on each date here (rule 3's load; only
+    `with_load`: the offered slots do not depend on it)."""
     ids = list(setting.mechanic_ids)
     if lock_window is not None and ids:
         lock_mechanics_during(ids, *lock_window)
-    span_start, span_end = span
-    busy: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    busy: dict[int, list[tuple[int, int]]] = {user_id: [] for user_id in ids}
     per_date: dict[int, dict[date, int]] = defaultdict(lambda: defaultdict(int))
-    taken = Appointment.objects.filter(
-        mechanic_id__in=ids, status__in=ACTIVE_STATUSES, start__lt=span_end, occupied_until__gt=span_start
-    )
-    if exclude_appointment_id is not None:
-        taken = taken.exclude(pk=exclude_appointment_id)
-    rows = taken.order_by("start", "id").values_list(
-        "mechanic_id", "start", "occupied_until", "location_id", "local_date"
-    )
-    decoded = fast_rows(rows, datetimes=(1, 2), dates=(4,)) if ids else ()
-    for user_id, start, occupied_until, location_id, local_date in decoded:
-        busy[user_id].append((start, occupied_until))
-        # Every booking dated first_date..last_date starts inside the span, so the counts are complete.
-        if location_id == location.pk and first_date <= local_date <= last_date:
-            per_date[user_id][local_date] += 1
+    rows = _busy_rows(ids, span, exclude_appointment_id, with_load) if ids else []
+    if with_load:
+        for user_id, start, end, location_id, local_date in rows:
+            busy[user_id].append((start, end))
+            if location_id == location.pk:
+                day = local_date if isinstance(local_date, date) else date.fromisoformat(local_date)
+                # Every booking dated first_date..last_date starts inside the span, so the counts are complete.
+                if first_date <= day <= last_date:
+                    per_date[user_id][day] += 1
+    else:
+        for user_id, start, end in rows:
+            busy[user_id].append((start, end))
     return [
         availability.MechanicCalendar(
             id=user_id,
             hours=setting.hours.get(user_id),
             time_off=_overlapping(setting.absences.get(user_id, ()), span),
-            busy=tuple(busy.get(user_id, ())),
+            busy_us=busy[user_id],
             bookings_per_date=dict(per_date.get(user_id, {})),
         )
         for user_id in ids
@@ -218,6 +303,7 @@ def _availability_query(
     mechanic_id: int | None,
     exclude_appointment_id: int | None,
     lock_window: tuple[datetime, datetime] | None = None,
+    with_load: bool = True,
 ) -> availability.AvailabilityQuery:
     zone = location.zone
     # Everything a slot on these dates can touch: from the first date's midnight to the last slot's end + buffer.
@@ -250,6 +336,7 @@ def _availability_query(
             span=(span_start, span_end),
             exclude_appointment_id=exclude_appointment_id,
             lock_window=lock_window,
+            with_load=with_load,
         )
         if service.requires_mechanic
         else []
@@ -287,6 +374,7 @@ def availability_query(
     mechanic_id: int | None = None,
     exclude_appointment_id: int | None = None,
     lock_window: tuple[datetime, datetime] | None = None,
+    with_load: bool = True,
 ) -> availability.AvailabilityQuery:
     """Everything the engine needs for `service` at `location` over local dates first..last, inclusive.
 
@@ -299,7 +387,8 @@ def availability_query(
     out of every count and busy time (rule 6: rescheduling). `lock_window` (the
     booking services, inside their transaction, after the day lock: the new
     booking's [start, occupied_until)) also locks the eligible mechanics for that
-    time before reading their bookings (`lock_mechanics_during`).
+    time before reading their bookings (`lock_mechanics_during`). `with_load=False` leaves each mechanic's
+    bookings per date out (rule 3's choice among free mechanics, not what is offered).
     """
     return _availability_query(
         location=location,
@@ -312,6 +401,7 @@ def availability_query(
         mechanic_id=mechanic_id,
         exclude_appointment_id=exclude_appointment_id,
         lock_window=lock_window,
+        with_load=with_load,
     )
 
 
@@ -346,37 +436,72 @@ class BookableSlots:
 
     The one cached answer both the pages and the availability API read: `from_(moment)` gives the slots
     starting at or after `moment`, `json_from(moment)` the same slots as the comma-joined API objects, cut from
-    one string (no per-request rendering).
+    one string (no per-request rendering). Kept as the engine's plain offers (`availability.Offer`); the
+    `Slot` objects are built only when a page asks for them.
     """
 
-    slots: tuple[availability.Slot, ...]
-    starts: tuple[datetime, ...]
+    offers: tuple[availability.Offer, ...]
+    zone: zoneinfo.ZoneInfo
+    duration_us: int
+    instants: tuple[int, ...]  # each slot's start, microseconds since the Unix epoch
     offsets: tuple[int, ...]  # where each slot's object begins in `joined`
     joined: str
 
     @classmethod
-    def of(cls, slots: Iterable[availability.Slot], zone: zoneinfo.ZoneInfo) -> BookableSlots:
-        ordered = tuple(slots)
+    def of(cls, offers: Iterable[availability.Offer], zone: zoneinfo.ZoneInfo, duration_minutes: int) -> BookableSlots:
+        ordered = tuple(offers)
+        duration = duration_minutes * _MINUTE_US
         offsets: list[int] = []
         pieces: list[str] = []
         position = 0
-        for slot in ordered:
+        texts: dict[int, str] = {}  # offset -> its text ('' when RFC 3339 cannot write it)
+        days: dict[date, tuple[int, str]] = {}  # local date -> (its wall-clock midnight in µs, its ISO text)
+        for instant, day, minute, mechanics in ordered:
             # What json.dumps({"start": ..., "end": ..., "mechanics": [...]}, separators=(",", ":")) writes:
-            # ISO strings and ints need no escaping.
-            mechanics = ",".join(map(str, slot.mechanics))
-            piece = (
-                f'{{"start":"{isoformat_in(slot.start, zone)}","end":"{isoformat_in(slot.end, zone)}",'
-                f'"mechanics":[{mechanics}]}}'
-            )
+            # ISO strings and ints need no escaping; each time as isoformat_in writes it. The start is the wall
+            # time the engine offered, with the offset that puts it at `instant`.
+            known = days.get(day)
+            if known is None:
+                known = days[day] = ((day.toordinal() - _EPOCH_ORDINAL) * _DAY_US, f"{day.isoformat()}T")
+            wall = known[0] + minute * _MINUTE_US
+            suffix = texts.get(wall - instant)
+            if suffix is None:
+                suffix = texts[wall - instant] = _offset_text(wall - instant)
+            start = known[1] + _CLOCK[minute] + suffix if suffix else _utc_text(instant, zone)
+            # The end's wall time is the start's plus the duration unless the offset changes on the way: the
+            # (memoised) resolution of that wall time gives back the end's instant only if it is right.
+            end_wall, end_instant = wall + duration, instant + duration
+            if end_wall < known[0] + _DAY_US:
+                end_day, end_minute = day, minute + duration_minutes
+            else:
+                end_day = _EPOCH_DAY + timedelta(days=end_wall // _DAY_US)
+                end_minute = end_wall % _DAY_US // _MINUTE_US
+            if suffix and availability.resolve_wall(zone, end_day, end_minute) == (end_instant, True):
+                # The wall clock shows end_wall at the end: the same offset as the start's.
+                end_known = known if end_day == day else days.get(end_day)
+                if end_known is None:
+                    end_known = days[end_day] = (
+                        (end_day.toordinal() - _EPOCH_ORDINAL) * _DAY_US,
+                        f"{end_day.isoformat()}T",
+                    )
+                end = end_known[1] + _CLOCK[end_minute] + suffix
+            else:
+                end = _utc_text(end_instant, zone)
+            piece = f'{{"start":"{start}","end":"{end}","mechanics":[{",".join(map(str, mechanics))}]}}'
             offsets.append(position)
             pieces.append(piece)
             position += len(piece) + 1  # and the comma
         return cls(
-            slots=ordered, starts=tuple(s.start for s in ordered), offsets=tuple(offsets), joined=",".join(pieces)
+            offers=ordered,
+            zone=zone,
+            duration_us=duration,
+            instants=tuple(offer[0] for offer in ordered),
+            offsets=tuple(offsets),
+            joined=",".join(pieces),
         )
 
     @classmethod
-    def concat(cls, parts: list[BookableSlots]) -> BookableSlots:
+    def concat(cls, parts: list[BookableSlots], zone: zoneinfo.ZoneInfo, duration_minutes: int) -> BookableSlots:
         """Consecutive answers (ascending, not overlapping) as one: a window from its days."""
         offsets: list[int] = []
         pieces: list[str] = []
@@ -387,21 +512,60 @@ class BookableSlots:
                 pieces.append(part.joined)
                 position += len(part.joined) + 1
         return cls(
-            slots=tuple(slot for part in parts for slot in part.slots),
-            starts=tuple(start for part in parts for start in part.starts),
+            offers=tuple(offer for part in parts for offer in part.offers),
+            zone=zone,
+            duration_us=duration_minutes * _MINUTE_US,
+            instants=tuple(instant for part in parts for instant in part.instants),
             offsets=tuple(offsets),
             joined=",".join(pieces),
         )
 
+    @cached_property
+    def slots(self) -> tuple[availability.Slot, ...]:
+        zone, duration = self.zone, self.duration_us
+        return tuple(
+            availability.Slot(
+                start=(_EPOCH + timedelta(microseconds=instant)).astimezone(zone),
+                end=(_EPOCH + timedelta(microseconds=instant + duration)).astimezone(zone),
+                mechanics=mechanics,
+            )
+            for instant, _day, _minute, mechanics in self.offers
+        )
+
     def _first(self, moment: datetime) -> int:
-        return bisect_left(self.starts, moment)
+        return bisect_left(self.instants, _us(moment))
 
     def from_(self, moment: datetime) -> list[availability.Slot]:
         return list(self.slots[self._first(moment) :])
 
     def json_from(self, moment: datetime) -> str:
         index = self._first(moment)
-        return self.joined[self.offsets[index] :] if index < len(self.starts) else ""
+        return self.joined[self.offsets[index] :] if index < len(self.instants) else ""
+
+
+_MINUTE_US = 60_000_000
+_DAY_US = 86_400_000_000
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+_EPOCH_DAY = date(1970, 1, 1)
+
+
+_CLOCK = [f"{minute // 60:02d}:{minute % 60:02d}:00" for minute in range(1440)]
+
+
+def _utc_text(instant: int, zone: zoneinfo.ZoneInfo) -> str:
+    """isoformat_in for an instant in µs: the zone's wall time, or UTC when RFC 3339 cannot write its offset."""
+    return isoformat_in(_EPOCH + timedelta(microseconds=instant), zone)
+
+
+def _offset_text(offset_us: int) -> str:
+    """A UTC offset as isoformat writes it ('-03:00', '+00:00'); '' when it is not whole minutes."""
+    if offset_us % _MINUTE_US:
+        return ""
+    sign = "-" if offset_us < 0 else "+"
+    hours, minutes = divmod(abs(offset_us) // _MINUTE_US, 60)
+    return f"{sign}{hours:02d}:{minutes:02d}"
 
 
 # --- remembered days ---------------------------------------------------------------------------------------------
@@ -442,6 +606,7 @@ def _day_answers(
         last_date=last_date,
         now=now,
         mechanic_id=mechanic_id,
+        with_load=False,
     )
     query = replace(
         query,
@@ -449,10 +614,10 @@ def _day_answers(
         min_notice_minutes=0,
         horizon_days=(last_date - first_date).days,
     )
-    by_day: dict[date, list[availability.Slot]] = {day: [] for day in _dates(first_date, last_date)}
-    for slot in availability.available_slots(query):
-        by_day[slot.start.date()].append(slot)  # slot.start is in the location's zone
-    return {day: BookableSlots.of(slots, zone) for day, slots in by_day.items()}
+    by_day: dict[date, list[availability.Offer]] = {day: [] for day in _dates(first_date, last_date)}
+    for offer in availability.offered_starts(query):
+        by_day[offer[1]].append(offer)  # the start's local date
+    return {day: BookableSlots.of(offers, zone, query.duration_minutes) for day, offers in by_day.items()}
 
 
 def _dates(first: date, last: date) -> list[date]:
@@ -477,7 +642,7 @@ def slots_ignoring_notice(
     first = max(first_date, today)  # earlier days are over; the horizon ends the range
     last = min(last_date, today + timedelta(days=location.booking_horizon_days))
     if first > last:
-        return BookableSlots.of((), zone)
+        return BookableSlots.of((), zone, service.duration_minutes)
 
     def compute(low: date, high: date) -> dict[date, BookableSlots]:
         return _day_answers(
@@ -485,10 +650,10 @@ def slots_ignoring_notice(
         )
 
     if settings.AVAILABILITY_CACHE_SECONDS <= 0:
-        return BookableSlots.concat(list(compute(first, last).values()))
+        return BookableSlots.concat(list(compute(first, last).values()), zone, service.duration_minutes)
     known = freshness.versions(location.pk) if known is None else known
     if not freshness.day_range_read(known, first, last):  # pragma: no cover - the horizon keeps days in range
-        return BookableSlots.concat(list(compute(first, last).values()))
+        return BookableSlots.concat(list(compute(first, last).values()), zone, service.duration_minutes)
     base = (connection.alias, connection.settings_dict["NAME"], location.pk, known.config, service.pk, mechanic_id)
     days = _dates(first, last)
     keys = [(*base, day, known.days.get(day, 0)) for day in days]
@@ -506,7 +671,7 @@ def slots_ignoring_notice(
                     found[index] = _days[key] = computed[day]
             while len(_days) > DAYS_REMEMBERED_MAX:
                 _days.popitem(last=False)
-    return BookableSlots.concat([answer for answer in found if answer is not None])
+    return BookableSlots.concat([answer for answer in found if answer is not None], zone, service.duration_minutes)
 
 
 def earliest_start(location: Location, now: datetime) -> datetime:
