@@ -8,11 +8,15 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -21,7 +25,7 @@ from autoagenda.accounts.permissions import is_staff_member, require
 from autoagenda.core.errors import ApplicationError
 from autoagenda.locations.permissions import locations_staffed_by
 from autoagenda.scheduling.models import Appointment
-from autoagenda.workorders import selectors, selectors_boards, services
+from autoagenda.workorders import live, selectors, selectors_boards, services
 from autoagenda.workorders.forms import CommentForm, LaborForm, PartForm, StatusForm, first_error
 from autoagenda.workorders.models import (
     ALLOWED_TRANSITIONS,
@@ -45,34 +49,72 @@ def _mechanic_filter(raw: str | None, mechanics: list[User]) -> int | None:
     return value if value in ids else None
 
 
+BOARD_CACHE_SECONDS = 120
+CSRF_PLACEHOLDER = "csrf-token-of-the-request"
+
+
+def _board_cache_key(location: Any, user: User, *, runs: bool, mechanic_id: int | None, tv: bool, now: Any) -> str:
+    """What a rendered board depends on besides its work orders: the minute (ages, the late marker), the
+    language, who may move which card (every desk role alike; a mechanic their own), the filter, the wall screen.
+    Empty (do not cache) when the board version cannot be read."""
+    version = live.board_version(location.pk)
+    if version is None:
+        return ""
+    who = "desk" if runs else f"user-{user.pk}"
+    minute = int(now.timestamp() // 60)
+    return f"workorders:board:{location.pk}:{version}:{minute}:{get_language()}:{who}:{mechanic_id or ''}:{int(tv)}"
+
+
+def _columns(
+    request: HttpRequest, location: Any, user: User, *, mechanic_id: int | None, runs: bool, tv: bool, now: Any
+) -> tuple[SafeString, int]:
+    """The board's columns as HTML, and how many cards.
+
+    A wall screen and every desk refresh the board on each change, so one location's board is rendered once per
+    version of its work orders (live.board_version, moved by every change) and minute, and kept in the cache shared
+    by the web processes; the request's own CSRF token is put in afterwards."""
+    key = _board_cache_key(location, user, runs=runs, mechanic_id=mechanic_id, tv=tv, now=now)
+    cached = cache.get(key) if key else None
+    if cached is None:
+        columns = selectors.job_board(user, location, mechanic_id=mechanic_id, now=now)
+        page = board_cards.CardPage.build(
+            location_id=location.pk, zone=location.zone, tv=tv, mechanic_id=mechanic_id, csrf_token=CSRF_PLACEHOLDER
+        )
+        for column in columns:
+            for card in column.cards:
+                allowed = ALLOWED_TRANSITIONS.get(card.status, frozenset())
+                if not runs:  # the assigned mechanic starts and completes only
+                    allowed = allowed & MECHANIC_STATUSES if card.mechanic_id == user.pk else frozenset()
+                card.moves = [(s.value, s.label) for s in WorkOrderStatus if s in allowed]  # type: ignore[attr-defined]
+                card.late = selectors.is_late(card, now)  # type: ignore[attr-defined]
+                card.age = selectors_boards.describe_age(selectors_boards.age_minutes(card, now))  # type: ignore[attr-defined]
+                card.html = board_cards.render_card(card, page)  # type: ignore[attr-defined]
+        cached = (
+            render_to_string(f"{TEMPLATES}/_board_columns.html", {"columns": columns}),
+            sum(len(c.cards) for c in columns),
+        )
+        if key:
+            cache.set(key, cached, BOARD_CACHE_SECONDS)
+    html, count = cached
+    return mark_safe(html.replace(CSRF_PLACEHOLDER, board_cards.e(get_token(request)))), count  # noqa: S308 (our render)
+
+
 def _board_context(request: HttpRequest, location_id: Any, **extra: Any) -> dict[str, Any]:
     location = staff_location(request, location_id)
     user = actor(request)
     now = timezone.now()
     mechanics = selectors_boards.mechanics_of(location)
     mechanic_id = _mechanic_filter(request.GET.get("mechanic"), mechanics)
-    columns = selectors.job_board(user, location, mechanic_id=mechanic_id, now=now)
     runs = can_run_work_orders(user, location)
     tv = request.GET.get("tv") in ("1", "on", "true")
-    page = board_cards.CardPage.build(
-        location_id=location.pk, zone=location.zone, tv=tv, mechanic_id=mechanic_id, csrf_token=get_token(request)
-    )
-    for column in columns:
-        for card in column.cards:
-            allowed = ALLOWED_TRANSITIONS.get(card.status, frozenset())
-            if not runs:  # the assigned mechanic starts and completes only
-                allowed = allowed & MECHANIC_STATUSES if card.mechanic_id == user.pk else frozenset()
-            card.moves = [(s.value, s.label) for s in WorkOrderStatus if s in allowed]  # type: ignore[attr-defined]
-            card.late = selectors.is_late(card, now)  # type: ignore[attr-defined]
-            card.age = selectors_boards.describe_age(selectors_boards.age_minutes(card, now))  # type: ignore[attr-defined]
-            card.html = board_cards.render_card(card, page)  # type: ignore[attr-defined]
+    columns_html, count = _columns(request, location, user, mechanic_id=mechanic_id, runs=runs, tv=tv, now=now)
     query = request.GET.urlencode()
     board_url = reverse("workorders:board", args=[location.pk])
     context = {
         "location": location,
         "zone": location.zone,
-        "columns": columns,
-        "count": sum(len(c.cards) for c in columns),
+        "columns_html": columns_html,
+        "count": count,
         "mechanics": mechanics,
         "mechanic_id": mechanic_id,
         "can_run": runs,
