@@ -23,6 +23,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from autoagenda.core import money
 
@@ -37,9 +38,10 @@ class Series(models.TextChoices):
 
 
 class PaymentStatus(models.TextChoices):
-    UNPAID = "unpaid", _("Unpaid")
-    PARTIAL = "partial", _("Partly paid")
-    PAID = "paid", _("Paid")
+    # An invoice's status (Spanish: "la factura", feminine — a deposit is "pagado").
+    UNPAID = "unpaid", pgettext_lazy("invoice status", "Unpaid")
+    PARTIAL = "partial", pgettext_lazy("invoice status", "Partly paid")
+    PAID = "paid", pgettext_lazy("invoice status", "Paid")
 
 
 class PaymentMethod(models.TextChoices):
