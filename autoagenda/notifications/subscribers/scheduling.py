@@ -21,7 +21,13 @@ from autoagenda.accounts.models import Role, User
 from autoagenda.locations.models import reminder_offsets
 from autoagenda.notifications import ics, links
 from autoagenda.notifications.models import INAPP, Channel
-from autoagenda.notifications.services import notification_cancel, notification_enqueue, notification_reschedule
+from autoagenda.notifications.services import (
+    Message,
+    notification_cancel,
+    notification_enqueue,
+    notification_enqueue_many,
+    notification_reschedule,
+)
 from autoagenda.scheduling import events
 from autoagenda.scheduling.models import Appointment, AppointmentStatus
 
@@ -105,6 +111,29 @@ def _client_channels(appointment: Appointment, actor: User | None) -> tuple[str,
     return None
 
 
+def _staff_messages(
+    appointment: Appointment,
+    *,
+    key: str,
+    change: str,
+    actor: User | None,
+    also: tuple[int | None, ...] = (),
+    **extra: Any,
+) -> list[Message]:
+    context = _staff_context(appointment, change, **extra)
+    return [
+        Message(
+            event_key=f"{key}:staff",
+            recipient=person,
+            template="appointment_staff",
+            context=context,
+            location=appointment.location,
+            channels=STAFF_CHANNELS,
+        )
+        for person in location_staff(appointment, actor=actor, also=also)
+    ]
+
+
 def _tell_staff(
     appointment: Appointment,
     *,
@@ -114,16 +143,7 @@ def _tell_staff(
     also: tuple[int | None, ...] = (),
     **extra: Any,
 ) -> None:
-    context = _staff_context(appointment, change, **extra)
-    for person in location_staff(appointment, actor=actor, also=also):
-        notification_enqueue(
-            event_key=f"{key}:staff",
-            recipient=person,
-            template="appointment_staff",
-            context=context,
-            location=appointment.location,
-            channels=STAFF_CHANNELS,
-        )
+    notification_enqueue_many(_staff_messages(appointment, key=key, change=change, actor=actor, also=also, **extra))
 
 
 # --- Reminders ----------------------------------------------------------------------------------------------
@@ -134,8 +154,8 @@ def _reminder_prefix(appointment: Appointment, minutes: int | None = None) -> st
     return base if minutes is None else f"{base}{minutes}m:"
 
 
-def _queue_reminder(appointment: Appointment, minutes: int, due: datetime) -> None:
-    notification_enqueue(
+def _reminder_message(appointment: Appointment, minutes: int, due: datetime) -> Message:
+    return Message(
         event_key=f"{_reminder_prefix(appointment, minutes)}{int(appointment.start.timestamp())}",
         recipient=appointment.client,
         template="appointment_reminder",
@@ -146,11 +166,21 @@ def _queue_reminder(appointment: Appointment, minutes: int, due: datetime) -> No
     )
 
 
-def queue_reminders(appointment: Appointment, *, now: datetime) -> None:
+def _queue_reminder(appointment: Appointment, minutes: int, due: datetime) -> None:
+    notification_enqueue_many([_reminder_message(appointment, minutes, due)])
+
+
+def reminder_messages(appointment: Appointment, *, now: datetime) -> list[Message]:
+    out = []
     for minutes in reminder_offsets(appointment.location):
         due = appointment.start - timedelta(minutes=minutes)
         if due > now:  # a reminder whose time has passed is not created
-            _queue_reminder(appointment, minutes, due)
+            out.append(_reminder_message(appointment, minutes, due))
+    return out
+
+
+def queue_reminders(appointment: Appointment, *, now: datetime) -> None:
+    notification_enqueue_many(reminder_messages(appointment, now=now))
 
 
 def move_reminders(appointment: Appointment, *, now: datetime) -> None:
@@ -177,8 +207,9 @@ def on_booked(event: events.AppointmentBooked) -> None:
 
 
 def _booking_confirmed(appointment: Appointment, *, actor: User | None) -> None:
+    # The confirmation, the reminders and the staff alerts in one write per table.
     key = f"appointment:{appointment.pk}:booked"
-    notification_enqueue(
+    confirmation = Message(
         event_key=key,
         recipient=appointment.client,
         template="appointment_booked",
@@ -187,8 +218,13 @@ def _booking_confirmed(appointment: Appointment, *, actor: User | None) -> None:
         channels=_client_channels(appointment, actor),
         attachments=[ics.appointment_invitation(appointment)],
     )
-    queue_reminders(appointment, now=timezone.now())
-    _tell_staff(appointment, key=key, change="booked", actor=actor)
+    notification_enqueue_many(
+        [
+            confirmation,
+            *reminder_messages(appointment, now=timezone.now()),
+            *_staff_messages(appointment, key=key, change="booked", actor=actor),
+        ]
+    )
 
 
 def on_rescheduled(event: events.AppointmentRescheduled) -> None:
