@@ -27,6 +27,7 @@ from autoagenda.notifications.services import (
     notification_enqueue,
     notification_enqueue_many,
     notification_reschedule,
+    register_attachment_builder,
 )
 from autoagenda.scheduling import events
 from autoagenda.scheduling.models import Appointment, AppointmentStatus
@@ -36,6 +37,7 @@ STAFF_CHANNELS = (INAPP,)
 
 
 def connect() -> None:
+    register_attachment_builder(ics.INVITATION_BUILDER, ics.build_invitation)
     events.appointment_booked.subscribe(on_booked)
     events.appointment_rescheduled.subscribe(on_rescheduled)
     events.appointment_cancelled.subscribe(on_cancelled)
@@ -101,7 +103,14 @@ def location_staff(appointment: Appointment, *, actor: User | None, also: tuple[
     )
     if actor is not None:
         people = people.exclude(pk=actor.pk)
-    return list(people.distinct().order_by("pk"))
+    staff = list(people.distinct().order_by("pk"))
+    mechanic_field = Appointment._meta.get_field("mechanic")
+    if appointment.mechanic_id is not None and not mechanic_field.is_cached(appointment):
+        # The assigned mechanic is (usually) one of them: the messages' context then reads no second row.
+        for person in staff:
+            if person.pk == appointment.mechanic_id:
+                mechanic_field.set_cached_value(appointment, person)
+    return staff
 
 
 def _client_channels(appointment: Appointment, actor: User | None) -> tuple[str, ...] | None:
@@ -120,6 +129,7 @@ def _staff_messages(
     also: tuple[int | None, ...] = (),
     **extra: Any,
 ) -> list[Message]:
+    staff = location_staff(appointment, actor=actor, also=also)
     context = _staff_context(appointment, change, **extra)
     return [
         Message(
@@ -130,7 +140,7 @@ def _staff_messages(
             location=appointment.location,
             channels=STAFF_CHANNELS,
         )
-        for person in location_staff(appointment, actor=actor, also=also)
+        for person in staff
     ]
 
 
@@ -154,12 +164,16 @@ def _reminder_prefix(appointment: Appointment, minutes: int | None = None) -> st
     return base if minutes is None else f"{base}{minutes}m:"
 
 
-def _reminder_message(appointment: Appointment, minutes: int, due: datetime) -> Message:
+def _reminder_message(
+    appointment: Appointment, minutes: int, due: datetime, *, base: dict[str, Any] | None = None
+) -> Message:
+    """`base`: the event's client context when the caller has it (its signed links are made once per event)."""
+    context = {**base, "minutes_before": minutes} if base is not None else None
     return Message(
         event_key=f"{_reminder_prefix(appointment, minutes)}{int(appointment.start.timestamp())}",
         recipient=appointment.client,
         template="appointment_reminder",
-        context=_client_context(appointment, minutes_before=minutes),
+        context=context or _client_context(appointment, minutes_before=minutes),
         location=appointment.location,
         send_after=due,
         channels=REMINDER_CHANNELS,
@@ -170,12 +184,12 @@ def _queue_reminder(appointment: Appointment, minutes: int, due: datetime) -> No
     notification_enqueue_many([_reminder_message(appointment, minutes, due)])
 
 
-def reminder_messages(appointment: Appointment, *, now: datetime) -> list[Message]:
+def reminder_messages(appointment: Appointment, *, now: datetime, base: dict[str, Any] | None = None) -> list[Message]:
     out = []
     for minutes in reminder_offsets(appointment.location):
         due = appointment.start - timedelta(minutes=minutes)
         if due > now:  # a reminder whose time has passed is not created
-            out.append(_reminder_message(appointment, minutes, due))
+            out.append(_reminder_message(appointment, minutes, due, base=base))
     return out
 
 
@@ -203,26 +217,29 @@ def move_reminders(appointment: Appointment, *, now: datetime) -> None:
 def on_booked(event: events.AppointmentBooked) -> None:
     if event.appointment.status == AppointmentStatus.PENDING:
         return  # it waits for its deposit: the confirmation, reminders and staff alert go out once it is confirmed
-    _booking_confirmed(event.appointment, actor=event.actor)
+    # Just made: its only history row is the booking's, so its SEQUENCE is 0 (no need to count).
+    _booking_confirmed(event.appointment, actor=event.actor, sequence=0)
 
 
-def _booking_confirmed(appointment: Appointment, *, actor: User | None) -> None:
+def _booking_confirmed(appointment: Appointment, *, actor: User | None, sequence: int | None = None) -> None:
     # The confirmation, the reminders and the staff alerts in one write per table.
     key = f"appointment:{appointment.pk}:booked"
+    staff = _staff_messages(appointment, key=key, change="booked", actor=actor)  # first: it loads the mechanic
+    base = _client_context(appointment)
     confirmation = Message(
         event_key=key,
         recipient=appointment.client,
         template="appointment_booked",
-        context=_client_context(appointment),
+        context=base,
         location=appointment.location,
         channels=_client_channels(appointment, actor),
-        attachments=[ics.appointment_invitation(appointment)],
+        attachments=[ics.invitation_attachment(appointment, sequence=sequence)],
     )
     notification_enqueue_many(
         [
             confirmation,
-            *reminder_messages(appointment, now=timezone.now()),
-            *_staff_messages(appointment, key=key, change="booked", actor=actor),
+            *reminder_messages(appointment, now=timezone.now(), base=base),
+            *staff,
         ]
     )
 
@@ -237,7 +254,7 @@ def on_rescheduled(event: events.AppointmentRescheduled) -> None:
         context=_client_context(appointment, previous_start=event.previous_start),
         location=appointment.location,
         channels=_client_channels(appointment, event.actor),
-        attachments=[ics.appointment_invitation(appointment)],
+        attachments=[ics.invitation_attachment(appointment)],
     )
     move_reminders(appointment, now=timezone.now())
     _tell_staff(
@@ -261,7 +278,7 @@ def on_cancelled(event: events.AppointmentCancelled) -> None:
         context=appointment_context(appointment, url=reverse("booking:start")),
         location=appointment.location,
         channels=_client_channels(appointment, event.actor),
-        attachments=[ics.appointment_invitation(appointment)],  # METHOD:CANCEL, same UID, higher SEQUENCE
+        attachments=[ics.invitation_attachment(appointment)],  # METHOD:CANCEL, same UID, higher SEQUENCE
     )
     _tell_staff(appointment, key=key, change="cancelled", actor=event.actor)
 
