@@ -19,6 +19,7 @@ import logging
 import random
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -127,22 +128,31 @@ _SPLIT = len(_DELIVERY_FIELDS)
 _LOCATION_CACHE = Delivery._meta.get_field("location")
 
 
-def _decoded(fields: Sequence[Field[object, object]], values: Sequence[object]) -> list[object]:
+def _converted(fields: Sequence[Field[object, object]]) -> list[tuple[int, Any]]:
+    return [(index, field) for index, field in enumerate(fields) if hasattr(field, "from_db_value")]
+
+
+_DELIVERY_CONVERTED = _converted(_DELIVERY_FIELDS)
+_LOCATION_CONVERTED = _converted(_LOCATION_FIELDS)
+
+
+def _decoded(converted: list[tuple[int, Any]], values: Sequence[object]) -> list[object]:
     """The values as the ORM would load them (JSON decoded; the other columns come ready from the driver)."""
-    return [
-        field.from_db_value(value, None, connection) if hasattr(field, "from_db_value") and value is not None else value
-        for field, value in zip(fields, values, strict=True)
-    ]
+    out = list(values)
+    for index, field in converted:
+        if out[index] is not None:
+            out[index] = field.from_db_value(out[index], None, connection)
+    return out
 
 
 def _delivery_from_row(record: Sequence[object], locations: dict[object, Model]) -> Delivery:
     """One claimed row as a Delivery with its location cached (one Location instance per location, shared)."""
-    delivery = Delivery.from_db(connection.alias, _DELIVERY_NAMES, _decoded(_DELIVERY_FIELDS, record[:_SPLIT]))
+    delivery = Delivery.from_db(connection.alias, _DELIVERY_NAMES, _decoded(_DELIVERY_CONVERTED, record[:_SPLIT]))
     location: Model | None = None
     if delivery.location_id is not None:
         location = locations.get(delivery.location_id)
         if location is None:
-            values = _decoded(_LOCATION_FIELDS, record[_SPLIT:])
+            values = _decoded(_LOCATION_CONVERTED, record[_SPLIT:])
             location = locations[delivery.location_id] = Location.from_db(connection.alias, _LOCATION_NAMES, values)
     _LOCATION_CACHE.set_cached_value(delivery, location)
     return delivery
