@@ -7,7 +7,10 @@
 (b) Claim latency: 1,000,000 reminders due in the coming weeks plus 100 due now; the time of one claim of 100
     rows (the worker's `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED)`), repeated, with the
     `EXPLAIN (ANALYZE, BUFFERS)` of the claim showing the partial index `notifications_delivery_due`.
-    Goal: p50 ≤ 5 ms.
+    Goal: p50 ≤ 5 ms. Between rounds (outside the timed part) the 100 rows are queued again and the table is
+    VACUUMed: re-queuing the same rows 30 times in a few seconds leaves dead index entries that a real outbox
+    (where autovacuum keeps up with rows that are claimed once and sent) does not pile up in the due range, and
+    without it each round scanned thousands of them. The claim's CPU time in this process is reported too.
 
 `--quick` is a smoke run (500 emails, 20,000 future rows) that checks the benchmark works; it does not write
 bench/RESULTS.md unless `--write` is given. A full run writes its block there (between its markers). The
@@ -224,13 +227,16 @@ def claim_latency(future: int) -> dict[str, Any]:
     Delivery.objects.bulk_create(due)
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM ANALYZE {outbox.TABLE}")
-    timings = []
+    timings, cpu = [], []
     for round_ in range(CLAIM_ROUNDS):
-        started = time.perf_counter()
+        started, used = time.perf_counter(), time.process_time()
         claimed = outbox.claim(owner=f"bench-{round_}", limit=100, lease=timedelta(minutes=1), now=now)
         timings.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - used) * 1000)
         assert len(claimed) == 100, len(claimed)
         Delivery.objects.filter(status="sending").update(status="queued", lease_owner="", lease_expires_at=None)
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM {outbox.TABLE}")  # not timed: see the docstring
     with transaction.atomic(), connection.cursor() as cursor:
         adapt = connection.ops.adapt_datetimefield_value
         cursor.execute(
@@ -243,6 +249,7 @@ def claim_latency(future: int) -> dict[str, Any]:
         "future": future,
         "p50_ms": statistics.median(timings),
         "max_ms": max(timings),
+        "cpu_ms": statistics.median(cpu),
         "plan": plan,
         "uses_index": any("notifications_delivery_due" in line for line in plan),
     }
@@ -261,7 +268,8 @@ def report(a: dict[str, Any], b: dict[str, Any], *, quick: bool) -> str:
         f"| (a) {a['emails']:,} emails, 2 workers → local SMTP | {a['rate']:.0f} messages/s "
         f"({a['seconds']:.1f} s), {a['lost']} lost, {a['duplicated']} duplicated | ≥ {TARGET_RATE:.0f}/s, 0, 0 |",
         f"| (b) claim of 100 due rows among {b['future']:,} future ones | p50 {b['p50_ms']:.2f} ms, "
-        f"max {b['max_ms']:.2f} ms over {CLAIM_ROUNDS} claims | ≤ {TARGET_CLAIM_MS:.0f} ms |",
+        f"max {b['max_ms']:.2f} ms over {CLAIM_ROUNDS} claims (VACUUM between them), "
+        f"CPU p50 {b['cpu_ms']:.2f} ms | ≤ {TARGET_CLAIM_MS:.0f} ms |",
         "",
         f"The claim's plan ({'uses' if b['uses_index'] else 'does NOT use'} the partial index "
         "`notifications_delivery_due`):",
@@ -305,7 +313,10 @@ def main() -> int:
         log(f"    {a['rate']:.0f} messages/s, {a['lost']} lost, {a['duplicated']} duplicated")
         log(f"(b) claim latency with {future} future rows")
         b = claim_latency(future)
-        log(f"    p50 {b['p50_ms']:.2f} ms, max {b['max_ms']:.2f} ms, partial index used: {b['uses_index']}")
+        log(
+            f"    p50 {b['p50_ms']:.2f} ms, max {b['max_ms']:.2f} ms, CPU p50 {b['cpu_ms']:.2f} ms, "
+            f"partial index used: {b['uses_index']}"
+        )
     finally:
         drop_database()
     text = report(a, b, quick=args.quick)

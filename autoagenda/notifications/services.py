@@ -160,6 +160,21 @@ def _render_inapp(template: str, context: Mapping[str, Any], language: str) -> t
     return (title, body.strip()[:2000]) if title else None
 
 
+@dataclass(frozen=True)
+class Message:
+    """One `notification_enqueue` call's arguments, for `notification_enqueue_many`."""
+
+    event_key: str
+    recipient: User | Contact
+    template: str
+    context: Mapping[str, Any] | None = None
+    location: Location | None = None
+    send_after: datetime | None = None
+    channels: Iterable[str] | None = None
+    attachments: Sequence[Attachment | BuiltAttachment] = ()
+    marketing: bool = False
+
+
 def notification_enqueue(
     *,
     event_key: str,
@@ -182,16 +197,52 @@ def notification_enqueue(
     - `marketing` messages go only to people who opted in.
     Runs in the caller's transaction; the bell of the recipient's open pages is told after commit.
     """
+    message = Message(
+        event_key=event_key,
+        recipient=recipient,
+        template=template,
+        context=context,
+        location=location,
+        send_after=send_after,
+        channels=channels,
+        attachments=attachments,
+        marketing=marketing,
+    )
+    [enqueued] = notification_enqueue_many([message])
+    return enqueued
+
+
+def notification_enqueue_many(messages: Sequence[Message]) -> list[Enqueued]:
+    """`notification_enqueue` for several messages at once (a booking's confirmation, reminders and staff
+    alerts): the same rows and guarantees, written with one INSERT … ON CONFLICT DO NOTHING per table instead
+    of one (and a savepoint) per message. Returns what each message used, in order."""
+    now = timezone.now()
+    rows: list[Delivery] = []
+    items: list[InAppNotification] = []
+    out: list[Enqueued] = []
+    for message in messages:
+        message_rows, inapp = _prepare(message, now)
+        rows.extend(message_rows)
+        if inapp is not None:
+            items.append(inapp)
+        used = ([INAPP] if inapp is not None else []) + [row.channel for row in message_rows]
+        out.append(Enqueued(channels=tuple(used)))
+    _store(rows, items)
+    return out
+
+
+def _prepare(message: Message, now: datetime) -> tuple[list[Delivery], InAppNotification | None]:
+    event_key = message.event_key
     _check_event_key(event_key)
-    wanted = set(ALL_CHANNELS if channels is None else channels)
+    wanted = set(ALL_CHANNELS if message.channels is None else message.channels)
     unknown = wanted - set(ALL_CHANNELS)
     if unknown:
         raise ValueError(f"unknown channels {sorted(unknown)}")
-    now = timezone.now()
-    due = send_after if send_after is not None else now
-    user, addresses, language, context = _addressing(recipient, context, marketing=marketing)
+    due = message.send_after if message.send_after is not None else now
+    location = message.location
+    user, addresses, language, context = _addressing(message.recipient, message.context, marketing=message.marketing)
     chosen = [channel for channel in ALL_CHANNELS if channel in wanted and channel in addresses]
-    attachment_data = [a.as_json() for a in attachments]
+    attachment_data = [a.as_json() for a in message.attachments]
     rows = [
         Delivery(
             event_key=event_key,
@@ -199,7 +250,7 @@ def notification_enqueue(
             recipient=user,
             address=addresses[channel],
             location=location,
-            template=template,
+            template=message.template,
             context=context,
             attachments=attachment_data if channel == Channel.EMAIL else [],
             language=language,
@@ -210,10 +261,8 @@ def notification_enqueue(
     ]
     inapp = None
     if INAPP in chosen and user is not None and due <= now:
-        inapp = _inapp_item(user, event_key, template, context, language, location)
-    _store(rows, inapp)
-    used = ([INAPP] if inapp is not None else []) + [row.channel for row in rows]
-    return Enqueued(channels=tuple(used))
+        inapp = _inapp_item(user, event_key, message.template, context, language, location)
+    return rows, inapp
 
 
 def _addressing(
@@ -253,15 +302,17 @@ def _inapp_item(
     )
 
 
-def _store(rows: list[Delivery], inapp: InAppNotification | None) -> None:
-    with transaction.atomic():
+def _store(rows: list[Delivery], items: list[InAppNotification]) -> None:
+    # No savepoint: ON CONFLICT DO NOTHING / INSERT OR IGNORE never raises on a duplicate (a second enqueue of
+    # the same event stores nothing, also when two transactions race: the unique constraints decide), and any
+    # other error fails the caller's transaction as it should. Outside a transaction this still is one.
+    with transaction.atomic(savepoint=False):
         if rows:
-            # ON CONFLICT DO NOTHING / INSERT OR IGNORE: a second enqueue of the same event stores nothing,
-            # also when two transactions race (the unique constraints decide).
             Delivery.objects.bulk_create(rows, ignore_conflicts=True)
-        if inapp is not None:
-            InAppNotification.objects.bulk_create([inapp], ignore_conflicts=True)
-            live.inbox_changed_on_commit(inapp.user_id)
+        if items:
+            InAppNotification.objects.bulk_create(items, ignore_conflicts=True)
+            for user_id in dict.fromkeys(item.user_id for item in items):
+                live.inbox_changed_on_commit(user_id)
 
 
 def _matching(event_keys: Iterable[str] | None, event_key_prefix: str | None) -> QuerySet[Delivery]:

@@ -17,7 +17,7 @@ from autoagenda.customers.services import client_link_location
 from autoagenda.notifications import live
 from autoagenda.notifications.models import Delivery, InAppNotification
 from autoagenda.notifications.rendering import render
-from autoagenda.notifications.services import Attachment
+from autoagenda.notifications.services import attachment_from_json
 from autoagenda.scheduling import events
 from autoagenda.scheduling import services as booking
 from tests.catalog.factories import ServiceFactory
@@ -52,7 +52,7 @@ def rows(**filters):
 
 
 def calendar_of(delivery):
-    [attachment] = [Attachment.from_json(a) for a in delivery.attachments]
+    [attachment] = [attachment_from_json(a, language=delivery.language) for a in delivery.attachments]
     return Calendar.from_ical(attachment.content)
 
 
@@ -263,3 +263,18 @@ def test_every_appointment_template_renders_on_every_channel(cast, oil):
         "appointment_rescheduled",
         "appointment_cancelled",
     }
+
+
+def test_the_invitation_is_built_when_the_email_is_sent_as_the_booking_was(cast, oil):
+    appointment = book(cast, oil)
+    [confirmation] = rows(event_key=f"appointment:{appointment.pk}:booked", recipient=cast.client)
+    [stored] = confirmation.attachments
+    assert stored["builder"] == "appointment_invitation"  # no .ics is made in the booking's transaction
+    booking.appointment_cancel(actor=cast.client, appointment=appointment)
+    message = render(Delivery.objects.select_related("location").get(pk=confirmation.pk))
+    [attachment] = message.attachments
+    calendar = Calendar.from_ical(attachment.content)
+    # What the confirmation was about, even when it goes out after the cancellation (whose CANCEL is newer).
+    assert calendar["METHOD"] == "REQUEST"
+    [event] = calendar.walk("VEVENT")
+    assert (event["SEQUENCE"], str(event["STATUS"])) == (0, "CONFIRMED")

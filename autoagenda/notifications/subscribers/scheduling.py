@@ -21,7 +21,14 @@ from autoagenda.accounts.models import Role, User
 from autoagenda.locations.models import reminder_offsets
 from autoagenda.notifications import ics, links
 from autoagenda.notifications.models import INAPP, Channel
-from autoagenda.notifications.services import notification_cancel, notification_enqueue, notification_reschedule
+from autoagenda.notifications.services import (
+    Message,
+    notification_cancel,
+    notification_enqueue,
+    notification_enqueue_many,
+    notification_reschedule,
+    register_attachment_builder,
+)
 from autoagenda.scheduling import events
 from autoagenda.scheduling.models import Appointment, AppointmentStatus
 
@@ -30,6 +37,7 @@ STAFF_CHANNELS = (INAPP,)
 
 
 def connect() -> None:
+    register_attachment_builder(ics.INVITATION_BUILDER, ics.build_invitation)
     events.appointment_booked.subscribe(on_booked)
     events.appointment_rescheduled.subscribe(on_rescheduled)
     events.appointment_cancelled.subscribe(on_cancelled)
@@ -95,7 +103,14 @@ def location_staff(appointment: Appointment, *, actor: User | None, also: tuple[
     )
     if actor is not None:
         people = people.exclude(pk=actor.pk)
-    return list(people.distinct().order_by("pk"))
+    staff = list(people.distinct().order_by("pk"))
+    mechanic_field = Appointment._meta.get_field("mechanic")
+    if appointment.mechanic_id is not None and not mechanic_field.is_cached(appointment):
+        # The assigned mechanic is (usually) one of them: the messages' context then reads no second row.
+        for person in staff:
+            if person.pk == appointment.mechanic_id:
+                mechanic_field.set_cached_value(appointment, person)
+    return staff
 
 
 def _client_channels(appointment: Appointment, actor: User | None) -> tuple[str, ...] | None:
@@ -103,6 +118,30 @@ def _client_channels(appointment: Appointment, actor: User | None) -> tuple[str,
     if actor is not None and actor.pk == appointment.client_id:
         return REMINDER_CHANNELS
     return None
+
+
+def _staff_messages(
+    appointment: Appointment,
+    *,
+    key: str,
+    change: str,
+    actor: User | None,
+    also: tuple[int | None, ...] = (),
+    **extra: Any,
+) -> list[Message]:
+    staff = location_staff(appointment, actor=actor, also=also)
+    context = _staff_context(appointment, change, **extra)
+    return [
+        Message(
+            event_key=f"{key}:staff",
+            recipient=person,
+            template="appointment_staff",
+            context=context,
+            location=appointment.location,
+            channels=STAFF_CHANNELS,
+        )
+        for person in staff
+    ]
 
 
 def _tell_staff(
@@ -114,16 +153,7 @@ def _tell_staff(
     also: tuple[int | None, ...] = (),
     **extra: Any,
 ) -> None:
-    context = _staff_context(appointment, change, **extra)
-    for person in location_staff(appointment, actor=actor, also=also):
-        notification_enqueue(
-            event_key=f"{key}:staff",
-            recipient=person,
-            template="appointment_staff",
-            context=context,
-            location=appointment.location,
-            channels=STAFF_CHANNELS,
-        )
+    notification_enqueue_many(_staff_messages(appointment, key=key, change=change, actor=actor, also=also, **extra))
 
 
 # --- Reminders ----------------------------------------------------------------------------------------------
@@ -134,23 +164,37 @@ def _reminder_prefix(appointment: Appointment, minutes: int | None = None) -> st
     return base if minutes is None else f"{base}{minutes}m:"
 
 
-def _queue_reminder(appointment: Appointment, minutes: int, due: datetime) -> None:
-    notification_enqueue(
+def _reminder_message(
+    appointment: Appointment, minutes: int, due: datetime, *, base: dict[str, Any] | None = None
+) -> Message:
+    """`base`: the event's client context when the caller has it (its signed links are made once per event)."""
+    context = {**base, "minutes_before": minutes} if base is not None else None
+    return Message(
         event_key=f"{_reminder_prefix(appointment, minutes)}{int(appointment.start.timestamp())}",
         recipient=appointment.client,
         template="appointment_reminder",
-        context=_client_context(appointment, minutes_before=minutes),
+        context=context or _client_context(appointment, minutes_before=minutes),
         location=appointment.location,
         send_after=due,
         channels=REMINDER_CHANNELS,
     )
 
 
-def queue_reminders(appointment: Appointment, *, now: datetime) -> None:
+def _queue_reminder(appointment: Appointment, minutes: int, due: datetime) -> None:
+    notification_enqueue_many([_reminder_message(appointment, minutes, due)])
+
+
+def reminder_messages(appointment: Appointment, *, now: datetime, base: dict[str, Any] | None = None) -> list[Message]:
+    out = []
     for minutes in reminder_offsets(appointment.location):
         due = appointment.start - timedelta(minutes=minutes)
         if due > now:  # a reminder whose time has passed is not created
-            _queue_reminder(appointment, minutes, due)
+            out.append(_reminder_message(appointment, minutes, due, base=base))
+    return out
+
+
+def queue_reminders(appointment: Appointment, *, now: datetime) -> None:
+    notification_enqueue_many(reminder_messages(appointment, now=now))
 
 
 def move_reminders(appointment: Appointment, *, now: datetime) -> None:
@@ -173,22 +217,31 @@ def move_reminders(appointment: Appointment, *, now: datetime) -> None:
 def on_booked(event: events.AppointmentBooked) -> None:
     if event.appointment.status == AppointmentStatus.PENDING:
         return  # it waits for its deposit: the confirmation, reminders and staff alert go out once it is confirmed
-    _booking_confirmed(event.appointment, actor=event.actor)
+    # Just made: its only history row is the booking's, so its SEQUENCE is 0 (no need to count).
+    _booking_confirmed(event.appointment, actor=event.actor, sequence=0)
 
 
-def _booking_confirmed(appointment: Appointment, *, actor: User | None) -> None:
+def _booking_confirmed(appointment: Appointment, *, actor: User | None, sequence: int | None = None) -> None:
+    # The confirmation, the reminders and the staff alerts in one write per table.
     key = f"appointment:{appointment.pk}:booked"
-    notification_enqueue(
+    staff = _staff_messages(appointment, key=key, change="booked", actor=actor)  # first: it loads the mechanic
+    base = _client_context(appointment)
+    confirmation = Message(
         event_key=key,
         recipient=appointment.client,
         template="appointment_booked",
-        context=_client_context(appointment),
+        context=base,
         location=appointment.location,
         channels=_client_channels(appointment, actor),
-        attachments=[ics.appointment_invitation(appointment)],
+        attachments=[ics.invitation_attachment(appointment, sequence=sequence)],
     )
-    queue_reminders(appointment, now=timezone.now())
-    _tell_staff(appointment, key=key, change="booked", actor=actor)
+    notification_enqueue_many(
+        [
+            confirmation,
+            *reminder_messages(appointment, now=timezone.now(), base=base),
+            *staff,
+        ]
+    )
 
 
 def on_rescheduled(event: events.AppointmentRescheduled) -> None:
@@ -201,7 +254,7 @@ def on_rescheduled(event: events.AppointmentRescheduled) -> None:
         context=_client_context(appointment, previous_start=event.previous_start),
         location=appointment.location,
         channels=_client_channels(appointment, event.actor),
-        attachments=[ics.appointment_invitation(appointment)],
+        attachments=[ics.invitation_attachment(appointment)],
     )
     move_reminders(appointment, now=timezone.now())
     _tell_staff(
@@ -225,7 +278,7 @@ def on_cancelled(event: events.AppointmentCancelled) -> None:
         context=appointment_context(appointment, url=reverse("booking:start")),
         location=appointment.location,
         channels=_client_channels(appointment, event.actor),
-        attachments=[ics.appointment_invitation(appointment)],  # METHOD:CANCEL, same UID, higher SEQUENCE
+        attachments=[ics.invitation_attachment(appointment)],  # METHOD:CANCEL, same UID, higher SEQUENCE
     )
     _tell_staff(appointment, key=key, change="cancelled", actor=event.actor)
 
