@@ -121,7 +121,7 @@ def test_from_check_in_to_the_clients_answer_and_the_mechanic_starting(page_at, 
         part_form.locator("[name=tax_rate]").fill("19")
         part_form.locator("button[type=submit]").click()
         desk.locator("[data-line^=part-]").wait_for()
-        desk.locator("button[data-move=estimate_sent]").click()
+        desk.locator(".wo-card__moves button[value=estimate_sent]").click()
         desk.locator('[data-status="estimate_sent"]').wait_for()
         desk.wait_for_selector("[data-wo-live]")
 
