@@ -33,8 +33,8 @@ def test_the_page_shows_header_lines_totals_and_timeline(cast, web, work_order):
     assert "Cambio pastillas" in html
     assert "Pastillas" in html
     assert 'data-kind="status"' in html  # the creation row of the history
-    assert 'name="status" value="estimate_sent"' in html
-    assert 'name="status" value="in_progress"' in html
+    assert 'data-move="estimate_sent"' in html
+    assert 'data-move="in_progress"' in html
 
 
 def test_status_buttons_follow_the_table_and_refusals_change_nothing(cast, web, work_order):
@@ -85,7 +85,7 @@ def test_the_client_sees_their_comments_only_and_the_estimate_link(cast, web, wo
     assert "Para usted" in html
     assert "Secreto taller" not in html
     assert "/work-orders/estimate/" in html
-    assert 'class="wo-card__moves"' not in html
+    assert "data-move=" not in html
     mine = web(cast.client).get(reverse("workorders:mine")).content.decode()
     assert work_order.number in mine
 
