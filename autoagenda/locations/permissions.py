@@ -92,6 +92,15 @@ def _visible_location(user: Any, pk: Any) -> Location:
     return found[0]
 
 
+def get_location_worked_at(user: Any, pk: Any) -> Location:
+    """`get_location_for_user` and then `require(can_work_at(...))` in its one query: a staff member's visible
+    location is one they work at (the staff query checks their location role; admins work everywhere), and
+    whoever else may see it (the public rule) works at none. 404 when not visible, 403 when visible only."""
+    location = _visible_location(user, pk)
+    require(is_staff_member(user))
+    return location
+
+
 def get_location_for_user(user: Any, pk: Any, *, manage: bool = False) -> Location:
     """The location, 404 when the user may not see it, 403 when `manage` and they may not edit it."""
     location = _visible_location(user, pk)

@@ -183,4 +183,17 @@ def test_from_check_in_to_the_clients_answer_and_the_mechanic_starting(page_at, 
         screenshot(desk, "workorders-page-es-1280")
         assert work_order.labor_lines.get().hours == Decimal("1.5")
 
+        # On the board a card's buttons move it in place; its ✕ asks first (dismissed: nothing is sent), and a
+        # card dropped on a column posts the same move as that column's button.
+        late = WorkOrder.objects.get(description="Ruido en la suspensión")
+        card = f'[data-card="{late.number}"]'
+        board.once("dialog", lambda dialog: dialog.dismiss())
+        board.locator(f"{card} button[value=cancelled]").click()
+        board.locator(f"{card} button[value=in_progress]").click()
+        board.locator(f'[data-column="in_progress"] {card}').wait_for(timeout=5000)
+        board.locator(card).drag_to(board.locator('[data-column="completed"]'))
+        board.locator(f'[data-column="completed"] {card}').wait_for(timeout=5000)
+        late.refresh_from_db()
+        assert late.status == WorkOrderStatus.COMPLETED
+
     assert not problems, problems

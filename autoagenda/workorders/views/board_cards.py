@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from autoagenda.workorders.models import WorkOrder
+from autoagenda.workorders.models import WorkOrder, WorkOrderStatus
 from autoagenda.workorders.templatetags.workorders_tags import person
 
 PLACEHOLDER = 999999999
@@ -31,12 +31,11 @@ def e(value: Any) -> str:
 
 @dataclass(frozen=True)
 class CardPage:
-    """What every card of one render shares: the URL patterns, the CSRF field, the strings, the filter."""
+    """What every card of one render shares: the URL patterns, the CSRF field, the strings."""
 
     location_id: int
     zone: ZoneInfo
     tv: bool
-    mechanic_id: int | None
     csrf_token: str
     detail_url: str
     move_url: str
@@ -45,25 +44,30 @@ class CardPage:
     running: str
     unassigned: str
     age_title: str
+    ready: str
+    cancel_title: str
 
     @classmethod
-    def build(cls, *, location_id: int, zone: ZoneInfo, tv: bool, mechanic_id: int | None, csrf_token: str) -> CardPage:
+    def build(cls, *, location_id: int, zone: ZoneInfo, tv: bool, csrf_token: str) -> CardPage:
+        # Not inside the f-strings: makemessages (xgettext) does not see a gettext call in one.
+        late_title, late, running = _("Past the promised time"), _("Late"), _("Clock running")
         return cls(
             location_id=location_id,
             zone=zone,
             tv=tv,
-            mechanic_id=mechanic_id,
             csrf_token=csrf_token,
             detail_url=reverse("workorders:detail", args=[PLACEHOLDER]),
             move_url=reverse("workorders:board_move", args=[location_id, PLACEHOLDER]),
             csrf_field=f'<input type="hidden" name="csrfmiddlewaretoken" value="{e(csrf_token)}">',
-            late=f'<span class="wo-late" title="{e(_("Past the promised time"))}">{e(_("Late"))}</span>',
+            late=f'<span class="wo-late" title="{e(late_title)}">{e(late)}</span>',
             running=(
-                f'<span class="wo-running" title="{e(_("Clock running"))}">'
+                f'<span class="wo-running" title="{e(running)}">'
                 '<span class="wo-clockdot" aria-hidden="true"></span></span>'
             ),
             unassigned=e(_("unassigned")),
             age_title=e(_("Age")),
+            ready=e(_("Ready")),
+            cancel_title=e(_("Move to “%(label)s”") % {"label": WorkOrderStatus.CANCELLED.label}),
         )
 
     def detail(self, pk: int) -> str:
@@ -93,56 +97,39 @@ def _person(user: Any) -> str:
 
 
 def _moves(card: WorkOrder, page: CardPage, moves: list[tuple[str, str]]) -> str:
+    """One form per card, one CSRF field, one button per allowed move (`name="status"`, the move as its value): a
+    browser without JavaScript posts the button it was pressed with; with JavaScript live.js posts the same with
+    htmx (adding the board's mechanic filter) and swaps the board in, the ✕ (cancel) after the board's
+    `data-confirm-cancel` question. No htmx attributes per card: a board holds hundreds."""
     url = e(page.move(card.pk))
-    hx_url = f"{url}?mechanic={page.mechanic_id}" if page.mechanic_id else url
-    forms = []
+    buttons = []
     for status, label in moves:
-        cancel = status == "cancelled"
-        confirm = f' hx-confirm="{e(_("Cancel %(number)s?") % {"number": card.number})}"' if cancel else ""
-        text = "✕" if cancel else "→ " + e(_("Ready") if status == "completed" else str(label))
-        title = e(_("Move to “%(label)s”") % {"label": label})
-        forms.append(
-            f'\n            <form method="post" action="{url}" hx-post="{hx_url}" hx-target="#wo-board"'
-            f' hx-swap="outerHTML"{confirm}>'
-            f"\n              {page.csrf_field}"
-            f'<input type="hidden" name="status" value="{e(status)}">'
-            f'\n              <button type="submit" class="btn btn--sm{" btn--ghost wo-btn--cancel" if cancel else ""}"'
-            f' data-move="{e(status)}" title="{title}">{text}</button>'
-            "\n            </form>"
-        )
-    return f'\n          <div class="wo-card__moves">{"".join(forms)}\n          </div>'
+        if status == "cancelled":
+            buttons.append(f'<button name="status" value="cancelled" title="{page.cancel_title}">✕</button>')
+        else:
+            text = page.ready if status == "completed" else e(label)
+            buttons.append(f'<button name="status" value="{e(status)}">{text}</button>')  # "→" from the CSS
+    return f'<form class="wo-card__moves" method="post" action="{url}">{page.csrf_field}{"".join(buttons)}</form>'
 
 
 def render_card(card: WorkOrder, page: CardPage) -> SafeString:
-    """One `<li class="wo-card">`; every value escaped (`e`, which is what autoescaping does)."""
+    """One `<li class="wo-card">`; every value escaped (`e`, which is what autoescaping does). Kept terse: a board
+    holds hundreds of cards and every byte of each is sent and read on every refresh."""
     moves: list[tuple[str, str]] = card.moves  # type: ignore[attr-defined]
     late: bool = card.late  # type: ignore[attr-defined]
     active = bool(moves) and not page.tv
     number = e(card.number)
-    drag = (
-        f' draggable="true" data-move-url="{e(page.move(card.pk))}"'
-        f' data-moves="{e("".join(f"{status} " for status, _label in moves))}"'
-        if active
-        else ""
-    )
+    drag = ' draggable="true"' if active else ""  # live.js reads the moves off the card's buttons
     mechanic = _person(card.mechanic) if card.mechanic else f"<em>{page.unassigned}</em>"
     vehicle = card.vehicle
     html = (
         f'<li class="wo-card{" wo-card--late" if late else ""}" data-card="{number}" data-status="{e(card.status)}"'
-        f"{drag}>"
-        '\n          <div class="wo-card__top">'
-        f'\n            <a class="wo-card__number" href="{e(page.detail(card.pk))}">{number}</a>'
-        f"\n            {page.late if late else ''}"
-        f"\n            {page.running if card.running else ''}"  # type: ignore[attr-defined]
-        "\n          </div>"
-        f'\n          <p class="wo-card__vehicle"><span class="plate">{e(vehicle.plate)}</span> {e(vehicle.make)}'
-        f" {e(vehicle.model)}</p>"
-        f'\n          <p class="wo-card__client">{_person(card.client)}</p>'
-        '\n          <p class="wo-card__meta">'
-        f'\n            <span class="wo-card__mechanic">{mechanic}</span>'
-        f'\n            <span class="wo-card__promised">{e(_promised(card.promised_by, page.zone))}</span>'
-        f'\n            <span class="wo-card__age" title="{page.age_title}">{e(_age(card.age))}</span>'  # type: ignore[attr-defined]
-        f"\n          </p>{_moves(card, page, moves) if active else ''}"
-        "\n        </li>"
+        f'{drag}><div class="wo-card__top"><a class="wo-card__number" href="{e(page.detail(card.pk))}">{number}</a>'
+        f"{page.late if late else ''}{page.running if card.running else ''}</div>"  # type: ignore[attr-defined]
+        f'<p><span class="plate">{e(vehicle.plate)}</span> {e(vehicle.make)} {e(vehicle.model)}</p>'
+        f'<p class="wo-card__client">{_person(card.client)}</p>'
+        f'<p class="wo-card__meta"><span>{mechanic}</span> <span>{e(_promised(card.promised_by, page.zone))}</span>'
+        f' <span title="{page.age_title}">{e(_age(card.age))}</span></p>'  # type: ignore[attr-defined]
+        f"{_moves(card, page, moves) if active else ''}</li>\n"
     )
     return mark_safe(html)  # noqa: S308 (every value above is escaped)

@@ -14,7 +14,7 @@ from autoagenda.accounts.models import User
 from autoagenda.accounts.permissions import require
 from autoagenda.core.errors import ApplicationError
 from autoagenda.locations.models import Location
-from autoagenda.locations.permissions import can_work_at, get_location_for_user
+from autoagenda.locations.permissions import can_work_at, get_location_for_user, get_location_worked_at
 
 LIVE_HEADER = "HX-Trigger"
 
@@ -57,7 +57,10 @@ def actor(request: HttpRequest) -> User:
 
 
 def staff_location(request: HttpRequest, location_id: Any, *, check: Any = can_work_at) -> Location:
-    """404 for a location the user may not see; 403 when `check` refuses them there (default: works there)."""
+    """404 for a location the user may not see; 403 when `check` refuses them there (default: works there, which
+    the location's own query answers: no second one)."""
+    if check is can_work_at:
+        return get_location_worked_at(request.user, location_id)
     location = get_location_for_user(request.user, location_id)
     require(check(request.user, location))
     return location

@@ -5,7 +5,8 @@
 // element re-fetches itself with htmx ("wo-changed", see its hx-trigger). With data-wo-id it reacts to that
 // work order only. While one of its own requests is on its way, or someone types in one of its fields, the
 // refresh waits. After a dropped connection it reconnects with a growing delay and refreshes once.
-// Cards carrying data-move-url can also be dragged onto a column: the drop posts the same move as the buttons.
+// A draggable card can also be dropped on a column one of its buttons moves it to: the drop posts the same move as
+// that button. A card's ✕ (cancel) asks first (the board's data-confirm-cancel).
 (() => {
   "use strict";
 
@@ -81,10 +82,36 @@
     el.dataset.ws.split(" ").filter(Boolean).forEach((path) => connect(path, 0));
   }
 
+  // A card's moves are one form (one button per move, name="status"): with htmx it posts to the form's action, with
+  // the board's mechanic filter, and the board comes back; the ✕ (cancel) asks first. Without JavaScript the form
+  // posts itself.
+  function move(form, status) {
+    const board = form.closest("#wo-board");
+    if (!board) return;
+    const mechanic = new URL(board.getAttribute("hx-get") || "", window.location.href).searchParams.get("mechanic");
+    const url = form.getAttribute("action") + (mechanic ? `?mechanic=${encodeURIComponent(mechanic)}` : "");
+    window.htmx.ajax("POST", url, { source: form, target: "#wo-board", swap: "outerHTML", values: { status } });
+  }
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    const button = event.submitter;
+    if (!form.matches || !form.matches(".wo-card__moves") || !button || !window.htmx) return;
+    event.preventDefault();
+    const board = form.closest("[data-confirm-cancel]");
+    const card = form.closest("[data-card]");
+    if (button.value === "cancelled" && board && card) {
+      if (!window.confirm(board.dataset.confirmCancel.replace("{number}", card.dataset.card))) return;
+    }
+    move(form, button.value);
+  });
+
+  const moves = (card) => Array.from(card.querySelectorAll("button[name=status]"), (button) => button.value);
+
   // Drag a card onto a column: the same POST as its buttons (refused moves come back with the reason).
   let dragged = null;
   document.addEventListener("dragstart", (event) => {
-    const card = event.target.closest && event.target.closest("[data-move-url]");
+    const card = event.target.closest && event.target.closest(".wo-card[draggable=true]");
     if (!card) return;
     dragged = card;
     event.dataTransfer.effectAllowed = "move";
@@ -93,7 +120,7 @@
   document.addEventListener("dragover", (event) => {
     const column = event.target.closest && event.target.closest("[data-column]");
     if (!dragged || !column) return;
-    if ((dragged.dataset.moves || "").split(" ").includes(column.dataset.column)) {
+    if (moves(dragged).includes(column.dataset.column)) {
       event.preventDefault();
       column.classList.add("is-drop");
     }
@@ -107,9 +134,8 @@
     if (!dragged || !column || !window.htmx) return;
     event.preventDefault();
     column.classList.remove("is-drop");
-    window.htmx.ajax("POST", dragged.dataset.moveUrl, {
-      target: "#wo-board", swap: "outerHTML", values: { status: column.dataset.column },
-    });
+    const form = dragged.querySelector(".wo-card__moves");
+    if (form) move(form, column.dataset.column);
     dragged = null;
   });
   document.addEventListener("dragend", () => { dragged = null; });
