@@ -9,14 +9,12 @@ unmarked tests run on whichever database the run uses).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
 import time_machine
-from django.db import connection
 
 from autoagenda.accounts.models import ClientLinkSource
 from autoagenda.billing import services
@@ -28,33 +26,9 @@ from tests.accounts.factories import ClientLocationFactory
 from tests.billing.conftest import NOW
 from tests.billing.factories import complete, work_order_with_lines
 from tests.customers.factories import VehicleFactory
+from tests.races import race
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
-
-
-def race(calls: list[Callable[[], Any]]) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [("not run",)] * len(calls)
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[index] = call()
-        except ApplicationError as exc:
-            results[index] = ("refused", exc.code)
-        except Exception as exc:  # fails the test below, with its message
-            results[index] = ("crashed", repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    with time_machine.travel(NOW, tick=False):
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 def _completions(cast: Any, count: int) -> list[Callable[[], Any]]:
@@ -72,7 +46,7 @@ def _check_gap_free(cast: Any, expected: int) -> None:
 
 
 def test_concurrent_completions_get_consecutive_invoice_numbers(cast: Any) -> None:
-    results = race(_completions(cast, 6))
+    results = race(_completions(cast, 6), frozen_at=NOW)
     assert sorted(results) == [1, 2, 3, 4, 5, 6]
     _check_gap_free(cast, 6)
 
@@ -95,7 +69,7 @@ def test_on_postgresql_many_issues_at_once_leave_no_gap_even_when_some_are_refus
 
         return run
 
-    results = race([guarded(call) for call in calls])
+    results = race([guarded(call) for call in calls], frozen_at=NOW)
     assert not [r for r in results if isinstance(r, tuple) and r[0] == "crashed"], results
     assert sum(1 for r in results if r == ("refused", "conflict")) == 4
     _check_gap_free(cast, 8)
@@ -111,7 +85,7 @@ def test_two_payments_of_the_whole_balance_at_once_cannot_overpay(cast: Any) -> 
     def pay(actor: Any) -> Any:
         return services.payment_record(actor=actor, invoice=invoice, amount=Decimal(83300), method="cash").amount
 
-    results = race([lambda: pay(cast.receptionist), lambda: pay(cast.manager), lambda: pay(cast.admin)])
+    results = race([lambda: pay(cast.receptionist), lambda: pay(cast.manager), lambda: pay(cast.admin)], frozen_at=NOW)
     assert sorted(map(str, results)) == sorted(["83300", *[str(("refused", "overpayment"))] * 2])
     invoice.refresh_from_db()
     assert (invoice.paid, invoice.status) == (Decimal(83300), "paid")
@@ -134,7 +108,7 @@ def test_on_postgresql_many_small_payments_at_once_stop_exactly_at_the_total(cas
         (lambda: services.payment_record(actor=cast.receptionist, invoice=invoice, amount=3000, method="card").amount)
         for _ in range(8)
     ]
-    results = race(calls)
+    results = race(calls, frozen_at=NOW)
     assert sum(1 for r in results if r == ("refused", "overpayment")) == 5
     invoice.refresh_from_db()
     assert invoice.paid == Decimal(9000)

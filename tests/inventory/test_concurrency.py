@@ -3,47 +3,18 @@ PostgreSQL (the level row is locked with SELECT … FOR UPDATE; SQLite would ser
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
 
 import pytest
-from django.db import connection
 
-from autoagenda.core.errors import ApplicationError
 from autoagenda.inventory import services
 from autoagenda.inventory.models import MoveKind, StockLevel, StockMove
 from tests.accounts.factories import AdminFactory
 from tests.inventory.factories import ProductFactory
 from tests.locations.factories import LocationFactory
+from tests.races import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
-
-
-def race(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Every call in its own thread, released together; a refusal is ("refused", code), anything else fails."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [("not run",)] * len(calls)
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[index] = call()
-        except ApplicationError as exc:
-            results[index] = ("refused", exc.code)
-        except Exception as exc:
-            results[index] = ("crashed", repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 @pytest.fixture

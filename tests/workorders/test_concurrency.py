@@ -8,51 +8,23 @@ writers (the unmarked test runs on whichever database the run uses).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
-import time_machine
-from django.db import connection
 
 from autoagenda.accounts.models import ClientLinkSource
-from autoagenda.core.errors import ApplicationError
 from autoagenda.scheduling.models import AppointmentStatus
 from autoagenda.workorders import services
 from autoagenda.workorders.models import WorkOrder
 from tests.accounts.factories import ClientLocationFactory
 from tests.customers.factories import VehicleFactory
+from tests.races import race
 from tests.scheduling.factories import AppointmentFactory
 from tests.workorders.conftest import NOW
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
-
-
-def race(calls: list[Callable[[], Any]]) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [("not run",)] * len(calls)
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[index] = call()
-        except ApplicationError as exc:
-            results[index] = ("refused", exc.code)
-        except Exception as exc:  # fails the test below, with its message
-            results[index] = ("crashed", repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    with time_machine.travel(NOW, tick=False):
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 def _creations(cast: Any, count: int) -> list[Callable[[], Any]]:
@@ -76,7 +48,7 @@ def _check_gap_free(cast: Any, expected: int) -> None:
 
 
 def test_concurrent_creations_get_consecutive_numbers(cast) -> None:
-    results = race(_creations(cast, 6))
+    results = race(_creations(cast, 6), frozen_at=NOW)
     assert sorted(results) == [1, 2, 3, 4, 5, 6]
     _check_gap_free(cast, 6)
 
@@ -96,7 +68,7 @@ def test_on_postgresql_many_creations_at_once_leave_no_gap_even_when_some_are_re
         lambda: services.work_order_create_from_appointment(actor=cast.receptionist, appointment=appointment).sequence
         for _ in range(4)
     ]
-    results = race(calls + twice)
+    results = race(calls + twice, frozen_at=NOW)
     crashed = [r for r in results if isinstance(r, tuple) and r[0] == "crashed"]
     assert not crashed
     refusals = [r for r in results if isinstance(r, tuple)]

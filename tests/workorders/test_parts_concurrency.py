@@ -15,8 +15,8 @@ from autoagenda.workorders import services
 from autoagenda.workorders.models import PartLine, StatusChange, WorkOrder, WorkOrderStatus
 from tests.accounts.factories import StaffFactory
 from tests.inventory.factories import ProductFactory
-from tests.inventory.test_concurrency import race
 from tests.locations.factories import LocationFactory
+from tests.races import race
 from tests.workorders.factories import PartLineFactory, WorkOrderFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
