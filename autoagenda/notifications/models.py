@@ -121,9 +121,16 @@ class Delivery(models.Model):
             models.Index(
                 fields=["lease_expires_at"], condition=Q(status="sending"), name="notifications_delivery_leased"
             ),
-            # Cancelling a booking's reminders by event-key prefix (`LIKE 'appointment:42:%'`): on PostgreSQL a
-            # pattern index serves the prefix and equality alike (one index instead of Django's two).
-            models.Index(fields=["event_key"], name="notifications_delivery_event", opclasses=["varchar_pattern_ops"]),
+            # Cancelling or moving a booking's reminders by event-key prefix (`LIKE 'appointment:42:%'`), which
+            # only touches messages not yet out (queued, or failed and waiting): on PostgreSQL a pattern index
+            # serves the prefix and equality alike (one index instead of Django's two); partial, so claiming and
+            # sending a message never write to it.
+            models.Index(
+                fields=["event_key"],
+                name="notifications_delivery_event",
+                opclasses=["varchar_pattern_ops"],
+                condition=Q(status__in=["queued", "failed"]),
+            ),
             models.Index(fields=["location", "status", "-created_at"], name="notifications_delivery_outbox"),
             # The admins' "failed, any location" list; partial, so sending a message never writes to it.
             models.Index(fields=["-created_at"], condition=Q(status="failed"), name="notifications_delivery_failed"),

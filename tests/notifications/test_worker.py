@@ -20,6 +20,7 @@ from autoagenda.notifications.transports import PermanentError, TransientError
 from autoagenda.notifications.transports.console import ConsoleGateway
 from autoagenda.notifications.worker import Worker
 from tests.accounts.factories import UserFactory
+from tests.locations.factories import LocationFactory
 from tests.notifications.factories import DeliveryFactory
 
 SCL = ZoneInfo("America/Santiago")
@@ -96,6 +97,23 @@ def test_the_oldest_due_message_is_claimed_first(db):
         batch = outbox.claim(owner="w1", limit=1, lease=timedelta(minutes=1), now=T0)
     assert [d.pk for d in batch] == [early.pk]
     assert status(late) == "queued"
+
+
+def test_each_claimed_message_comes_with_its_own_location_loaded(db, django_assert_num_queries):
+    santiago = LocationFactory(name="Providencia", timezone="America/Santiago")
+    madrid = LocationFactory(name="Chamberí", timezone="Europe/Madrid")
+    with time_machine.travel(T0, tick=False):
+        rows = [
+            DeliveryFactory(location=place, send_after=T0 - timedelta(minutes=10 - n))
+            for n, place in enumerate([madrid, santiago, None, madrid, santiago, madrid])
+        ]
+        batch = outbox.claim(owner="w1", limit=10, lease=timedelta(minutes=1), now=T0)
+    assert [d.pk for d in batch] == [r.pk for r in rows]
+    with django_assert_num_queries(0):
+        names = [d.location.name if d.location else None for d in batch]
+    assert names == ["Chamberí", "Providencia", None, "Chamberí", "Providencia", "Chamberí"]
+    assert [d.location.timezone for d in batch if d.location][:2] == ["Europe/Madrid", "America/Santiago"]
+    assert {d.status for d in batch} == {"sending"}
 
 
 def test_two_workers_never_claim_the_same_row(db):
@@ -291,13 +309,19 @@ def test_the_claim_on_postgresql_walks_the_partial_index_of_due_rows(db):
 
 
 @pytest.mark.postgres
-def test_cancelling_by_prefix_on_postgresql_uses_the_event_key_index(db):
+@pytest.mark.parametrize("statuses", [["queued", "failed"], ["queued"]], ids=["cancel", "reschedule"])
+def test_cancelling_or_moving_by_prefix_on_postgresql_uses_the_event_key_index(db, statuses):
+    """The index holds only the messages not yet out, which is all that a cancellation or a move looks at."""
     from autoagenda.notifications.services import _matching
 
-    sql, params = _matching(None, "appointment:42:").query.sql_with_params()
+    Delivery.objects.bulk_create(
+        DeliveryFactory.build(event_key=f"appointment:{n}:reminder:1440", recipient=None) for n in range(1000)
+    )
+    wanted = _matching(None, "appointment:42:")
+    wanted = wanted.filter(status__in=statuses) if len(statuses) > 1 else wanted.filter(status=statuses[0])
+    sql, params = wanted.query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
+        cursor.execute(f"ANALYZE {outbox.TABLE}")  # a thousand queued reminders: the planner picks by cost
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-        cursor.execute("SET enable_seqscan = on")
     assert "notifications_delivery_event" in plan
