@@ -116,6 +116,26 @@ def test_each_claimed_message_comes_with_its_own_location_loaded(db, django_asse
     assert {d.status for d in batch} == {"sending"}
 
 
+def test_the_claim_still_sends_post_init_when_something_listens_to_it(db):
+    """The claim builds its instances without Model.__init__ only while nobody listens to its signals."""
+    from django.db.models.signals import post_init
+
+    seen = []
+
+    def listener(sender, instance, **kwargs):
+        seen.append(instance.pk)
+
+    with time_machine.travel(T0, tick=False):
+        rows = [DeliveryFactory() for _ in range(2)]
+        post_init.connect(listener, sender=Delivery)
+        try:
+            batch = outbox.claim(owner="w1", limit=5, lease=timedelta(minutes=1), now=T0)
+        finally:
+            post_init.disconnect(listener, sender=Delivery)
+    assert {d.pk for d in batch} == {r.pk for r in rows}
+    assert {r.pk for r in rows} <= set(seen)
+
+
 def test_two_workers_never_claim_the_same_row(db):
     with time_machine.travel(T0, tick=False):
         rows = [DeliveryFactory() for _ in range(5)]
