@@ -87,6 +87,14 @@ class ServicePrice(models.Model):
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="prices")
     location = models.ForeignKey("locations.Location", on_delete=models.CASCADE, related_name="service_prices")
     price = models.DecimalField(_("net price"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    tax_rate = models.DecimalField(
+        _("tax rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Charged at this location (another country's rate); empty takes the service's."),
+    )
 
     class Meta:
         verbose_name = _("price at a location")
@@ -95,6 +103,10 @@ class ServicePrice(models.Model):
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["service", "location"], name="catalog_serviceprice_unique_location"),
             models.CheckConstraint(condition=Q(price__gte=0), name="catalog_serviceprice_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(tax_rate__isnull=True) | Q(tax_rate__gte=0, tax_rate__lte=100),
+                name="catalog_serviceprice_tax_rate_range",
+            ),
         ]
 
     def __str__(self) -> str:

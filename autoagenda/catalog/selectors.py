@@ -30,23 +30,26 @@ def services_for(user: Any, *, location_id: int | None = None) -> QuerySet[Servi
 
 @dataclass(frozen=True)
 class Price:
-    """An amount and its currency: never added to an amount in another currency."""
+    """An amount and its currency (never added to an amount in another currency), and the tax rate (%) charged
+    on it there."""
 
     amount: Decimal
     currency: str
+    tax_rate: Decimal
 
 
 def service_price_at(service: Service, location: Location) -> Price | None:
-    """What the service costs at `location`, in its currency; None when it has no price there.
+    """What the service costs at `location`, in its currency, and its tax rate there; None when it has no price
+    there.
 
-    Reads `service.prices` (prefetch it for lists): the location's own price first, else the service's price when
-    it is in the location's currency.
+    Reads `service.prices` (prefetch it for lists): the location's own price (and rate, if it has one) first,
+    else the service's price when it is in the location's currency.
     """
     for row in service.prices.all():
         if row.location_id == location.pk:
-            return Price(row.price, location.currency)
+            return Price(row.price, location.currency, service.tax_rate if row.tax_rate is None else row.tax_rate)
     if service.currency in ("", location.currency):
-        return Price(service.price, location.currency)
+        return Price(service.price, location.currency, service.tax_rate)
     return None
 
 

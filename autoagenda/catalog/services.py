@@ -41,6 +41,16 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def tax_rate_errors(value: Any) -> list[str]:
+    """What is wrong with a tax rate: a percentage from 0 to 100 with at most 2 decimal places."""
+    tax = _as_decimal(value)
+    if tax is None or not Decimal(0) <= tax <= Decimal(100):
+        return [_("Enter a percentage from 0 to 100.")]
+    if tax.quantize(Decimal("0.01")) != tax:
+        return [_("Use at most 2 decimal places.")]
+    return []
+
+
 def _as_decimal(value: Any) -> Decimal | None:
     if isinstance(value, bool) or value is None:
         return None
@@ -90,11 +100,8 @@ def service_field_errors(values: Mapping[str, Any]) -> dict[str, list[str]]:
             add(field, _("Enter a whole number from %(min)s to %(max)s.") % {"min": low, "max": high})
     for message in price_errors(values.get("price"), str(values.get("currency") or money.currency())):
         add("price", message)
-    tax = _as_decimal(values.get("tax_rate"))
-    if tax is None or not Decimal(0) <= tax <= Decimal(100):
-        add("tax_rate", _("Enter a percentage from 0 to 100."))
-    elif tax.quantize(Decimal("0.01")) != tax:
-        add("tax_rate", _("Use at most 2 decimal places."))
+    for message in tax_rate_errors(values.get("tax_rate")):
+        add("tax_rate", message)
     months = values.get("repeat_months")
     if months is not None and (not _is_int(months) or not 1 <= months <= 120):
         add("repeat_months", _("Leave empty, or enter a whole number from 1 to 120."))
@@ -166,8 +173,16 @@ def _values_of(service: Service) -> dict[str, Any]:
     return {field: getattr(service, field) for field in SERVICE_FIELDS}
 
 
-def service_price_set(*, actor: Any, service: Service, location: Location, price: Decimal | int | str | None) -> None:
-    """The service's own price at `location`, in the location's currency; None goes back to the service's price.
+def service_price_set(
+    *,
+    actor: Any,
+    service: Service,
+    location: Location,
+    price: Decimal | int | str | None,
+    tax_rate: Decimal | int | str | None = None,
+) -> None:
+    """The service's own price at `location`, in the location's currency, and the tax rate charged there (None:
+    the service's); a price of None goes back to the service's price and rate.
 
     For a catalogue that serves locations in two currencies: the service's `price` is in its currency, every
     location in another currency is priced here.
@@ -179,11 +194,15 @@ def service_price_set(*, actor: Any, service: Service, location: Location, price
         if price is None:
             ServicePrice.objects.filter(service=service, location=location).delete()
             return
-        errors = price_errors(price, location.currency)
+        errors = {"price": price_errors(price, location.currency)}
+        if tax_rate is not None:
+            errors["tax_rate"] = tax_rate_errors(tax_rate)
+        rate = None if tax_rate is None else _as_decimal(tax_rate)
+        errors = {field: problems for field, problems in errors.items() if problems}
         if errors:
-            raise ApplicationError("invalid", _("The price was not saved."), errors={"price": errors})
+            raise ApplicationError("invalid", _("The price was not saved."), errors=errors)
         ServicePrice.objects.update_or_create(
-            service=service, location=location, defaults={"price": Decimal(str(price).strip())}
+            service=service, location=location, defaults={"price": Decimal(str(price).strip()), "tax_rate": rate}
         )
 
 

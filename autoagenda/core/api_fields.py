@@ -113,3 +113,10 @@ class LocationPriceSerializer(serializers.Serializer[Any]):
     location = serializers.IntegerField(source="location_id", read_only=True)
     currency = serializers.CharField(source="location.currency", read_only=True)
     price = MoneyField(currency="location.currency", read_only=True)
+    tax_rate = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text="The tax rate (%) charged there; null: the item's own.",
+    )

@@ -85,11 +85,22 @@ class ProductWriteSerializer(serializers.Serializer[Any]):
 class PriceInputSerializer(serializers.Serializer[Any]):
     location = ScopedPrimaryKeyRelatedField(scope=stock_locations_for)
     price = MoneyField(min_value=0, currency=None, allow_null=True)
+    tax_rate = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        max_value=100,
+        required=False,
+        allow_null=True,
+        help_text=_("The tax rate (%) charged there; null or absent: the product's."),
+    )
 
 
 class ProductPatchSerializer(ProductWriteSerializer):
     prices = PriceInputSerializer(
-        many=True, required=False, help_text=_("Set its price at locations (null: back to the product's).")
+        many=True,
+        required=False,
+        help_text=_("Set its price and tax rate at locations (price null: back to the product's)."),
     )
 
 

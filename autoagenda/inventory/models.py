@@ -82,6 +82,14 @@ class ProductPrice(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="prices")
     location = models.ForeignKey("locations.Location", on_delete=models.CASCADE, related_name="product_prices")
     price = models.DecimalField(_("net sale price"), max_digits=12, decimal_places=2)
+    tax_rate = models.DecimalField(
+        _("tax rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Charged at this location (another country's rate); empty takes the product's."),
+    )
 
     class Meta:
         verbose_name = _("product price at a location")
@@ -89,6 +97,10 @@ class ProductPrice(models.Model):
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["product", "location"], name="inventory_productprice_unique_location"),
             models.CheckConstraint(condition=Q(price__gte=0), name="inventory_productprice_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(tax_rate__isnull=True) | Q(tax_rate__gte=0, tax_rate__lte=100),
+                name="inventory_productprice_tax_rate_range",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -36,12 +36,13 @@ def products_for(user: Any, *, location_id: int | None = None, active_only: bool
 
 
 def product_price_at(product: Product, location: Location) -> Price | None:
-    """The product's net price at `location` in its currency (reads `product.prices`; prefetch it for lists)."""
+    """The product's net price at `location` in its currency, and its tax rate there (the location's own row
+    first; reads `product.prices`: prefetch it for lists)."""
     for row in product.prices.all():
         if row.location_id == location.pk:
-            return Price(row.price, location.currency)
+            return Price(row.price, location.currency, product.tax_rate if row.tax_rate is None else row.tax_rate)
     if product.currency == location.currency:
-        return Price(product.price, location.currency)
+        return Price(product.price, location.currency, product.tax_rate)
     return None
 
 

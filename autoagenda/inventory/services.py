@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from autoagenda.accounts.permissions import require
+from autoagenda.catalog.services import tax_rate_errors
 from autoagenda.core import money
 from autoagenda.core.errors import ApplicationError
 from autoagenda.inventory import events
@@ -113,9 +114,8 @@ def product_field_errors(values: dict[str, Any]) -> dict[str, list[str]]:
         problems = _amount_errors(values.get(field), values["currency"])
         if problems:
             errors[field] = problems
-    tax = _decimal(values.get("tax_rate"))
-    if tax is None or not 0 <= tax <= 100 or tax != tax.quantize(Decimal("0.01")):
-        errors["tax_rate"] = [_("Enter a percentage from 0 to 100 with at most 2 decimal places.")]
+    if tax_rate_errors(values.get("tax_rate")):
+        errors["tax_rate"] = tax_rate_errors(values.get("tax_rate"))
     if "unit" not in errors:
         problems = quantity_errors(values.get("reorder_level"), values["unit"], allow_zero=True)
         if problems:
@@ -194,8 +194,9 @@ def product_update(
     return _save_product(actor=actor, product=product, values=values, locations=chosen)
 
 
-def product_price_set(*, actor: Any, product: Product, location: Location, price: Any) -> None:
-    """The product's price at `location` in that location's currency (None: back to the product's own)."""
+def product_price_set(*, actor: Any, product: Product, location: Location, price: Any, tax_rate: Any = None) -> None:
+    """The product's price at `location` in that location's currency, and the tax rate charged there (None: the
+    product's). A price of None goes back to the product's own price and rate."""
     require(can_manage_product(actor, product))
     if not product.locations.filter(pk=location.pk).exists():
         raise ApplicationError.invalid("location", _("The product is not carried at this location."))
@@ -203,11 +204,15 @@ def product_price_set(*, actor: Any, product: Product, location: Location, price
         if price is None:
             ProductPrice.objects.filter(product=product, location=location).delete()
             return
-        errors = _amount_errors(price, location.currency)
+        errors = {"price": _amount_errors(price, location.currency)}
+        if tax_rate is not None:
+            errors["tax_rate"] = tax_rate_errors(tax_rate)
+        errors = {field: problems for field, problems in errors.items() if problems}
         if errors:
-            raise ApplicationError("invalid", _("The price was not saved."), errors={"price": errors})
+            raise ApplicationError("invalid", _("The price was not saved."), errors=errors)
+        rate = None if tax_rate is None else Decimal(str(tax_rate).strip())
         ProductPrice.objects.update_or_create(
-            product=product, location=location, defaults={"price": Decimal(str(price).strip())}
+            product=product, location=location, defaults={"price": Decimal(str(price).strip()), "tax_rate": rate}
         )
 
 
@@ -438,7 +443,13 @@ def product_update_with_prices(
         else:
             require(can_manage_product(actor, product))
         for row in prices:
-            product_price_set(actor=actor, product=product, location=row["location"], price=row.get("price"))
+            product_price_set(
+                actor=actor,
+                product=product,
+                location=row["location"],
+                price=row.get("price"),
+                tax_rate=row.get("tax_rate"),
+            )
     return product
 
 

@@ -82,7 +82,9 @@ def test_patch_changes_fields_and_sets_a_price_per_location(cast, api, product):
     assert response.status_code == 200, response.json()
     data = response.json()
     assert data["name"] == "Filtro nuevo"
-    assert data["prices"] == [{"location": cast.other_location.pk, "currency": "EUR", "price": "8.50"}]
+    assert data["prices"] == [
+        {"location": cast.other_location.pk, "currency": "EUR", "price": "8.50", "tax_rate": None}
+    ]
 
 
 def test_a_price_in_pesos_with_cents_at_the_peso_location_is_refused_and_nothing_changes(cast, api, product):

@@ -69,7 +69,11 @@ def load_inventory(loader: DemoLoader) -> None:
         )
         if created:
             product.locations.set([providencia, madrid])
-        loader.upsert(ProductPrice, {"product": product, "location": madrid}, {"price": Decimal(spec.price_eur)})
+        loader.upsert(
+            ProductPrice,
+            {"product": product, "location": madrid},
+            {"price": Decimal(spec.price_eur), "tax_rate": madrid.standard_tax_rate},
+        )
         for location, (received, change) in ((providencia, spec.providencia), (madrid, spec.madrid)):
             if StockMove.objects.filter(product=product, location=location).exists():
                 continue

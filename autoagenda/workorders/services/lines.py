@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from autoagenda.accounts.permissions import require
+from autoagenda.catalog.selectors import service_price_at
 from autoagenda.core.errors import ApplicationError
 from autoagenda.inventory.models import Product
 from autoagenda.workorders.models import (
@@ -44,8 +45,12 @@ Line = LaborLine | PartLine
 
 
 def default_tax_rate(work_order: WorkOrder) -> Decimal:
-    """The work order's service's tax rate, else zero."""
-    return work_order.service.tax_rate if work_order.service_id and work_order.service else Decimal(0)
+    """The tax rate of the work order's service at its location (its own rate there, else the service's), else
+    the location's standard rate."""
+    if work_order.service_id and work_order.service:
+        price = service_price_at(work_order.service, work_order.location)
+        return price.tax_rate if price is not None else work_order.service.tax_rate
+    return work_order.location.standard_tax_rate
 
 
 def _editable(work_order: WorkOrder) -> WorkOrder:
@@ -140,7 +145,7 @@ def part_line_add(
         values["quantity"] = parts.product_quantity(product, quantity, errors)
         values.setdefault("description", product.name[:LINE_DESCRIPTION_MAX])
         values.setdefault("unit_price", price.amount if price is not None else Decimal(0))
-        values.setdefault("tax_rate", product.tax_rate)
+        values.setdefault("tax_rate", price.tax_rate if price is not None else product.tax_rate)
     else:
         values.update(_part_values({"quantity": quantity}, errors))
     raise_if_errors(errors, _("The part line was not added."))
