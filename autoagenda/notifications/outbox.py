@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.db.models import F, Field, Model, QuerySet, signals
 from django.db.models.base import ModelState
 
+from autoagenda.core.db import c_timestamp_loader
 from autoagenda.locations.models import Location
 from autoagenda.notifications.models import PHONE_CHANNELS, Delivery, DeliveryStatus
 from autoagenda.notifications.quiet_hours import hold_back_for
@@ -105,15 +106,13 @@ def claim(*, owner: str, limit: int, lease: timedelta, now: datetime) -> list[De
         # without the ORM's per-row query machinery (`.raw()` and a prefetch of `location` were a second query
         # and most of the claim's time). Each location's columns come on one row only (the join is on its first
         # claimed row; the others carry NULLs, which cost nothing to decode), and the cursor decodes timestamps
-        # with psycopg's C loader (see core/db.fast_rows): together about half the claim's CPU time.
-        from psycopg.types.datetime import TimestamptzLoader
-
+        # with psycopg's C loader: together about half the claim's CPU time.
         with transaction.atomic(), connection.cursor() as cursor:
             # The claim need not wait for its WAL to reach the disk: lost in a crash, its rows are simply still
             # queued, which is where they were (a later claim takes them). Every change after it (sent, retry,
             # failed) commits durably as usual, and flushes the claim's WAL with its own.
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
+            c_timestamp_loader(cursor)
             cursor.execute(_CLAIM_POSTGRES, [owner, adapt(expires), adapt(now), adapt(now), limit])
             records = cursor.fetchall()
         locations = {
