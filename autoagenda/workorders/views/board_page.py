@@ -1,0 +1,95 @@
+"""The job-board page as a whole, kept in the shared cache (issue 12).
+
+Every desk and wall screen asks for the same board again and again (each change makes every screen re-fetch it),
+and once its columns were cached the shell around them — the menu, the header, the mechanics filter — was most
+of what a request cost. So the rendered page is kept too, per board version and minute like the columns, and per
+everything else its markup depends on: the viewer (their menu, name and role are in the shell; a desk's page is
+not a mechanic's), the language, the location's name and zone, the exact query (the filter, the wall screen; any
+other query is not cached, so nobody can fill the cache with variants), a full page or htmx's fragment.
+
+What is checked or read afresh on every request: the login and the session, that the viewer works at the location
+(the view does it before it asks here), the CSRF token (the page is rendered with a placeholder), the bell's
+unread count (a placeholder too) and the messages (a page with messages waiting is rendered, never cached)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from functools import cache as once
+from typing import Any
+
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+
+from autoagenda.accounts.models import User
+from autoagenda.locations.models import Location
+from autoagenda.workorders import live
+from autoagenda.workorders.views.board_cards import e
+from autoagenda.workorders.views.common import is_partial
+
+PAGE_CACHE_SECONDS = 120
+CSRF_PLACEHOLDER = "csrf-token-of-the-request"
+BELL_PLACEHOLDER = "bell-count-of-the-request"
+BELL_TEMPLATE = "partials/bell_count.html"
+QUERY = frozenset({"mechanic", "tv"})  # the board's own parameters; a page with any other is not cached
+PLACEHOLDERS = {"csrf_token": CSRF_PLACEHOLDER, "inbox_unread": BELL_PLACEHOLDER}
+
+
+def _plain_query(request: HttpRequest) -> bool:
+    return all(name in QUERY and len(values) == 1 and len(values[0]) <= 20 for name, values in request.GET.lists())
+
+
+def page_key(request: HttpRequest, location: Location, user: User, *, now: datetime) -> str:
+    """The cache key of this request's page, or "" when it must be rendered (the cache is unreadable, messages
+    are waiting, or the query is not the board's own)."""
+    if not _plain_query(request) or len(get_messages(request)):
+        return ""
+    version = live.board_version(location.pk)
+    if version is None:
+        return ""
+    viewer = (user.pk, user.role, user.get_short_name(), user.is_active)
+    shell = (location.name, str(location.zone), is_partial(request), hasattr(request, "scope"))
+    parts = repr((viewer, shell, request.get_full_path())).encode()
+    digest = hashlib.blake2b(parts, digest_size=16).hexdigest()
+    minute = int(now.timestamp() // 60)
+    return f"workorders:board-page:{location.pk}:{version}:{minute}:{get_language()}:{digest}"
+
+
+@once
+def _bell_placeholder() -> str:
+    """The bell's count as base.html renders it around the placeholder (templates are fixed while a process
+    runs)."""
+    return render_to_string(BELL_TEMPLATE, {"inbox_unread": BELL_PLACEHOLDER})
+
+
+def respond(request: HttpRequest, html: str, *, status: int = 200) -> HttpResponse:
+    """A page rendered with the placeholders, with this request's own CSRF token and unread count put in (the
+    count as base.html's own partial renders it for this request: one query, only when the page has the bell)."""
+    html = html.replace(CSRF_PLACEHOLDER, e(get_token(request)))
+    bell = _bell_placeholder()
+    if bell in html:
+        html = html.replace(bell, render_to_string(BELL_TEMPLATE, None, request))
+    response = HttpResponse(html, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def cached(request: HttpRequest, key: str) -> HttpResponse | None:
+    """The page kept under `key`, for this request; None when there is none."""
+    html = cache.get(key) if key else None
+    return None if html is None else respond(request, html)
+
+
+def render(
+    request: HttpRequest, template: str, context: dict[str, Any], *, key: str = "", status: int = 200
+) -> HttpResponse:
+    """Render with the placeholders, keep the result under `key` when one is given, and respond."""
+    html = render_to_string(template, {**context, **PLACEHOLDERS}, request)
+    if key:
+        cache.set(key, html, PAGE_CACHE_SECONDS)
+    return respond(request, html, status=status)
