@@ -67,29 +67,42 @@ def _bell_placeholder() -> str:
     return render_to_string(BELL_TEMPLATE, {"inbox_unread": BELL_PLACEHOLDER})
 
 
-def respond(request: HttpRequest, html: str, *, status: int = 200) -> HttpResponse:
-    """A page rendered with the placeholders, with this request's own CSRF token and unread count put in (the
-    count as base.html's own partial renders it for this request: one query, only when the page has the bell)."""
-    html = html.replace(CSRF_PLACEHOLDER, e(get_token(request)))
-    bell = _bell_placeholder()
-    if bell in html:
-        html = html.replace(bell, render_to_string(BELL_TEMPLATE, None, request))
-    response = HttpResponse(html, status=status)
+# A page as kept: its UTF-8 bytes cut at each CSRF placeholder, before and after the bell's count (None: no
+# bell). Joining bytes around this request's token costs a fraction of replacing in, and encoding, 240 KiB of text.
+Parts = tuple[list[bytes], list[bytes] | None]
+
+
+def _cut(html: str) -> Parts:
+    token = CSRF_PLACEHOLDER.encode()
+    before, bell, after = html.partition(_bell_placeholder())
+    return before.encode().split(token), (after.encode().split(token) if bell else None)
+
+
+def _respond(request: HttpRequest, parts: Parts, *, status: int = 200) -> HttpResponse:
+    """The page with this request's own CSRF token and unread count put in (the count as base.html's own partial
+    renders it for this request: one query, only when the page has the bell)."""
+    token = e(get_token(request)).encode()
+    before, after = parts
+    body = token.join(before)
+    if after is not None:
+        bell = render_to_string(BELL_TEMPLATE, None, request).encode()
+        body = b"".join((body, bell, token.join(after)))
+    response = HttpResponse(body, status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
 
 def cached(request: HttpRequest, key: str) -> HttpResponse | None:
     """The page kept under `key`, for this request; None when there is none."""
-    html = cache.get(key) if key else None
-    return None if html is None else respond(request, html)
+    parts = cache.get(key) if key else None
+    return None if parts is None else _respond(request, parts)
 
 
 def render(
     request: HttpRequest, template: str, context: dict[str, Any], *, key: str = "", status: int = 200
 ) -> HttpResponse:
     """Render with the placeholders, keep the result under `key` when one is given, and respond."""
-    html = render_to_string(template, {**context, **PLACEHOLDERS}, request)
+    parts = _cut(render_to_string(template, {**context, **PLACEHOLDERS}, request))
     if key:
-        cache.set(key, html, PAGE_CACHE_SECONDS)
-    return respond(request, html, status=status)
+        cache.set(key, parts, PAGE_CACHE_SECONDS)
+    return _respond(request, parts, status=status)
