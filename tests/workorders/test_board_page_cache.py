@@ -48,16 +48,16 @@ def test_the_bell_shows_the_unread_count_of_the_moment_on_a_cached_page(cast, we
 
 
 def test_each_viewer_gets_their_own_shell(cast, web, work_order):
-    cast.manager.first_name = "Marta"
+    cast.manager.first_name = "Zenobia"
     cast.manager.save()
-    cast.receptionist.first_name = "Rosa"
+    cast.receptionist.first_name = "Quiteria"
     cast.receptionist.save()
     receptionists = _get(web(cast.receptionist), cast.location)[0].content.decode()
     managers = _get(web(cast.manager), cast.location)[0].content.decode()
-    assert "Rosa" in receptionists
-    assert "Marta" not in receptionists
-    assert "Marta" in managers
-    assert "Rosa" not in managers
+    assert "Quiteria" in receptionists
+    assert "Zenobia" not in receptionists
+    assert "Zenobia" in managers
+    assert "Quiteria" not in managers
     assert reverse("notifications:outbox") in managers  # the manager's menu, not the receptionist's
     assert reverse("notifications:outbox") not in receptionists
 
@@ -112,3 +112,42 @@ def test_the_location_switcher_is_at_most_a_minute_old(cast, web, work_order, cl
     StaffMembership.objects.create(user=cast.receptionist, location=second, role=cast.receptionist.role)
     clock.shift(timedelta(minutes=1))
     assert "Sucursal Norte" in _get(client, cast.location)[0].content.decode()
+
+
+def test_every_desk_shares_one_htmx_fragment_each_with_its_own_token(cast, work_order):
+    """On each change every desk re-fetches the fragment: the first renders it, the others get it from the cache
+    (the session, the user and the location: no shell, no bell), and each posts a card's move with its own
+    token."""
+    import re
+
+    from django.test import Client
+
+    from autoagenda.workorders.models import WorkOrder
+    from tests.conftest import TEST_LANGUAGE
+
+    clients = []
+    for user in (cast.receptionist, cast.manager):
+        client = Client(enforce_csrf_checks=True, **TEST_LANGUAGE)
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        clients.append(client)
+    first, cold = _get(clients[0], cast.location, HTTP_HX_REQUEST="true")
+    second, warm = _get(clients[1], cast.location, HTTP_HX_REQUEST="true")
+    assert warm == 3, warm
+    assert warm < cold
+    html = second.content.decode()
+    assert "csrf-token-of-the-request" not in html
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    assert token not in first.content.decode()
+    moved = clients[1].post(
+        reverse("workorders:board_move", args=[cast.location.pk, work_order.pk]),
+        {"status": "in_progress", "csrfmiddlewaretoken": token},
+    )
+    assert moved.status_code == 302
+    assert WorkOrder.objects.get(pk=work_order.pk).status == "in_progress"
+
+
+def test_a_mechanics_fragment_is_not_a_desks(cast, web, work_order):
+    desk = _get(web(cast.receptionist), cast.location, HTTP_HX_REQUEST="true")[0].content.decode()
+    mechanics = _get(web(cast.mechanic), cast.location, HTTP_HX_REQUEST="true")[0].content.decode()
+    assert 'value="cancelled"' in desk
+    assert 'value="cancelled"' not in mechanics

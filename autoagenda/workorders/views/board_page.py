@@ -4,7 +4,8 @@ Every desk and wall screen asks for the same board again and again (each change 
 and once its columns were cached the shell around them — the menu, the header, the mechanics filter — was most
 of what a request cost. So the rendered page is kept too, per board version and minute like the columns, and per
 everything else its markup depends on: the viewer (their menu, name and role are in the shell; a desk's page is
-not a mechanic's), the language, the location's name and zone, the exact query (the filter, the wall screen; any
+not a mechanic's; htmx's fragment, which every desk re-fetches on each change, has no shell and is one for every
+desk), the language, the location's name and zone, the exact query (the filter, the wall screen; any
 other query is not cached, so nobody can fill the cache with variants), a full page or htmx's fragment.
 
 What is checked or read afresh on every request: the login and the session, that the viewer works at the location
@@ -27,8 +28,10 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 from autoagenda.accounts.models import User
+from autoagenda.accounts.permissions import role_of
 from autoagenda.locations.models import Location
 from autoagenda.workorders import live
+from autoagenda.workorders.permissions import DESK_ROLES
 from autoagenda.workorders.views.board_cards import e
 from autoagenda.workorders.views.common import is_partial
 
@@ -52,8 +55,12 @@ def page_key(request: HttpRequest, location: Location, user: User, *, now: datet
     version = live.board_version(location.pk)
     if version is None:
         return ""
-    viewer = (user.pk, user.role, user.get_short_name(), user.is_active)
-    shell = (location.name, str(location.zone), is_partial(request), hasattr(request, "scope"))
+    partial = is_partial(request)
+    if partial and role_of(user) in DESK_ROLES:  # htmx's fragment has no shell: every desk's is the same
+        viewer: tuple[Any, ...] = ("desk",)
+    else:
+        viewer = (user.pk, user.role, user.get_short_name(), user.is_active)
+    shell = (location.name, str(location.zone), partial, hasattr(request, "scope"))
     parts = repr((viewer, shell, request.get_full_path())).encode()
     digest = hashlib.blake2b(parts, digest_size=16).hexdigest()
     minute = int(now.timestamp() // 60)
