@@ -6,17 +6,24 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from autoagenda.core.contributions import NAV_GROUPS
 from autoagenda.site import registry
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """The signed-in user's links. No query of its own: the entries are known at start-up, and what they depend
-    on (e.g. whether vehicles are enabled) is cached by the app that owns it."""
+    """The signed-in user's links, built when a template first uses them (an htmx fragment or a page's small
+    partial renders with every context processor but draws no menu). No query of its own: the entries are known
+    at start-up, and what they depend on (e.g. whether vehicles are enabled) is cached by the app that owns it."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
+    items = SimpleLazyObject(lambda: _items(request, user))
+    return {"nav_items": items, "nav_menu": SimpleLazyObject(lambda: _menu(list(items)))}
+
+
+def _items(request: HttpRequest, user: Any) -> list[dict[str, Any]]:
     entries = [entry for entry in registry.nav_entries() if entry.shown_to(user)]
     items = [
         (reverse(entry.url_name, args=entry.url_args(user) if entry.url_args else ()), entry.label, entry.group)
@@ -27,8 +34,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     # (/book/appointments/ is "My appointments", not "Book").
     matches = [url for url, _label, _group in items if url == current or (url != "/" and current.startswith(url))]
     active = max(matches, key=len, default=None)
-    nav_items = [{"url": url, "label": label, "group": group, "active": url == active} for url, label, group in items]
-    return {"nav_items": nav_items, "nav_menu": _menu(nav_items)}
+    return [{"url": url, "label": label, "group": group, "active": url == active} for url, label, group in items]
 
 
 def _menu(nav_items: list[dict[str, Any]]) -> list[dict[str, Any]]:

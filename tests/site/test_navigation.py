@@ -36,3 +36,20 @@ def test_every_menu_link_opens_for_its_role(cast, web):
         client = web(user)
         for item in _nav(user):
             assert client.get(item["url"], follow=True).status_code == 200, (role, item["url"])
+
+
+def test_the_menu_is_built_only_when_a_template_draws_it(cast, monkeypatch):
+    """Every template rendered with a request runs the context processors, also htmx fragments and small
+    partials that draw no menu: those must not pay for it."""
+    from autoagenda.site import registry
+
+    calls = []
+    entries = registry.nav_entries
+    monkeypatch.setattr(registry, "nav_entries", lambda: calls.append(1) or entries())
+    request = RequestFactory().get("/")
+    request.user = cast.manager
+    context = navigation(request)
+    assert calls == []
+    assert [entry["label"] for entry in context["nav_menu"]]
+    assert [item["url"] for item in context["nav_items"]]
+    assert calls == [1]

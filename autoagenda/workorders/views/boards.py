@@ -5,13 +5,13 @@ location's channel group (consumers.py)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from autoagenda.accounts.models import Role, User
 from autoagenda.accounts.permissions import is_staff_member, require, role_of
 from autoagenda.core.errors import ApplicationError
+from autoagenda.locations.models import Location
 from autoagenda.locations.permissions import locations_staffed_by
 from autoagenda.scheduling.models import Appointment
 from autoagenda.workorders import live, selectors, selectors_boards, services
@@ -33,7 +34,7 @@ from autoagenda.workorders.models import (
     WorkOrderStatus,
 )
 from autoagenda.workorders.permissions import DESK_ROLES, MECHANIC_STATUSES, get_work_order_for_user
-from autoagenda.workorders.views import board_cards
+from autoagenda.workorders.views import board_cards, board_page
 from autoagenda.workorders.views.common import actor, is_partial, redirect_with, refusal, render_page, staff_location
 from autoagenda.workorders.views.pages import _comment, _labor, _part
 
@@ -50,7 +51,7 @@ def _mechanic_filter(raw: str | None, mechanics: list[User]) -> int | None:
 
 
 BOARD_CACHE_SECONDS = 120
-CSRF_PLACEHOLDER = "csrf-token-of-the-request"
+CSRF_PLACEHOLDER = board_page.CSRF_PLACEHOLDER
 
 
 def _board_cache_key(location: Any, user: User, *, runs: bool, mechanic_id: int | None, tv: bool, now: Any) -> str:
@@ -66,13 +67,14 @@ def _board_cache_key(location: Any, user: User, *, runs: bool, mechanic_id: int 
 
 
 def _columns(
-    request: HttpRequest, location: Any, user: User, *, mechanic_id: int | None, runs: bool, tv: bool, now: Any
+    location: Any, user: User, *, mechanic_id: int | None, runs: bool, tv: bool, now: Any
 ) -> tuple[SafeString, int]:
-    """The board's columns as HTML, and how many cards.
+    """The board's columns as HTML (with the CSRF placeholder, which board_page puts the request's token in), and
+    how many cards.
 
     A wall screen and every desk refresh the board on each change, so one location's board is rendered once per
     version of its work orders (live.board_version, moved by every change) and minute, and kept in the cache shared
-    by the web processes; the request's own CSRF token is put in afterwards."""
+    by the web processes: every desk's page (board_page) is made from the same columns."""
     key = _board_cache_key(location, user, runs=runs, mechanic_id=mechanic_id, tv=tv, now=now)
     cached = cache.get(key) if key else None
     if cached is None:
@@ -96,18 +98,16 @@ def _columns(
         if key:
             cache.set(key, cached, BOARD_CACHE_SECONDS)
     html, count = cached
-    return mark_safe(html.replace(CSRF_PLACEHOLDER, board_cards.e(get_token(request)))), count  # noqa: S308 (our render)
+    return mark_safe(html), count  # noqa: S308 (our render)
 
 
-def _board_context(request: HttpRequest, location_id: Any, **extra: Any) -> dict[str, Any]:
-    location = staff_location(request, location_id)  # they work there: can_run_work_orders is their role's
+def _board_context(request: HttpRequest, location: Location, *, now: datetime, **extra: Any) -> dict[str, Any]:
     user = actor(request)
-    now = timezone.now()
     mechanics = selectors_boards.mechanics_of(location)
     mechanic_id = _mechanic_filter(request.GET.get("mechanic"), mechanics)
     runs = role_of(user) in DESK_ROLES
     tv = request.GET.get("tv") in ("1", "on", "true")
-    columns_html, count = _columns(request, location, user, mechanic_id=mechanic_id, runs=runs, tv=tv, now=now)
+    columns_html, count = _columns(location, user, mechanic_id=mechanic_id, runs=runs, tv=tv, now=now)
     query = request.GET.urlencode()
     board_url = reverse("workorders:board", args=[location.pk])
     context = {
@@ -128,19 +128,32 @@ def _board_context(request: HttpRequest, location_id: Any, **extra: Any) -> dict
     return context
 
 
+def _template(request: HttpRequest) -> str:
+    return f"{TEMPLATES}/_board.html" if is_partial(request) else f"{TEMPLATES}/board.html"
+
+
 @login_required
 @require_GET
 def board(request: HttpRequest, location_id: int) -> HttpResponse:
-    """Columns draft → ready for pickup; `?mechanic=<id>` filters, `?tv=1` is the wall screen (no controls)."""
-    context = _board_context(request, location_id)
-    return render_page(request, f"{TEMPLATES}/board.html", f"{TEMPLATES}/_board.html", context)
+    """Columns draft → ready for pickup; `?mechanic=<id>` filters, `?tv=1` is the wall screen (no controls).
+
+    Who may see it is checked on every request (the location's query); the rendered page itself comes from the
+    cache while the board and the minute are the same (board_page)."""
+    location = staff_location(request, location_id)  # they work there: can_run_work_orders is their role's
+    now = timezone.now()
+    key = board_page.page_key(request, location, actor(request), now=now)
+    response = board_page.cached(request, key)
+    if response is not None:
+        return response
+    context = _board_context(request, location, now=now)
+    return board_page.render(request, _template(request), context, key=key)
 
 
 @login_required
 @require_POST
 def board_move(request: HttpRequest, location_id: int, pk: int) -> HttpResponse:
     """A card's button (or a drop on a column): the same status table as everywhere (409 refused, unchanged)."""
-    staff_location(request, location_id)
+    location = staff_location(request, location_id)
     work_order = get_work_order_for_user(request.user, pk, work=True)
     require(work_order.location_id == int(location_id))
     form = StatusForm(request.POST)
@@ -157,11 +170,12 @@ def board_move(request: HttpRequest, location_id: int, pk: int) -> HttpResponse:
     url = reverse("workorders:board", args=[location_id])
     if not is_partial(request):
         if error:
-            context = _board_context(request, location_id, error=error)
-            return render_page(request, f"{TEMPLATES}/board.html", "", context, status=status)
+            context = _board_context(request, location, now=timezone.now(), error=error)
+            return board_page.render(request, f"{TEMPLATES}/board.html", context, status=status)
         return redirect_with(request, url, _("Card moved."))
-    context = _board_context(request, location_id, error=error, notice="" if error else _("Card moved."))
-    return render_page(request, "", f"{TEMPLATES}/_board.html", context)
+    notice = "" if error else _("Card moved.")
+    context = _board_context(request, location, now=timezone.now(), error=error, notice=notice)
+    return board_page.render(request, f"{TEMPLATES}/_board.html", context)
 
 
 # --- The mechanic's board -----------------------------------------------------------------------------------------
