@@ -5,7 +5,8 @@ Seeds a SQLite file like bench/workorders.py's world (one location, `--work-orde
 five columns, 8 mechanics, 8 receptionists; its `child_setup`), DEBUG=0 settings, the local-memory cache, then:
 
 - client: `GET /work-orders/board/<location>/` through Django's test Client (WSGI handler), a receptionist's
-  session, the columns already cached (what every request but one per board version and minute pays);
+  session, the page already cached for that viewer and minute (what every request but the first per viewer,
+  board version and minute pays);
 - asgi: the same request through config.asgi's application called directly (no HTTP parsing, no socket);
 - reader: the client's share: `http.client` parsing a response of the page's size over a local socket pair is
   not simulated; instead the page size is reported (the bench's clients read every byte).
