@@ -48,7 +48,11 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
 COMMAND = "make bench  (= .venv/bin/python bench/availability.py)"
 
-DB_NAME = "aa_bench"
+# BENCH_DB_NAME: another name for the benchmark's own database (it must start with "aa_bench"), so that two runs
+# on one machine do not drop each other's.
+DB_NAME = os.environ.get("BENCH_DB_NAME", "aa_bench")
+if not DB_NAME.startswith("aa_bench") or not DB_NAME.replace("_", "").isalnum():
+    raise SystemExit("BENCH_DB_NAME must start with aa_bench and hold only letters, digits and underscores")
 PG = "postgres@127.0.0.1:5432"
 ADMIN_DSN = f"postgresql://{PG}/postgres"
 DATABASE_URL = f"postgres://{PG}/{DB_NAME}"
@@ -560,16 +564,117 @@ class Outcome:
     latencies: list[float] = field(default_factory=list)
     wall: float = 0.0
     cpu: float = 0.0  # seconds of CPU the client processes used while booking
+    backend_cpu: float = 0.0  # seconds of CPU their PostgreSQL server processes used meanwhile
+    statements: int = 0  # SQL statements the clients sent while booking
+    backend_pids: list[int] = field(default_factory=list)
 
     def merge(self, other: Outcome) -> None:
         self.cpu += other.cpu
+        self.backend_cpu += other.backend_cpu
+        self.statements += other.statements
+        self.backend_pids.extend(other.backend_pids)
         self.ok += other.ok
         self.codes.update(other.codes)
         self.unexpected.extend(other.unexpected)
         self.latencies.extend(other.latencies)
 
 
+def process_cpu(pid: int) -> float:
+    """Seconds of CPU (user + system) process `pid` has used: a PostgreSQL backend on this machine."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class LockSampler:
+    """Samples pg_stat_activity every `interval` seconds while a phase runs: what the phase's backends wait on.
+
+    Counts backend-samples (one active backend seen once), by wait event, and for lock waits by the statement
+    that waits (its first words), so a hot row shows up as the statement queued behind it.
+    """
+
+    def __init__(self, interval: float = 0.01) -> None:
+        self.interval = interval
+        self.samples = 0
+        self.seen = 0
+        self.events: Counter[str] = Counter()
+        self.waiting: Counter[str] = Counter()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> LockSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        import psycopg
+
+        with psycopg.connect(f"postgresql://{PG}/{DB_NAME}", autocommit=True) as conn:
+            while not self._stop.is_set():
+                rows = conn.execute(
+                    "SELECT coalesce(wait_event_type, 'CPU'), coalesce(wait_event, ''), left(query, 90) "
+                    "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                    "AND state = 'active' AND backend_type = 'client backend'"
+                ).fetchall()
+                self.samples += 1
+                for kind, event, query in rows:
+                    self.seen += 1
+                    self.events[f"{kind}:{event}" if event else kind] += 1
+                    if kind == "Lock":
+                        self.waiting[f"{event}: {' '.join(query.split())}"] += 1
+                self._stop.wait(self.interval)
+
+    def summary(self) -> str:
+        if not self.seen:
+            return f"{self.samples} samples, no active backend seen"
+
+        def share(count: int) -> str:
+            return f"{100 * count / self.seen:.0f}%"
+
+        events = ", ".join(f"{name} {share(count)}" for name, count in self.events.most_common(6))
+        waits = "; ".join(f"`{name}` {share(count)}" for name, count in self.waiting.most_common(4))
+        return (
+            f"{self.samples} samples of pg_stat_activity every {self.interval * 1000:.0f} ms, "
+            f"{self.seen / self.samples:.1f} active backends on average: {events}"
+            + (f". Lock waits by waiting statement: {waits}" if waits else "")
+        )
+
+
 Task = tuple[date, int, int | None]  # local date, start minute, mechanic id (None: the engine picks)
+
+
+class _WarmUpDone(Exception):
+    pass
+
+
+def warm_up(location: Any, service: Any, client: Any, mine: list[Task], mechanics: dict[int, Any]) -> None:
+    """Book this client's first slot in a transaction that is rolled back: the process then is as warm as a web
+    worker that has served a request (URL configuration, templates, holidays, remembered configuration loaded:
+    about a second of CPU once per process), and the slot stays free for the measured run."""
+    from django.db import transaction
+
+    from autoagenda.core.errors import ApplicationError
+    from autoagenda.scheduling import services
+
+    if not mine:
+        return
+    day, minute, mechanic_id = mine[0]
+    with suppress(_WarmUpDone, ApplicationError), transaction.atomic():
+        services.appointment_book(
+            actor=client,
+            location=location,
+            service=service,
+            start=local_start(location.zone, day, minute),
+            mechanic=mechanics[mechanic_id] if mechanic_id else None,
+        )
+        raise _WarmUpDone
 
 
 def _booking_client(
@@ -598,8 +703,19 @@ def _booking_client(
         client = User.objects.get(pk=client_id)
         mechanics = {user.pk: user for user in User.objects.filter(pk__in={m for _d, _m, m in mine if m})}
         zone = location.zone
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+        outcome.backend_pids.append(backend)
+
+        def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+            outcome.statements += 1
+            return execute(sql, params, many, context)
+
+        warm_up(location, service, client, mine, mechanics)
+        connection.execute_wrappers.append(count)
         barrier.wait()
-        used = time.process_time()
+        used, backend_used = time.process_time(), process_cpu(backend)
         for day, minute, mechanic_id in mine:
             started = time.perf_counter()
             try:
@@ -617,6 +733,8 @@ def _booking_client(
                 outcome.unexpected.append(f"{type(error).__name__}: {error}"[:300])
             outcome.latencies.append((time.perf_counter() - started) * 1000)
         outcome.cpu = time.process_time() - used
+        outcome.backend_cpu = process_cpu(backend) - backend_used
+        connection.execute_wrappers.remove(count)
     finally:
         connection.close()
         results.put(outcome)
@@ -974,6 +1092,10 @@ def main() -> int:
     parser.add_argument("--engine-runs", type=int, default=60)
     parser.add_argument("--keep-db", action="store_true", help="leave aa_bench in place for inspection")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument(
+        "--bookings-only", action="store_true", help="skip (a)-(c): seed, then only the booking phases (d)"
+    )
+    parser.add_argument("--no-write", action="store_true", help="print the report, leave bench/RESULTS.md alone")
     args = parser.parse_args()
     run_started = time.perf_counter()
     when = datetime.now(UTC)
@@ -1003,89 +1125,94 @@ def main() -> int:
         world = seed(plan)
         done()
 
-        # (a)
-        done = timed("(a) engine")
-        engine_figure, engine_slots, _timings = bench_engine(plan, world.mechanic_ids, args.engine_runs)
-        figures.append(engine_figure)
-        done()
-
-        # (b) and (c)
-        path = availability_path(plan, world)
-        with server(workdir) as port:
-            done = timed(f"(b)/(c) HTTP load, {args.requests} requests each, {THREADS} clients")
-            load(port, path, THREADS * 3, THREADS)  # warm both workers (imports, first queries)
-            load(port, "/health/", THREADS * 3, THREADS)
-            single = load(port, path, 50, 1)
-            avail = load(port, path, args.requests, THREADS)
-            health = load(port, "/health/", args.requests, THREADS)
+        http_passed, view_profile = True, ""
+        breakdown: dict[str, tuple[float, float]] = {}
+        loaded_rows, django_loader_ms, c_loader_ms = 0, 0.0, 0.0
+        if not args.bookings_only:
+            # (a)
+            done = timed("(a) engine")
+            engine_figure, engine_slots, _timings = bench_engine(plan, world.mechanic_ids, args.engine_runs)
+            figures.append(engine_figure)
             done()
-        api_slots = len(json.loads(avail.sample).get("slots", [])) if avail.sample else -1
-        ratio = avail.rate / health.rate
-        avail_p95 = percentile(avail.latencies, 0.95)
-        figures.append(
-            Figure(
-                label=f"(b) GET availability (31 days), {THREADS} clients, {len(avail.latencies)} requests",
-                p50=statistics.median(avail.latencies),
-                p95=avail_p95,
-                rate=avail.rate,
-                rate_unit="req/s",
-                target=f"p95 ≤ {TARGET_P95_MS:.0f} ms",
-                passed=avail_p95 <= TARGET_P95_MS and not avail.failures,
-                note=f"{api_slots} slots, {len(avail.sample) // 1024} KiB",
-            )
-        )
-        figures.append(
-            Figure(
-                label=f"(b1) same request, 1 client, {len(single.latencies)} requests (service time, no queueing)",
-                p50=statistics.median(single.latencies),
-                p95=percentile(single.latencies, 0.95),
-                rate=single.rate,
-                rate_unit="req/s",
-                note="informative",
-            )
-        )
-        figures.append(
-            Figure(
-                label=f"(c) GET /health/, {THREADS} clients, {len(health.latencies)} requests",
-                p50=statistics.median(health.latencies),
-                p95=percentile(health.latencies, 0.95),
-                rate=health.rate,
-                rate_unit="req/s",
-                note="one `SELECT 1`",
-            )
-        )
-        figures.append(
-            Figure(
-                label="(b)/(c) throughput ratio",
-                rate=ratio,
-                rate_unit="×",
-                target=f"≥ {TARGET_RATIO}",
-                passed=ratio >= TARGET_RATIO,
-            )
-        )
-        for name, result in (("availability", avail), ("health", health), ("availability, 1 client", single)):
-            if result.failures:
-                notes.append(f"HTTP failures on {name}: {dict(result.failures)}")
-            if result.reconnects:
-                notes.append(f"{name}: the server closed {result.reconnects} keep-alive connections")
-        notes.append(
-            f"Little's law: with {THREADS} clients always waiting, mean latency ≈ {THREADS} / throughput, so a p95 "
-            f"≤ {TARGET_P95_MS:.0f} ms needs well over {THREADS / (TARGET_P95_MS / 1000):.0f} req/s of availability "
-            f"answers; this server gave {avail.rate:.1f} req/s of them and {health.rate:.0f} req/s of /health/ "
-            f"(whose own p95 is {percentile(health.latencies, 0.95):.0f} ms)."
-        )
-        if api_slots != engine_slots:
-            notes.append(f"slot counts differ: engine {engine_slots}, API {api_slots} (same data, same range)")
-        else:
-            notes.append(f"The engine in memory and the API over PostgreSQL offer the same {api_slots} slots.")
 
-        # Where an availability request's time goes, on the same data as (b) (before (d) fills the calendar).
-        done = timed("availability breakdown")
-        breakdown = availability_breakdown(plan, world, 15)
-        loaded_rows, django_loader_ms, c_loader_ms = loader_comparison(plan, world)
-        http_passed = all(f.passed for f in figures if f.passed is not None)
-        view_profile = "" if http_passed else profile_view(plan, world)
-        done()
+            # (b) and (c)
+            path = availability_path(plan, world)
+            with server(workdir) as port:
+                done = timed(f"(b)/(c) HTTP load, {args.requests} requests each, {THREADS} clients")
+                load(port, path, THREADS * 3, THREADS)  # warm both workers (imports, first queries)
+                load(port, "/health/", THREADS * 3, THREADS)
+                single = load(port, path, 50, 1)
+                avail = load(port, path, args.requests, THREADS)
+                health = load(port, "/health/", args.requests, THREADS)
+                done()
+            api_slots = len(json.loads(avail.sample).get("slots", [])) if avail.sample else -1
+            ratio = avail.rate / health.rate
+            avail_p95 = percentile(avail.latencies, 0.95)
+            figures.append(
+                Figure(
+                    label=f"(b) GET availability (31 days), {THREADS} clients, {len(avail.latencies)} requests",
+                    p50=statistics.median(avail.latencies),
+                    p95=avail_p95,
+                    rate=avail.rate,
+                    rate_unit="req/s",
+                    target=f"p95 ≤ {TARGET_P95_MS:.0f} ms",
+                    passed=avail_p95 <= TARGET_P95_MS and not avail.failures,
+                    note=f"{api_slots} slots, {len(avail.sample) // 1024} KiB",
+                )
+            )
+            figures.append(
+                Figure(
+                    label=f"(b1) same request, 1 client, {len(single.latencies)} requests (service time, no queueing)",
+                    p50=statistics.median(single.latencies),
+                    p95=percentile(single.latencies, 0.95),
+                    rate=single.rate,
+                    rate_unit="req/s",
+                    note="informative",
+                )
+            )
+            figures.append(
+                Figure(
+                    label=f"(c) GET /health/, {THREADS} clients, {len(health.latencies)} requests",
+                    p50=statistics.median(health.latencies),
+                    p95=percentile(health.latencies, 0.95),
+                    rate=health.rate,
+                    rate_unit="req/s",
+                    note="one `SELECT 1`",
+                )
+            )
+            figures.append(
+                Figure(
+                    label="(b)/(c) throughput ratio",
+                    rate=ratio,
+                    rate_unit="×",
+                    target=f"≥ {TARGET_RATIO}",
+                    passed=ratio >= TARGET_RATIO,
+                )
+            )
+            for name, result in (("availability", avail), ("health", health), ("availability, 1 client", single)):
+                if result.failures:
+                    notes.append(f"HTTP failures on {name}: {dict(result.failures)}")
+                if result.reconnects:
+                    notes.append(f"{name}: the server closed {result.reconnects} keep-alive connections")
+            notes.append(
+                f"Little's law: with {THREADS} clients always waiting, mean latency ≈ {THREADS} / throughput, "
+                f"so a p95 ≤ {TARGET_P95_MS:.0f} ms needs well over {THREADS / (TARGET_P95_MS / 1000):.0f} req/s "
+                f"of availability answers; this server gave {avail.rate:.1f} req/s of them and "
+                f"{health.rate:.0f} req/s of /health/ "
+                f"(whose own p95 is {percentile(health.latencies, 0.95):.0f} ms)."
+            )
+            if api_slots != engine_slots:
+                notes.append(f"slot counts differ: engine {engine_slots}, API {api_slots} (same data, same range)")
+            else:
+                notes.append(f"The engine in memory and the API over PostgreSQL offer the same {api_slots} slots.")
+
+            # Where an availability request's time goes, on the same data as (b) (before (d) fills the calendar).
+            done = timed("availability breakdown")
+            breakdown = availability_breakdown(plan, world, 15)
+            loaded_rows, django_loader_ms, c_loader_ms = loader_comparison(plan, world)
+            http_passed = all(f.passed for f in figures if f.passed is not None)
+            view_profile = "" if http_passed else profile_view(plan, world)
+            done()
 
         # (d) bookings: distinct slots, then races.
         race_days = working_days(plan.first + timedelta(days=1), 9, plan.holidays, set())
@@ -1109,8 +1236,15 @@ def main() -> int:
 
         deliveries_before = Delivery.objects.count()
         done = timed(f"(d) {distinct_count} bookings on distinct free slots, {THREADS} client processes")
-        distinct = run_bookings(world.location_id, world.service_id, world.client_ids, distinct_tasks)
+        with LockSampler() as sampler:
+            distinct = run_bookings(world.location_id, world.service_id, world.client_ids, distinct_tasks)
         done()
+        notes.append(
+            f"(d) distinct slots, per booking: {distinct.cpu * 1000 / max(distinct.ok, 1):.1f} ms CPU in the "
+            f"clients + {distinct.backend_cpu * 1000 / max(distinct.ok, 1):.1f} ms in their PostgreSQL backends, "
+            f"{distinct.statements / max(len(distinct.latencies), 1):.1f} SQL statements (the clients' own "
+            f"count). Waits: {sampler.summary()}."
+        )
         # Notifications are on (issue 11): each booking writes its outbox rows in its own transaction.
         deliveries = Delivery.objects.count() - deliveries_before
         notes.append(
@@ -1275,7 +1409,8 @@ def main() -> int:
     elapsed = time.perf_counter() - run_started
     info["load_end"] = machine()["load"]
     report = render(when, info, figures, verification, notes, sections, elapsed)
-    write_block(RESULTS, "availability", report)
+    if not args.no_write:
+        write_block(RESULTS, "availability", report)
     log("")
     log(report)
     missed = [figure.label for figure in figures if figure.passed is False]
@@ -1318,7 +1453,9 @@ def render(
         f"{SERVER_ENV['DATABASE_POOL_MAX_SIZE']} per worker (`DATABASE_POOL_MAX_SIZE`, as docs/deployment.md "
         "advises), the default availability cache (in-process memory: no REDIS_URL), throttling raised out of the "
         "way; the 8 client threads (http.client, keep-alive) run on the same machine. (d) runs 8 client "
-        "processes, each calling `appointment_book` on its own database connection. "
+        "processes, each calling `appointment_book` on its own database connection, each warmed by one booking "
+        "rolled back before the clock starts (a web worker's first request loads the URL configuration and "
+        "templates: about a second of CPU once per process). "
         "(a) passes the engine all 5,000 busy spans (the selector would pass only the range's)."
     )
     parts = [

@@ -15,8 +15,9 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
+from django.db.models.constants import OnConflict
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -308,11 +309,36 @@ def _store(rows: list[Delivery], items: list[InAppNotification]) -> None:
     # other error fails the caller's transaction as it should. Outside a transaction this still is one.
     with transaction.atomic(savepoint=False):
         if rows:
-            Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+            _insert_deliveries(rows)
         if items:
             InAppNotification.objects.bulk_create(items, ignore_conflicts=True)
             for user_id in dict.fromkeys(item.user_id for item in items):
                 live.inbox_changed_on_commit(user_id)
+
+
+def _insert_deliveries(rows: list[Delivery]) -> None:
+    """`Delivery.objects.bulk_create(rows, ignore_conflicts=True)` as one INSERT … VALUES statement.
+
+    Django sends several rows to PostgreSQL as UNNEST(arrays), and with client-side binding psycopg quotes every
+    array element in Python: about 1.5 ms of CPU for a booking's three rows, more than the rest of the insert.
+    Same columns and values (each field's own `pre_save` and `get_db_prep_save`), same conflict rule.
+    """
+    opts = Delivery._meta
+    fields = [field for field in opts.concrete_fields if field is not opts.pk]
+    values = [[field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields] for row in rows]
+    ops = connection.ops
+    columns = ", ".join(ops.quote_name(str(field.column)) for field in fields)
+    insert = f"{ops.insert_statement(on_conflict=OnConflict.IGNORE)} {ops.quote_name(opts.db_table)} ({columns})"
+    conflict = ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None)
+    row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    size = max(ops.bulk_batch_size(fields, rows), 1)  # as bulk_create batches them (SQLite's parameter limit)
+    with connection.cursor() as cursor:
+        for first in range(0, len(values), size):
+            batch = values[first : first + size]
+            cursor.execute(
+                f"{insert} VALUES {', '.join([row_marks] * len(batch))} {conflict}",
+                [value for row in batch for value in row],
+            )
 
 
 def _matching(event_keys: Iterable[str] | None, event_key_prefix: str | None) -> QuerySet[Delivery]:

@@ -3,10 +3,16 @@
 An availability answer depends on the location's appointments (and on those of its mechanics at other
 locations) and on configuration: opening hours, closures, holidays, services, staff, working hours, time off,
 location settings. Each write bumps a counter in the same transaction: configuration bumps scope 0, an appointment
-bumps its location and every location of its mechanic (before and after a reassignment). A reader takes the
-counters first, then the data, and stores the answer under the counters it read. The bump happens inside the
-writer's transaction, so the new counters become visible together with the new data: an answer found under
-the current counters is as fresh as the database was when the counters were read.
+the counters of the local dates it touches, at its location and at every location of its mechanic (before and
+after a reassignment). A reader takes the counters first, then the data, and stores the answer under the
+counters it read. The bump happens inside the writer's transaction, so the new counters become visible together
+with the new data: an answer found under the current counters is as fresh as the database was when the counters
+were read.
+
+There is no per-location counter: every booking at a location would bump the same row, and concurrent bookings
+on different days (which the day locks let run in parallel) would queue behind each other's commit for it. The
+appointment services also make their bumps the last statement before COMMIT (`bumps_at_the_end`), so a counter
+row that two writers share (a mechanic's other location, the same day) is held only for the commit.
 
 The answer is computed with no minimum notice at the moment it was cached; each reader drops the slots that
 start too soon for *its* `now`, so the minimum notice holds to the minute. The horizon depends on the local
@@ -22,13 +28,13 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
@@ -46,7 +52,6 @@ _HARMLESS_USER_FIELDS = frozenset({"last_login", "password"})
 
 class Versions(NamedTuple):
     config: int
-    location: int
     # This location's day counters near today (local date -> counter; a day nobody bumped yet is absent: 0).
     days: Mapping[date, int] = {}
 
@@ -66,7 +71,7 @@ def day_scope(location_id: int, day: date) -> int:
 
 
 def versions(location_id: int) -> Versions:
-    """The configuration counter, this location's and its day counters around today, in one query.
+    """The configuration counter and this location's day counters around today, in one query.
 
     Reading writes nothing: a bump creates its counter (at 1) in the writer's own transaction, so an answer
     stored under 0 is replaced as soon as the first write commits.
@@ -77,13 +82,13 @@ def versions(location_id: int) -> Versions:
     table = connection.ops.quote_name(AvailabilityVersion._meta.db_table)
     with connection.cursor() as cursor:  # plain SQL: this runs on every availability request
         cursor.execute(
-            f"SELECT scope, version FROM {table} WHERE scope IN (%s, %s) OR scope BETWEEN %s AND %s",  # noqa: S608
-            [CONFIG_SCOPE, location_id, low, high],
+            f"SELECT scope, version FROM {table} WHERE scope = %s OR scope BETWEEN %s AND %s",  # noqa: S608
+            [CONFIG_SCOPE, low, high],
         )
         found = dict(cursor.fetchall())
     base = day_scope(location_id, date.min) - date.min.toordinal()
     days = {date.fromordinal(scope - base): version for scope, version in found.items() if scope >= low}
-    return Versions(config=found.get(CONFIG_SCOPE, 0), location=found.get(location_id, 0), days=days)
+    return Versions(config=found.get(CONFIG_SCOPE, 0), days=days)
 
 
 def day_range_read(known: Versions, first: date, last: date) -> bool:
@@ -147,7 +152,40 @@ def forget() -> None:
 # --- writing ------------------------------------------------------------------------------------------------------
 
 
+_pending = threading.local()
+
+
+@contextmanager
+def bumps_at_the_end() -> Iterator[None]:
+    """Inside a writer's transaction: the bumps asked for in the block are made together, in one statement, as
+    it ends without an error (an error rolls the transaction back, and the bumps with it).
+
+    The appointment services wrap their transaction's work in it, so the counter rows are locked only from
+    their last statement to COMMIT instead of from the appointment's save on: a writer that shares a counter
+    (a mechanic's other location on that day) waits for the commit only, not for the whole booking with its
+    history, client link and notifications. Nested blocks join the outermost one.
+    """
+    if getattr(_pending, "scopes", None) is not None:
+        yield
+        return
+    _pending.scopes = set()
+    try:
+        yield
+        scopes = _pending.scopes
+    finally:
+        _pending.scopes = None
+    _bump_now(scopes)
+
+
 def _bump(scopes: Iterable[int]) -> None:
+    pending: set[int] | None = getattr(_pending, "scopes", None)
+    if pending is not None:
+        pending.update(scopes)
+    else:
+        _bump_now(scopes)
+
+
+def _bump_now(scopes: Iterable[int]) -> None:
     """Move these counters on, inside the writer's transaction (created at 1 when missing).
 
     In ascending order, after the writer's other locks, so two writers never wait on each other in a circle.
@@ -191,27 +229,38 @@ def appointments_changed(
     spans: Iterable[tuple[datetime, datetime]] = (),
 ) -> None:
     """Appointments at `location_id` changed for these mechanics, occupying `spans` (before and after): the
-    answers of their locations are out, and of those only the days the spans touch (`_days_touched`, in each
-    location's zone). Without spans nothing says which days, so every answer is out (the configuration counter
-    moves too)."""
+    answers of the days the spans touch (`_days_touched`, in each location's zone) are out, at this location
+    and at every location of these mechanics. Without spans nothing says which days, so every answer is out
+    (the configuration counter moves)."""
+    spans = list(spans)
+    if not spans:
+        _bump([CONFIG_SCOPE])
+        return
+    mechanics = sorted({pk for pk in mechanic_ids if pk is not None})
+    with connection.cursor() as cursor:  # plain SQL: every appointment write runs it
+        cursor.execute(_locations_sql(len(mechanics)), [location_id, *mechanics])
+        located = cursor.fetchall()
+    scopes: set[int] = set()
+    for pk, zone_name in located:
+        scopes.update(day_scope(pk, day) for day in _days_touched(ZoneInfo(zone_name), spans))
+    _bump(scopes)
+
+
+def _locations_sql(mechanics: int) -> str:
+    """(id, time zone) of the location and of every location where one of `mechanics` mechanics works."""
     from autoagenda.accounts.models import StaffMembership
     from autoagenda.locations.models import Location
 
-    mechanics = sorted({pk for pk in mechanic_ids if pk is not None})
-    spans = list(spans)
-    located = Location.objects.filter(pk=location_id)
-    if mechanics:
-        memberships = StaffMembership.objects.filter(user_id__in=mechanics).values("location_id")
-        located = Location.objects.filter(Q(pk=location_id) | Q(pk__in=memberships))
-    scopes: set[int] = set()
-    for pk, zone_name in located.values_list("pk", "timezone"):
-        scopes.add(pk)
-        if spans:
-            scopes.update(day_scope(pk, day) for day in _days_touched(ZoneInfo(zone_name), spans))
-    scopes.add(location_id)
-    if not spans:
-        scopes.add(CONFIG_SCOPE)
-    _bump(scopes)
+    quote = connection.ops.quote_name
+    table = quote(Location._meta.db_table)
+    sql = f"SELECT {quote('id')}, {quote('timezone')} FROM {table} WHERE {quote('id')} = %s"  # noqa: S608
+    if not mechanics:
+        return sql
+    marks = ", ".join(["%s"] * mechanics)
+    return (
+        f"{sql} OR {quote('id')} IN (SELECT {quote('location_id')} FROM "  # noqa: S608 - names from the models
+        f"{quote(StaffMembership._meta.db_table)} WHERE {quote('user_id')} IN ({marks}))"
+    )
 
 
 # --- signals ------------------------------------------------------------------------------------------------------

@@ -246,7 +246,8 @@ class AvailabilityVersion(models.Model):
     """A counter that moves whenever availability may have changed, so cached answers can be trusted.
 
     `scope` 0 is everything that changes rarely (opening hours, closures, services, staff, working hours, time
-    off, location settings); any other value is a location id whose appointments changed. A cached answer is
+    off, location settings); the others are a location's local dates whose appointments changed
+    (`freshness.day_scope`). A cached answer is
     stored under the versions read *before* its data, so it is never older than the key says (see
     `scheduling/freshness.py`).
     """

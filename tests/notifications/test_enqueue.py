@@ -235,3 +235,31 @@ def test_reschedule_moves_queued_reminders_and_applies_quiet_hours_to_sms(cast):
     assert notification_reschedule(event_key_prefix="appointment:9:", send_after=night) == 2
     rows = {row.channel: row.send_after for row in Delivery.objects.all()}
     assert rows == {"email": night, "sms": datetime(2026, 12, 6, 8, 0, tzinfo=SCL)}
+
+
+def test_several_messages_in_one_call_store_every_row_whole(db):
+    """notification_enqueue_many writes its outbox rows in one statement: each keeps its own values, a key of its
+    own, its timestamps and JSON as given; a repeat of the call stores nothing more."""
+    from autoagenda.notifications.services import Message, notification_enqueue_many
+
+    person = UserFactory(phone="+56912345678", notify_sms=True)
+    later = NOON + timedelta(days=1)
+    messages = [
+        Message(event_key="many:1", recipient=person, template="test_message", context={"at": NOON, "n": 1}),
+        Message(event_key="many:2", recipient=person, template="test_message", send_after=later, channels=["email"]),
+    ]
+    notification_enqueue_many(messages)
+    notification_enqueue_many(messages)
+    stored = list(Delivery.objects.filter(event_key__startswith="many:").order_by("event_key", "channel"))
+    assert [(row.event_key, row.channel) for row in stored] == [
+        ("many:1", "email"),
+        ("many:1", "sms"),
+        ("many:2", "email"),
+    ]
+    assert len({row.key for row in stored}) == 3
+    assert [row.address for row in stored] == [person.email, "+56912345678", person.email]
+    assert stored[0].context["n"] == 1
+    assert stored[0].context["at"] == NOON.isoformat()
+    assert stored[2].send_after == later
+    assert all(row.created_at == row.updated_at == NOON for row in stored)
+    assert all(row.status == "queued" and row.attempts == 0 for row in stored)

@@ -95,6 +95,19 @@ def test_the_mechanic_and_the_receptionists_get_an_instant_alert_but_not_the_one
     assert not Delivery.objects.filter(recipient__in=[cast.mechanic, cast.receptionist]).exists()  # in-app only
 
 
+def test_inactive_staff_and_the_receptionists_of_other_locations_get_no_alert(cast, oil):
+    from tests.accounts.factories import StaffFactory
+
+    StaffFactory(role="receptionist", location=cast.location, is_active=False)
+    appointment = book(cast, oil)
+    alerted = set(
+        InAppNotification.objects.filter(event_key=f"appointment:{appointment.pk}:booked:staff").values_list(
+            "user_id", flat=True
+        )
+    )
+    assert alerted == {cast.mechanic.pk, cast.receptionist.pk}
+
+
 def test_staff_pages_hear_the_alert_after_commit_only(cast, oil, django_capture_on_commit_callbacks, monkeypatch):
     told: list[int] = []
     monkeypatch.setattr(live, "publish_inbox_changed", told.append)

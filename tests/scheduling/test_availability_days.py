@@ -101,3 +101,40 @@ def test_the_day_counters_a_booking_moves_are_its_own_day_s(location, service):
     after = freshness.versions(location.pk)
     assert {day for day in after.days if after.days[day] != before.days.get(day, 0)} == {date(2026, 12, 2)}
     assert after.config == before.config
+
+
+def _statement(sql: str) -> str:
+    return " ".join(sql.split()).upper()
+
+
+def test_a_booking_moves_its_counters_in_one_statement_just_before_it_commits(location, service):
+    """The counters are rows other writers may share: they are locked from the booking's last statement on,
+    not from its save (after which come its history, the client's link and the notifications)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        services.appointment_book(
+            actor=UserFactory(), location=location, service=service, start=datetime(2026, 12, 2, 15, 0, tzinfo=SCL)
+        )
+    statements = [_statement(query["sql"]) for query in captured.captured_queries]
+    bumps = [
+        index for index, sql in enumerate(statements) if "SCHEDULING_AVAILABILITYVERSION" in sql and "INSERT" in sql
+    ]
+    assert len(bumps) == 1
+    after = statements[bumps[0] + 1 :]
+    assert all(sql.startswith(("COMMIT", "RELEASE SAVEPOINT")) for sql in after), after
+
+
+def test_a_booking_keeps_no_counter_for_its_whole_location(location, service):
+    """Only its days' counters move: a per-location counter would be one row every booking there locks."""
+    from autoagenda.scheduling.models import AvailabilityVersion
+
+    before = dict(AvailabilityVersion.objects.values_list("scope", "version"))
+    services.appointment_book(
+        actor=UserFactory(), location=location, service=service, start=datetime(2026, 12, 2, 15, 0, tzinfo=SCL)
+    )
+    after = dict(AvailabilityVersion.objects.values_list("scope", "version"))
+    assert {scope for scope in after if after[scope] != before.get(scope)} == {
+        freshness.day_scope(location.pk, date(2026, 12, 2))
+    }

@@ -240,3 +240,59 @@ def test_a_booking_at_another_location_waits_for_the_mechanic_instead_of_slippin
     assert results["first"][0] == "ok", results
     assert results["second"] == ("refused", "slot_unavailable")
     assert list(Appointment.objects.values_list("location_id", "mechanic_id")) == [(location.pk, mechanic.pk)]
+
+
+@pytest.mark.postgres
+@pytest.mark.concurrency
+@pytest.mark.django_db(transaction=True)
+def test_bookings_on_different_days_at_one_location_do_not_wait_for_each_other(location, monkeypatch):
+    """Booking 1 has made its last write (its availability counters) and not committed yet; booking 2, on
+    another day at the same location, takes other day, mechanic and counter rows, so it books and commits
+    meanwhile. A counter for the whole location would make it wait for booking 1's commit."""
+    from autoagenda.scheduling import freshness
+
+    StaffFactory(role=Role.MECHANIC, location=location)
+    service = ServiceFactory(locations=[location])
+    first_bumped, first_go = threading.Event(), threading.Event()
+    original = freshness._bump_now
+
+    def bump_then_hold(scopes: Any) -> None:
+        original(scopes)
+        if threading.current_thread().name == "first":
+            first_bumped.set()
+            assert first_go.wait(timeout=30)
+
+    monkeypatch.setattr(freshness, "_bump_now", bump_then_hold)
+    results: dict[str, tuple[str, Any]] = {}
+
+    def book(name: str, start: datetime) -> None:
+        try:
+            booked = appointment_book(actor=UserFactory(), location=location, service=service, start=start)
+            results[name] = ("ok", booked.local_date)
+        except ApplicationError as exc:
+            results[name] = ("refused", exc.code)
+        except Exception as exc:  # reported by the assertion below
+            results[name] = ("crashed", repr(exc))
+        finally:
+            connection.close()
+
+    with time_machine.travel(NOW, tick=False):
+        first = threading.Thread(target=book, args=("first", START), name="first")
+        second = threading.Thread(target=book, args=("second", START.replace(day=2)), name="second")
+        first.start()
+        try:
+            assert first_bumped.wait(timeout=30)
+            second.start()
+            second.join(timeout=20)
+            assert not second.is_alive(), "the second booking waited for the first one's commit"
+            assert results["second"][0] == "ok", results
+            assert _backends_waiting_for_a_lock() == 0
+        finally:
+            first_go.set()
+            first.join(timeout=60)
+            second.join(timeout=60)
+    assert results["first"][0] == "ok", results
+    assert sorted(Appointment.objects.values_list("local_date", flat=True)) == [
+        START.date(),
+        START.date().replace(day=2),
+    ]

@@ -10,7 +10,8 @@ locations at once waits instead of slipping past; bookings on other days run in
 parallel. The exclusion constraint scheduling_appointment_mechanic_no_overlap is
 the database's own backstop. Configuration (hours, closures, mechanics) is
 remembered per version counter (freshness.py), so the re-check costs three
-queries, and every write bumps the counters its change affects.
+queries, and every write bumps the counters its change affects, as its last statement before COMMIT
+(freshness.bumps_at_the_end: the counters are the rows writers on different days may share).
 
 Each write sends its domain event (scheduling/events.py) after its own writes, in its transaction.
 """
@@ -23,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,7 +36,7 @@ from autoagenda.core.errors import ApplicationError
 from autoagenda.customers.models import Vehicle
 from autoagenda.customers.services import client_link_location
 from autoagenda.locations.models import Location
-from autoagenda.scheduling import availability, events, selectors
+from autoagenda.scheduling import availability, events, freshness, selectors
 from autoagenda.scheduling.models import (
     ALLOWED_TRANSITIONS,
     Appointment,
@@ -91,13 +92,30 @@ def _aware_start_errors(start: object) -> list[str]:
 def _lock_days(location: Location, days: Iterable[date]) -> None:
     """Take the lock rows of `days` in ascending order, so two writers never wait on each other in a circle.
 
-    One statement per day once its row exists (the common case); the first booking of a day creates it.
+    One statement per day once its row exists (the common case); the first booking of a day creates it. Plain
+    SQL written once: every write on appointments runs it, and the ORM spent more building it than the
+    database spent answering.
     """
-    for day in sorted(set(days)):
-        rows = BookingDay.objects.select_for_update().filter(location=location, date=day)
-        if not list(rows.values_list("pk")):
-            BookingDay.objects.bulk_create([BookingDay(location=location, date=day)], ignore_conflicts=True)
-            list(rows.values_list("pk"))
+    sql = _lock_day_sql()
+    adapt = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        for day in sorted(set(days)):
+            cursor.execute(sql, [location.pk, adapt(day)])
+            if cursor.fetchone() is None:
+                BookingDay.objects.bulk_create([BookingDay(location=location, date=day)], ignore_conflicts=True)
+                cursor.execute(sql, [location.pk, adapt(day)])
+                cursor.fetchone()
+
+
+def _lock_day_sql() -> str:
+    """`BookingDay.objects.select_for_update().filter(location=, date=)`'s statement (SQLite has no FOR UPDATE:
+    its IMMEDIATE transaction already holds the only write lock)."""
+    quote = connection.ops.quote_name
+    sql = (
+        f"SELECT {quote('id')} FROM {quote(BookingDay._meta.db_table)} "  # noqa: S608 - names from the model
+        f"WHERE {quote('location_id')} = %s AND {quote('date')} = %s"
+    )
+    return sql + " FOR UPDATE" if connection.features.has_select_for_update else sql
 
 
 def _lock_appointment(appointment: Appointment, locked_days: set[date]) -> Appointment:
@@ -210,6 +228,20 @@ def _initial_status(actor: Any, location: Location, service: Service) -> str:
     return AppointmentStatus.CONFIRMED
 
 
+def _offered_at(service: Service, location: Location) -> bool:
+    """`service.locations.filter(pk=location.pk).exists()`, as one plain statement on the relation's table."""
+    through = Service.locations.through
+    quote = connection.ops.quote_name
+    sql = (
+        f"SELECT 1 FROM {quote(through._meta.db_table)} WHERE "  # noqa: S608 - names from the model
+        f"{quote(through._meta.get_field('service').column)} = %s AND "
+        f"{quote(through._meta.get_field('location').column)} = %s LIMIT 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [service.pk, location.pk])
+        return cursor.fetchone() is not None
+
+
 def _booking_errors(
     *,
     actor: Any,
@@ -224,7 +256,7 @@ def _booking_errors(
     """Who the booking is for and its cleaned notes; every problem with the request at once, as one refusal."""
     errors: dict[str, list[str]] = {}
     booked_for = _booking_client(actor, client, errors)
-    if not service.is_active or not service.locations.filter(pk=location.pk).exists():
+    if not service.is_active or not _offered_at(service, location):
         errors["service"] = [_("This service is not offered at this location.")]
     if mechanic is not None and refuses_mechanic(service):
         errors["mechanic"] = [_("This service does not need a mechanic.")]
@@ -273,7 +305,7 @@ def appointment_book(
     start = start.astimezone(UTC)  # durations are elapsed time (rule 8): add them on the UTC timeline
     local_start = start.astimezone(location.zone)
     day = local_start.date()
-    with transaction.atomic():
+    with transaction.atomic(), freshness.bumps_at_the_end():
         _lock_days(location, [day])
         query = selectors.availability_query(
             location=location,
@@ -360,7 +392,7 @@ def appointment_reschedule(
     start = start.astimezone(UTC)
     local_start = start.astimezone(location.zone)
     day = local_start.date()
-    with transaction.atomic():
+    with transaction.atomic(), freshness.bumps_at_the_end():
         days = {appointment.local_date, day}
         _lock_days(location, days)
         current = _lock_appointment(appointment, days)
@@ -415,7 +447,7 @@ def _change_status(
     client_window: bool,
     only_from: str | None = None,
 ) -> Appointment:
-    with transaction.atomic():
+    with transaction.atomic(), freshness.bumps_at_the_end():
         _lock_days(appointment.location, [appointment.local_date])
         current = _lock_appointment(appointment, {appointment.local_date})
         if status not in ALLOWED_TRANSITIONS[current.status] or (only_from is not None and current.status != only_from):
@@ -496,7 +528,7 @@ def appointment_confirm_attendance(*, actor: Any, appointment: Appointment) -> A
     keeps the first time and changes nothing (`invalid_transition`, so a page can say it was already done).
     """
     require(can_change_appointment(actor, appointment))
-    with transaction.atomic():
+    with transaction.atomic(), freshness.bumps_at_the_end():
         _lock_days(appointment.location, [appointment.local_date])
         current = _lock_appointment(appointment, {appointment.local_date})
         now = timezone.now()
