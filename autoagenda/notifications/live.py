@@ -22,15 +22,24 @@ def inbox_group(user_id: int) -> str:
     return f"inbox.user.{user_id}"
 
 
-def publish_inbox_changed(user_id: int) -> None:
+def publish_inbox_changed(*user_ids: int) -> None:
+    """Tell these users' open pages; one trip to the event loop for all of them (a booking alerts several)."""
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or not user_ids:
         return
+
+    async def send_all() -> None:
+        for user_id in user_ids:
+            try:
+                await layer.group_send(inbox_group(user_id), {"type": INBOX_CHANGED})
+            except Exception:
+                logger.exception("inbox change for user %s was not pushed", user_id)
+
     try:
-        async_to_sync(layer.group_send)(inbox_group(user_id), {"type": INBOX_CHANGED})
+        async_to_sync(send_all)()
     except Exception:
-        logger.exception("inbox change for user %s was not pushed", user_id)
+        logger.exception("inbox changes for users %s were not pushed", list(user_ids))
 
 
-def inbox_changed_on_commit(user_id: int) -> None:
-    transaction.on_commit(lambda: publish_inbox_changed(user_id))
+def inbox_changed_on_commit(*user_ids: int) -> None:
+    transaction.on_commit(lambda: publish_inbox_changed(*user_ids))

@@ -312,8 +312,7 @@ def _store(rows: list[Delivery], items: list[InAppNotification]) -> None:
             _insert_deliveries(rows)
         if items:
             InAppNotification.objects.bulk_create(items, ignore_conflicts=True)
-            for user_id in dict.fromkeys(item.user_id for item in items):
-                live.inbox_changed_on_commit(user_id)
+            live.inbox_changed_on_commit(*dict.fromkeys(item.user_id for item in items))
 
 
 def _insert_deliveries(rows: list[Delivery]) -> None:

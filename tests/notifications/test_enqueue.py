@@ -130,7 +130,7 @@ def test_rows_roll_back_with_the_callers_transaction(db):
 
 def test_the_bell_is_told_only_after_commit(db, django_capture_on_commit_callbacks, monkeypatch):
     told: list[int] = []
-    monkeypatch.setattr(live, "publish_inbox_changed", told.append)
+    monkeypatch.setattr(live, "publish_inbox_changed", lambda *ids: told.extend(ids))
     user = UserFactory()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         _enqueue(user)

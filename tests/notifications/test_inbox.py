@@ -167,3 +167,22 @@ def test_a_wsgi_page_has_the_count_but_no_socket_address(cast, web):
     page = web(cast.client).get("/accounts/profile/").content.decode()
     assert 'id="bell-count"' in page
     assert "data-ws=" not in page
+
+
+def test_one_publish_tells_every_users_open_pages():
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    from autoagenda.notifications import live
+
+    layer = get_channel_layer()
+
+    async def listen(user_id: int) -> str:
+        channel = await layer.new_channel()
+        await layer.group_add(live.inbox_group(user_id), channel)
+        return channel
+
+    channels = {user_id: async_to_sync(listen)(user_id) for user_id in (7, 8)}
+    live.publish_inbox_changed(7, 8)
+    for channel in channels.values():
+        assert async_to_sync(layer.receive)(channel) == {"type": live.INBOX_CHANGED}

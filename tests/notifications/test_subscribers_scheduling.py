@@ -110,7 +110,7 @@ def test_inactive_staff_and_the_receptionists_of_other_locations_get_no_alert(ca
 
 def test_staff_pages_hear_the_alert_after_commit_only(cast, oil, django_capture_on_commit_callbacks, monkeypatch):
     told: list[int] = []
-    monkeypatch.setattr(live, "publish_inbox_changed", told.append)
+    monkeypatch.setattr(live, "publish_inbox_changed", lambda *ids: told.extend(ids))
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         book(cast, oil)
         assert told == []
