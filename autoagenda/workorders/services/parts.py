@@ -76,6 +76,14 @@ def release(line: PartLine, location: Location, quantity: Decimal | None = None)
     line.reserved -= amount
 
 
+def read_lines(work_order: WorkOrder) -> None:
+    """Read the work order's labor and part lines (with their products) once, kept on the instance: completing
+    uses the part lines and billing invoices both kinds. Lines already read are not read again."""
+    prefetch_related_objects(
+        [work_order], "labor_lines", Prefetch("part_lines", queryset=PartLine.objects.select_related("product"))
+    )
+
+
 def _product_lines(work_order: WorkOrder) -> list[PartLine]:
     """The product lines in (product, line) order, from the work order's `part_lines` (read once, with their
     products, and kept on the instance: billing reads the same lines for the invoice)."""

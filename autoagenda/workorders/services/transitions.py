@@ -39,6 +39,8 @@ def apply_status(current: WorkOrder, status: str, *, actor: Any, comment: str = 
     find the parts used: the stock levels are rows every completion at the location needs, held from their lock
     to the commit, so they are taken as late as the event allows. A part short of stock refuses the move (409
     `insufficient_stock`) and the caller's transaction rolls back everything written before it."""
+    if status == WorkOrderStatus.COMPLETED:  # its lines, read before anything shared is locked (billing reads them too)
+        parts.read_lines(current)
     previous = current.status
     now = timezone.now()
     current.status = status
