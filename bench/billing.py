@@ -10,7 +10,8 @@
 
 `--quick` (or BENCH_SMOKE=1) is a smoke run (40 work orders, 2 processes, 20 PDFs) that checks the benchmark
 works; it does not write bench/RESULTS.md unless `--write` is given. A full run writes its block there (between
-its markers). The PostgreSQL database `aa_bench_billing` is made afresh and dropped at the end.
+its markers). The PostgreSQL database `aa_bench_billing` (BENCH_BILLING_DB to name another) is made afresh and
+dropped at the end.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "bench" / "RESULTS.md"
 BLOCK = "billing"
 PG = "postgres@127.0.0.1:5432"
-DB_NAME = "aa_bench_billing"
+DB_NAME = os.environ.get("BENCH_BILLING_DB", "aa_bench_billing")  # another name when two runs share a server
 ADMIN_DSN = f"postgresql://{PG}/postgres"
 DATABASE_URL = f"postgres://{PG}/{DB_NAME}"
 TARGET_RATE = 150.0
@@ -140,23 +141,50 @@ def seed(count: int) -> dict[str, Any]:
     return {"location": location.pk, "manager": manager.pk, "ids": ids, "linked": linked}
 
 
+def _backend_cpu(pid: int) -> float | None:
+    """CPU seconds used so far by the PostgreSQL backend `pid` (None where /proc does not show it: another host)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _client(ids: list[int], manager_id: int, start: Any, out: Any) -> None:
-    """One client process: complete its share of the work orders, one transaction each."""
+    """One client process: complete its share of the work orders, one transaction each. Reports its errors, the
+    CPU it used (and its database backend used) while completing, and the statements it sent."""
     setup_django()
+    from django.db import connection
+
     from autoagenda.accounts.models import User
     from autoagenda.workorders.models import WorkOrder
     from autoagenda.workorders.services import work_order_transition
 
     manager = User.objects.get(pk=manager_id)
     work_orders = list(WorkOrder.objects.select_related("location", "client", "vehicle").filter(pk__in=ids))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    statements = 0
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        nonlocal statements
+        statements += 1
+        return execute(sql, params, many, context)
+
     start.wait()
     errors = 0
-    for work_order in work_orders:
-        try:
-            work_order_transition(actor=manager, work_order=work_order, status="completed")
-        except Exception:  # counted and reported: a benchmark keeps going
-            errors += 1
-    out.put(errors)
+    cpu, backend_cpu = time.process_time(), _backend_cpu(backend)
+    with connection.execute_wrapper(count):
+        for work_order in work_orders:
+            try:
+                work_order_transition(actor=manager, work_order=work_order, status="completed")
+            except Exception:  # counted and reported: a benchmark keeps going
+                errors += 1
+    after = _backend_cpu(backend)
+    used = None if after is None or backend_cpu is None else after - backend_cpu
+    # BEGIN and COMMIT are not cursor statements: counted here as the two they are.
+    out.put((errors, time.process_time() - cpu, used, statements + 2 * len(work_orders)))
 
 
 def completions(seeded: dict[str, Any], processes: int) -> dict[str, Any]:
@@ -173,11 +201,21 @@ def completions(seeded: dict[str, Any], processes: int) -> dict[str, Any]:
     time.sleep(3.0)  # let every process import Django and load its work orders before the gun
     began = time.perf_counter()
     start.set()
-    errors = sum(out.get(timeout=600) for _ in workers)
+    reports = [out.get(timeout=600) for _ in workers]
     elapsed = time.perf_counter() - began
     for worker in workers:
         worker.join(timeout=60)
-    return {"count": len(ids), "errors": errors, "seconds": elapsed, "rate": (len(ids) - errors) / elapsed}
+    errors = sum(report[0] for report in reports)
+    backends = [report[2] for report in reports]
+    return {
+        "count": len(ids),
+        "errors": errors,
+        "seconds": elapsed,
+        "rate": (len(ids) - errors) / elapsed,
+        "client_ms": 1000 * sum(report[1] for report in reports) / len(ids),
+        "backend_ms": None if None in backends else 1000 * sum(b for b in backends if b is not None) / len(ids),
+        "statements": sum(report[3] for report in reports) / len(ids),
+    }
 
 
 def checks(location_id: int) -> dict[str, Any]:
@@ -255,6 +293,9 @@ def report(
         f"| completions with their invoice, {processes} processes | {a['rate']:.0f}/s ({a['count'] - a['errors']} in "
         f"{a['seconds']:.1f} s, {a['errors']} errors) {_mark(a['rate'] >= TARGET_RATE and not a['errors'])} "
         "| ≥ 150/s |",
+        f"| CPU per completion: client process, its PostgreSQL backend | {a['client_ms']:.1f} ms, "
+        f"{'n/a' if a['backend_ms'] is None else format(a['backend_ms'], '.1f') + ' ms'} "
+        f"({a['statements']:.0f} statements) | — |",
         f"| ledger drift (stock rows ≠ sum of their moves) | {c['drift']} ({c['moves']} moves) "
         f"{_mark(c['drift'] == 0)} | 0 |",
         f"| invoice numbers: gaps, repeats | {c['gaps']}, {c['repeats']} ({c['invoices']} invoices) "

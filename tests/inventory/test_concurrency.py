@@ -72,3 +72,30 @@ def test_first_moves_racing_on_a_new_row_all_land(shelf):
     )
     assert all(isinstance(r, StockMove) for r in results), results
     assert StockLevel.objects.get(product=product, location=elsewhere).quantity == 6
+
+
+def test_completions_naming_the_same_parts_in_opposite_orders_never_deadlock():
+    """`stock_use_many` locks the levels in id order whatever order the parts come in, so two completions that
+    each hold one level never wait for each other's (a deadlock would show as a crashed call)."""
+    location = LocationFactory(hours=[])
+    admin = AdminFactory()
+    first, second = (ProductFactory(locations=[location], reorder_level=0) for _ in range(2))
+    for product in (first, second):
+        services.stock_receive(actor=admin, product=product, location=location, quantity=4)
+
+    def use(n: int) -> list[StockMove]:
+        pair = [first, second] if n % 2 else [second, first]
+        return services.stock_use_many(
+            location=location,
+            uses=[services.PartUse(product=product, quantity=Decimal(1)) for product in pair],
+            work_order_id=n,
+        )
+
+    results = race([lambda n=n: use(n) for n in range(8)])
+    succeeded = [r for r in results if isinstance(r, list)]
+    refused = [r for r in results if r == ("refused", "insufficient_stock")]
+    assert (len(succeeded), len(refused)) == (4, 4), results
+    for product in (first, second):
+        level = StockLevel.objects.get(product=product, location=location)
+        assert level.quantity == 0
+        assert sum(StockMove.objects.filter(product=product).values_list("quantity", flat=True)) == 0

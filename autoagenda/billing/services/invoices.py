@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,10 +43,13 @@ def _billable(lines: Iterable[LaborLine | PartLine]) -> list[LaborLine | PartLin
 
 
 def _invoice_lines(work_order: WorkOrder, currency: str) -> list[InvoiceLine]:
+    """The lines as they are now, labor first, each kind in the order written (`labor_lines` and `part_lines` as
+    the work order has them: a completion has read its part lines already)."""
+    prefetch_related_objects([work_order], "labor_lines", "part_lines")
     lines: list[InvoiceLine] = []
     sources: list[tuple[str, Sequence[LaborLine | PartLine]]] = [
-        (LineKind.LABOR, _billable(LaborLine.objects.filter(work_order=work_order).order_by("id"))),
-        (LineKind.PART, _billable(PartLine.objects.filter(work_order=work_order).order_by("id"))),
+        (LineKind.LABOR, _billable(sorted(work_order.labor_lines.all(), key=lambda line: line.pk))),
+        (LineKind.PART, _billable(sorted(work_order.part_lines.all(), key=lambda line: line.pk))),
     ]
     for kind, source in sources:
         for line in source:
@@ -76,49 +80,61 @@ def invoice_issue(*, work_order: WorkOrder, actor: Any = None) -> Invoice:
     Idempotent (a work order has one invoice: the existing one is returned). Runs inside the completion's
     transaction when called from the event; a failure here refuses the completion.
     """
-    with transaction.atomic():
+    _refuse_unless_completed(work_order)
+    # No savepoint of its own: the caller's transaction (the completion's) is refused whole by any failure.
+    with transaction.atomic(savepoint=False):
         existing = Invoice.objects.filter(work_order=work_order).first()
         if existing is not None:
             return existing
-        if work_order.status not in (WorkOrderStatus.COMPLETED, WorkOrderStatus.DELIVERED):
-            raise ApplicationError("invalid_transition", _("Only a completed work order is invoiced."))
-        location = work_order.location
-        currency = location.currency
-        now = timezone.now()
-        issued_on = timezone.localtime(now, location.zone).date()
-        lines = _invoice_lines(work_order, currency)
-        amounts = arithmetic.document_amounts((line.tax_rate, line.net, line.tax) for line in lines)
-        sequence = next_sequence(location=location, series=Series.INVOICE, year=issued_on.year)
-        client = work_order.client
-        vehicle = work_order.vehicle
-        invoice = Invoice.objects.create(
-            location=location,
-            year=issued_on.year,
-            sequence=sequence,
-            number=format_number(Series.INVOICE, issued_on.year, sequence),
-            currency=currency,
-            issued_at=now,
-            issued_on=issued_on,
-            seller_name=location.invoice_name[:200],
-            seller_tax_id=location.tax_id,
-            seller_address=location.address,
-            work_order=work_order,
-            client=client,
-            client_name=(client.get_full_name() or client.email)[:200],
-            client_email=client.email,
-            vehicle=f"{vehicle.make} {vehicle.model} · {vehicle.plate}".strip(" ·")[:200],
-            work_order_number=work_order.number,
-            subtotal=amounts.subtotal,
-            tax=amounts.tax,
-            total=amounts.total,
-            paid=0,
-            status=arithmetic.payment_status(paid=arithmetic.ZERO, total=amounts.total),
-        )
-        for line in lines:
-            line.invoice = invoice
-        InvoiceLine.objects.bulk_create(lines)
-        _credit_deposit(invoice, work_order)
-        events.invoice_issued.send(events.InvoiceIssued(invoice=invoice, actor=_user(actor)))
+        return _issue(work_order, actor)
+
+
+def _refuse_unless_completed(work_order: WorkOrder) -> None:
+    if work_order.status not in (WorkOrderStatus.COMPLETED, WorkOrderStatus.DELIVERED):
+        raise ApplicationError("invalid_transition", _("Only a completed work order is invoiced."))
+
+
+def _issue(work_order: WorkOrder, actor: Any) -> Invoice:
+    """Write the invoice, inside the caller's transaction (which knows there is none yet). The number is taken
+    last: the counter row is shared by every invoice of the location and year and stays locked until commit."""
+    _refuse_unless_completed(work_order)
+    location = work_order.location
+    currency = location.currency
+    now = timezone.now()
+    issued_on = timezone.localtime(now, location.zone).date()
+    lines = _invoice_lines(work_order, currency)
+    amounts = arithmetic.document_amounts((line.tax_rate, line.net, line.tax) for line in lines)
+    client = work_order.client
+    vehicle = work_order.vehicle
+    invoice = Invoice(
+        location=location,
+        year=issued_on.year,
+        currency=currency,
+        issued_at=now,
+        issued_on=issued_on,
+        seller_name=location.invoice_name[:200],
+        seller_tax_id=location.tax_id,
+        seller_address=location.address,
+        work_order=work_order,
+        client=client,
+        client_name=(client.get_full_name() or client.email)[:200],
+        client_email=client.email,
+        vehicle=f"{vehicle.make} {vehicle.model} · {vehicle.plate}".strip(" ·")[:200],
+        work_order_number=work_order.number,
+        subtotal=amounts.subtotal,
+        tax=amounts.tax,
+        total=amounts.total,
+        paid=0,
+        status=arithmetic.payment_status(paid=arithmetic.ZERO, total=amounts.total),
+    )
+    invoice.sequence = next_sequence(location=location, series=Series.INVOICE, year=issued_on.year)
+    invoice.number = format_number(Series.INVOICE, issued_on.year, invoice.sequence)
+    invoice.save(force_insert=True)
+    for line in lines:
+        line.invoice = invoice
+    InvoiceLine.objects.bulk_create(lines)
+    _credit_deposit(invoice, work_order)
+    events.invoice_issued.send(events.InvoiceIssued(invoice=invoice, actor=_user(actor)))
     return invoice
 
 
@@ -135,9 +151,12 @@ def _credit_deposit(invoice: Invoice, work_order: WorkOrder) -> None:
 
 
 def invoice_issue_on_completion(change: workorder_events.WorkOrderStatusChanged) -> None:
-    """Subscriber of `workorders.work_order_status_changed` (BillingConfig.ready)."""
+    """Subscriber of `workorders.work_order_status_changed` (BillingConfig.ready), in the completion's
+    transaction. A work order is completed once (only from in progress: the status table has no way back), and
+    only a completed or delivered one is invoiced, so it has no invoice yet and none is looked for (the unique
+    work order of an invoice would refuse a second one anyway)."""
     if change.to_status == WorkOrderStatus.COMPLETED:
-        invoice_issue(work_order=change.work_order, actor=change.actor)
+        _issue(change.work_order, change.actor)
 
 
 def invoice_cancel(*, actor: Any, invoice: Invoice, reason: str) -> CreditNote:

@@ -5,7 +5,8 @@ work order's id is an opaque integer on its ledger).
 - adding a line reserves its quantity at the work order's location (`stock_reserve`);
 - changing the quantity reserves or releases the difference; deleting the line, or cancelling the work order,
   releases what the line holds (`stock_release`);
-- completing turns every product line into a `use` move releasing its reservation (`stock_use`).
+- completing turns every product line into a `use` move releasing its reservation (`stock_use_many`, all lines in
+  one go).
 
 A refusal (409 `insufficient_stock`, naming the product) rolls the caller's whole transaction back. The lines of a
 work order are taken in (product, line) order, so two completions never lock levels in opposite orders.
@@ -16,6 +17,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from autoagenda.catalog.selectors import Price
@@ -74,32 +76,42 @@ def release(line: PartLine, location: Location, quantity: Decimal | None = None)
     line.reserved -= amount
 
 
+def read_lines(work_order: WorkOrder) -> None:
+    """Read the work order's labor and part lines (with their products) once, kept on the instance: completing
+    uses the part lines and billing invoices both kinds. Lines already read are not read again."""
+    prefetch_related_objects(
+        [work_order], "labor_lines", Prefetch("part_lines", queryset=PartLine.objects.select_related("product"))
+    )
+
+
 def _product_lines(work_order: WorkOrder) -> list[PartLine]:
-    return list(
-        PartLine.objects.filter(work_order=work_order, product__isnull=False)
-        .select_related("product")
-        .order_by("product_id", "id")
+    """The product lines in (product, line) order, from the work order's `part_lines` (read once, with their
+    products, and kept on the instance: billing reads the same lines for the invoice)."""
+    prefetch_related_objects([work_order], Prefetch("part_lines", queryset=PartLine.objects.select_related("product")))
+    return sorted(
+        (line for line in work_order.part_lines.all() if line.product_id is not None),
+        key=lambda line: (line.product_id, line.pk),
     )
 
 
 def use_all(work_order: WorkOrder, *, actor: Any) -> None:
     """Completion: a `use` move per product line at the work order's location, its reservation released.
 
-    A line the client declined on the estimate is not fitted (nor billed): it gives its reservation back."""
-    for line in _product_lines(work_order):
+    A line the client declined on the estimate is not fitted (nor billed): it gives its reservation back. The
+    lines' own rows are written first; the stock levels, which every completion at the location needs, are
+    locked last (`stock_use_many`), so the caller should call this after its own writes."""
+    lines = _product_lines(work_order)
+    if any(line.reserved > 0 for line in work_order.part_lines.all()):
+        PartLine.objects.filter(work_order=work_order, reserved__gt=0).update(reserved=ZERO)
+    uses = []
+    for line in lines:
         assert line.product is not None
-        if line.decision == LineDecision.DECLINED:
-            release(line, work_order.location)
-            continue
-        stock.stock_use(
-            product=line.product,
-            location=work_order.location,
-            quantity=line.quantity,
-            work_order_id=work_order.pk,
-            reserved=line.reserved,
-            actor=actor,
+        declined = line.decision == LineDecision.DECLINED
+        uses.append(
+            stock.PartUse(product=line.product, quantity=ZERO if declined else line.quantity, release=line.reserved)
         )
-    PartLine.objects.filter(work_order=work_order, reserved__gt=0).update(reserved=ZERO)
+        line.reserved = ZERO
+    stock.stock_use_many(location=work_order.location, uses=uses, work_order_id=work_order.pk, actor=actor)
 
 
 def release_all(work_order: WorkOrder) -> None:

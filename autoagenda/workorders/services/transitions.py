@@ -34,13 +34,13 @@ APPOINTMENT_FOLLOWS = {
 def apply_status(current: WorkOrder, status: str, *, actor: Any, comment: str = "") -> None:
     """Write a move the caller checked against the table (inside its transaction, on a locked row).
 
-    Completing first takes the product lines out of stock and cancelling gives their reservations back
-    (services/parts.py): a part short of stock refuses the move (409 `insufficient_stock`) before anything is
-    written, and the caller's transaction rolls back whatever came before."""
-    if status == WorkOrderStatus.COMPLETED:
-        parts.use_all(current, actor=user_or_none(actor))
-    elif status == WorkOrderStatus.CANCELLED:
-        parts.release_all(current)
+    Completing takes the product lines out of stock and cancelling gives their reservations back
+    (services/parts.py), after the work order's own rows and before the event, so that its subscribers (billing)
+    find the parts used: the stock levels are rows every completion at the location needs, held from their lock
+    to the commit, so they are taken as late as the event allows. A part short of stock refuses the move (409
+    `insufficient_stock`) and the caller's transaction rolls back everything written before it."""
+    if status == WorkOrderStatus.COMPLETED:  # its lines, read before anything shared is locked (billing reads them too)
+        parts.read_lines(current)
     previous = current.status
     now = timezone.now()
     current.status = status
@@ -61,6 +61,10 @@ def apply_status(current: WorkOrder, status: str, *, actor: Any, comment: str = 
     _follow_appointment(current, status, actor=actor)
     if status == WorkOrderStatus.COMPLETED and current.ticket is not None:
         walkin_services.ticket_mark_ready(actor=actor, ticket=current.ticket)
+    if status == WorkOrderStatus.COMPLETED:
+        parts.use_all(current, actor=user_or_none(actor))
+    elif status == WorkOrderStatus.CANCELLED:
+        parts.release_all(current)
     events.work_order_status_changed.send(
         events.WorkOrderStatusChanged(
             work_order=current, actor=user_or_none(actor), from_status=previous, to_status=status, comment=comment
