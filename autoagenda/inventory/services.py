@@ -281,17 +281,22 @@ def _move(
             **details,
         )
         if before > product.reorder_level >= after:
-            events.stock_level_crossed.send(
-                events.StockLevelCrossed(
-                    product=product,
-                    location=location,
-                    move=move,
-                    before=before,
-                    after=after,
-                    reorder_level=product.reorder_level,
-                )
-            )
+            _announce_crossing(product, location, move, before)
     return move
+
+
+def _announce_crossing(product: Product, location: Location, move: StockMove, before: Decimal) -> None:
+    """The move took the product at the location from above its reorder level to at or below it."""
+    events.stock_level_crossed.send(
+        events.StockLevelCrossed(
+            product=product,
+            location=location,
+            move=move,
+            before=before,
+            after=move.balance_after,
+            reorder_level=product.reorder_level,
+        )
+    )
 
 
 def stock_receive(
@@ -483,17 +488,7 @@ def stock_use_many(
         _write_levels(list(changed.values()))
         StockMove.objects.bulk_create(moves)
         for index, product, before in crossings:
-            move = moves[index]
-            events.stock_level_crossed.send(
-                events.StockLevelCrossed(
-                    product=product,
-                    location=location,
-                    move=move,
-                    before=before,
-                    after=move.balance_after,
-                    reorder_level=product.reorder_level,
-                )
-            )
+            _announce_crossing(product, location, moves[index], before)
     return moves
 
 

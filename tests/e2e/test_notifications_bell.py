@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from autoagenda.locations.selectors import public_holidays
 from autoagenda.notifications.models import Delivery
 from autoagenda.notifications.rendering import render
 from autoagenda.scheduling.models import Appointment
@@ -92,8 +93,11 @@ def test_the_bell_counts_up_live_and_down_on_mark_read(page_at, cast):
 
 
 def _a_weekday_ahead(location) -> str:
+    """A working day two or more days from now at `location`: not a weekend, not a public holiday there (these
+    journeys run on the real clock: on 6 December, two days ahead is Chile's 8 December holiday)."""
     day = timezone.now().astimezone(location.zone).date() + timedelta(days=2)
-    while day.isoweekday() > 5:
+    closed = public_holidays(location, day, day + timedelta(days=14))
+    while day.isoweekday() > 5 or day in closed:
         day += timedelta(days=1)
     return day.isoformat()
 
