@@ -169,16 +169,17 @@ def test_a_wsgi_page_has_the_count_but_no_socket_address(cast, web):
     assert "data-ws=" not in page
 
 
-def test_one_publish_tells_every_users_open_pages():
+def test_one_publish_tells_every_users_open_pages(monkeypatch):
     from asgiref.sync import async_to_sync, sync_to_async
-    from channels.layers import get_channel_layer
+    from channels.layers import DEFAULT_CHANNEL_LAYER, channel_layers
 
     from autoagenda.notifications import live
 
-    layer = get_channel_layer()
+    # A layer of its own: the shared one keeps asyncio locks bound to the event loops of earlier tests (Redis).
+    layer = channel_layers.make_backend(DEFAULT_CHANNEL_LAYER)
+    monkeypatch.setattr(live, "get_channel_layer", lambda: layer)
 
     async def scenario() -> list[dict]:
-        # One event loop for the whole exchange: the Redis layer binds its locks to the loop that uses them.
         channels = []
         for user_id in (7, 8):
             channel = await layer.new_channel()
